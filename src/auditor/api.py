@@ -1,0 +1,60 @@
+"""Public entry points: read and parse a report file into the typed model."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .ingest import Extracted, read_report
+from .model import ParseNote, Report, Section
+from .parse import binder, profile
+from .parse.document import SrcLine, build_paragraphs, parse_structure, recognise_sections
+from .parse.normalize import normalize
+
+
+def parse_extracted(ex: Extracted) -> Report:
+    src_lines = ex.text.split("\n")
+    norm = normalize(ex.text)
+    raw = parse_structure(norm)
+    pre_lines, sections, demoted = recognise_sections(raw)
+    rep = Report(source=ex.path, kind=ex.kind, lines=[ln.rstrip("\r") for ln in src_lines],
+                 refs=ex.refs, encoding=ex.encoding)
+    rep.parse_notes.extend(ParseNote("ingest", n) for n in ex.notes)
+    rep.preamble = build_paragraphs(pre_lines)
+    section_lines: dict[int, list[SrcLine]] = {}
+    for i, (sec, lines) in enumerate(sections):
+        sec.paragraphs = build_paragraphs(lines)
+        sec.end_line = (sections[i + 1][0].line - 1) if i + 1 < len(sections) else len(src_lines)
+        rep.sections.append(sec)
+        if sec.number and sec.number not in section_lines:
+            section_lines[sec.number] = lines
+
+    rep.title, rep.organ, rep.year, rep.title_line = profile.find_title(pre_lines)
+    if rep.year is None:
+        rep.year = profile.year_from_text(norm)
+        if rep.year is not None:
+            rep.parse_notes.append(ParseNote("profile.year", f"标题中未找到报告年度，按正文推断为 {rep.year} 年"))
+    rep.organ_kind = profile.organ_kind(rep.organ)
+    rep.region = profile.detect_region(rep.organ, rep.title, "\n".join(norm))
+    rep.date_line = profile.closing_date(norm)
+
+    notes = rep.parse_notes
+    everything = [ln for _s, ls in sections for ln in ls]
+    # Tables are read from their own sections; when a heading is missing, from the whole body.
+    rep.tables["t2"] = binder.bind_t2(section_lines.get(2, everything), notes)
+    rep.tables["t3"] = binder.bind_t3(section_lines.get(3, everything), notes)
+    rep.tables["t4"] = binder.bind_t4(section_lines.get(4, []), notes)
+    rep.template = _overall_template(rep)
+    return rep
+
+
+def _overall_template(rep: Report) -> str | None:
+    seen = {t.template for t in (rep.t2, rep.t3) if t.template}
+    if not seen:
+        return None
+    if "mixed" in seen or len(seen) > 1:
+        return "mixed"
+    return seen.pop()
+
+
+def parse_file(path: str | Path) -> Report:
+    """Read and parse one report. Raises InputError for unreadable input."""
+    return parse_extracted(read_report(path))

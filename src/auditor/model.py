@@ -1,0 +1,195 @@
+"""Typed report model. `Report.to_dict()` is the stable data contract (architecture.md §4)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+SCHEMA_VERSION = "1.0"
+
+Number = int | float
+
+
+@dataclass
+class Cell:
+    value: Number | None  # None when blank, non-numeric or not determined by the source
+    raw: str | None  # the text as printed; None when no text can be tied to this cell
+    line: int | None
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "raw": self.raw, "line": self.line}
+
+
+@dataclass
+class Row:
+    key: str
+    label: str  # label as printed (joined if wrapped)
+    line: int | None
+    columns: list[str]
+    cells: dict[str, Cell]
+    raw_values: list[str] = field(default_factory=list)
+    # Alternative complete readings of an ambiguous row (each a value per column, None = unknown).
+    # A determinate row has exactly one reading.
+    readings: list[tuple[Number | None, ...]] = field(default_factory=list)
+    ambiguous: bool = False
+
+    def value(self, col: str) -> Number | None:
+        c = self.cells.get(col)
+        return None if c is None else c.value
+
+    def to_dict(self) -> dict:
+        return {
+            "label": self.label,
+            "line": self.line,
+            "cells": {c: self.cells[c].to_dict() for c in self.columns if c in self.cells},
+            "raw_values": self.raw_values,
+            "ambiguous": self.ambiguous,
+            "readings": len(self.readings),
+        }
+
+
+@dataclass
+class Table:
+    name: str  # "t2" | "t3" | "t4"
+    template: str | None = None  # "2019" | "2021" | None when the table tells nothing
+    line: int | None = None
+    rows: dict[str, Row] = field(default_factory=dict)
+    found: bool = False
+
+    def row(self, key: str) -> Row | None:
+        return self.rows.get(key)
+
+    def value(self, key: str, col: str) -> Number | None:
+        r = self.rows.get(key)
+        return None if r is None else r.value(col)
+
+    def to_dict(self) -> dict:
+        return {
+            "found": self.found,
+            "template": self.template,
+            "line": self.line,
+            "rows": {k: r.to_dict() for k, r in self.rows.items()},
+        }
+
+
+@dataclass
+class Paragraph:
+    text: str
+    line: int
+    # (offset in text, line number) for each source line the paragraph was joined from
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def line_at(self, offset: int) -> int:
+        ln = self.line
+        for off, line in self.spans:
+            if off <= offset:
+                ln = line
+            else:
+                break
+        return ln
+
+
+@dataclass
+class Section:
+    number: int  # 1..6 for the standard sections, 0 for an unrecognised extra heading
+    title: str
+    line: int
+    numeral: str  # the numeral as printed ("一"), for order checks
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    end_line: int | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+    def to_dict(self) -> dict:
+        return {"number": self.number, "title": self.title, "line": self.line,
+                "numeral": self.numeral, "end_line": self.end_line}
+
+
+@dataclass
+class ParseNote:
+    code: str  # machine-readable, e.g. "t3.cell_count"
+    message: str  # Chinese, user-facing
+    line: int | None = None
+    table: str | None = None
+    row: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "line": self.line,
+                "table": self.table, "row": self.row}
+
+
+@dataclass
+class Report:
+    source: str
+    kind: str
+    lines: list[str]  # original text lines (1-based line N is lines[N-1])
+    refs: list[str] | None = None
+    encoding: str | None = None
+    title: str | None = None
+    title_line: int | None = None
+    organ: str | None = None
+    organ_kind: str | None = None  # gov_county_plus | gov_office | department | township | other
+    region: str | None = None  # province code, e.g. "ningxia", "gansu"
+    year: int | None = None
+    template: str | None = None  # "2019" | "2021" | "mixed" | None
+    preamble: list[Paragraph] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    tables: dict[str, Table] = field(default_factory=dict)
+    parse_notes: list[ParseNote] = field(default_factory=list)
+    date_line: tuple[str, int] | None = None  # (YYYY-MM-DD, line) of a closing date, if any
+
+    def section(self, number: int) -> Section | None:
+        for s in self.sections:
+            if s.number == number:
+                return s
+        return None
+
+    @property
+    def t2(self) -> Table:
+        return self.tables["t2"]
+
+    @property
+    def t3(self) -> Table:
+        return self.tables["t3"]
+
+    @property
+    def t4(self) -> Table:
+        return self.tables["t4"]
+
+    def ref(self, line: int | None) -> str | None:
+        """Human-readable origin of a line: the line number, or the DOCX/HTML position."""
+        if line is None:
+            return None
+        if self.refs and 1 <= line <= len(self.refs):
+            return self.refs[line - 1]
+        return f"第{line}行"
+
+    def line_text(self, line: int | None) -> str:
+        if line is None or not 1 <= line <= len(self.lines):
+            return ""
+        return self.lines[line - 1].strip()
+
+    def paragraphs(self) -> Iterator[tuple[Section | None, Paragraph]]:
+        for p in self.preamble:
+            yield None, p
+        for s in self.sections:
+            for p in s.paragraphs:
+                yield s, p
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "source": self.source,
+            "format": self.kind,
+            "encoding": self.encoding,
+            "title": self.title,
+            "organ": self.organ,
+            "organ_kind": self.organ_kind,
+            "region": self.region,
+            "year": self.year,
+            "template": self.template,
+            "sections": [s.to_dict() for s in self.sections],
+            "tables": {k: t.to_dict() for k, t in self.tables.items()},
+            "parse_notes": [n.to_dict() for n in self.parse_notes],
+        }

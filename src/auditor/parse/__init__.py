@@ -1,0 +1,1 @@
+"""Parsing: normalize → grammar → document structure → profile → table binding."""

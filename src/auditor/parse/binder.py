@@ -1,0 +1,427 @@
+"""Template binding: table lines → canonical rows and cells, anchored on row labels.
+
+Layouts differ (tab-separated rows, one cell per line, space-separated rows with wrapped labels),
+so rows are never read as a stream of digits into a fixed grid. A row starts where its label is
+recognised; the values after it, up to the next recognised label, are its values.
+
+When a row has the wrong number of values, we do not guess:
+- if the extraction kept tab positions and the whole table's grid agrees with its header, the
+  positions tell which cells are blank;
+- otherwise the row gets every alternative reading (which values belong to which columns) and a
+  parse note. A cell is known only when all readings agree on it.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from ..model import Cell, ParseNote, Row, Table
+from ..resources import load_toml
+from .document import SrcLine
+from .normalize import key
+
+_VALUE = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:万元|万|元|%|件|个|条|项)?$")
+_PLACEHOLDER = re.compile(r"^(?:/|-|—|——|–|－|\\|无|空|N/?A|n/?a|/)$")
+_ENUM_PREFIX = re.compile(r"^[0-9一二三四五六七八九十]+")
+MAX_EXTRA = 2  # beyond this many missing/surplus values a row is left undetermined
+
+
+@dataclass
+class Item:
+    kind: str  # "label" | "value"
+    text: str
+    pos: int | None
+    line: int
+    value: float | int | None = None
+
+
+@dataclass
+class _RowAcc:
+    spec: dict
+    idx: int
+    label: str
+    line: int
+    label_pos: list[int] = field(default_factory=list)
+    values: list[Item] = field(default_factory=list)
+    extra_sources: list["_RowAcc"] = field(default_factory=list)
+
+
+def parse_value(tok: str) -> float | int | None:
+    t = tok.replace(",", "")
+    t = re.sub(r"(万元|万|元|%|件|个|条|项)$", "", t)
+    try:
+        return int(t)
+    except ValueError:
+        return float(t)
+
+
+def is_value_token(tok: str) -> bool:
+    return bool(_VALUE.match(tok) or _PLACEHOLDER.match(tok))
+
+
+def split_items(ln: SrcLine) -> list[Item]:
+    """Classify the pieces of one line into labels and values, keeping tab positions."""
+    fields = ln.text.split("\t") if "\t" in ln.text else [ln.text]
+    tabbed = len(fields) > 1
+    items: list[Item] = []
+    for pos, raw in enumerate(fields):
+        s = raw.strip()
+        if not s:
+            continue
+        toks = s.split()
+        cut = len(toks)
+        while cut > 0 and is_value_token(toks[cut - 1]):
+            cut -= 1
+        if cut:
+            items.append(Item("label", " ".join(toks[:cut]), pos if tabbed else None, ln.line))
+        for tok in toks[cut:]:
+            val = parse_value(tok) if _VALUE.match(tok) else None
+            items.append(Item("value", tok, pos if tabbed else None, ln.line, val))
+    return items
+
+
+def _is_prose(ln: SrcLine) -> bool:
+    s = ln.text
+    return "\t" not in s and ("。" in s or len(s.strip()) > 90)
+
+
+def _label_keys(label: str) -> tuple[str, str]:
+    k = key(label)
+    return k, _ENUM_PREFIX.sub("", k)
+
+
+def _subsequence_span(needle: str, hay: str) -> int | None:
+    """Length of the shortest window of `hay` containing `needle` as a subsequence (greedy)."""
+    best = None
+    for start in range(len(hay)):
+        if hay[start] != needle[0]:
+            continue
+        j = 0
+        for i in range(start, len(hay)):
+            if hay[i] == needle[j]:
+                j += 1
+                if j == len(needle):
+                    span = i - start + 1
+                    best = span if best is None else min(best, span)
+                    break
+    return best
+
+
+class RowMatcher:
+    def __init__(self, specs: list[dict]):
+        self.specs = specs
+        self.last = -1
+
+    def match(self, label: str, fuzzy: bool = False) -> int | None:
+        k, k_noenum = _label_keys(label)
+        if not k:
+            return None
+        best, best_len = None, 0
+        for i, spec in enumerate(self.specs):
+            for alias in spec.get("aliases", []):
+                if alias in k and (len(alias) > best_len or
+                                   (len(alias) == best_len and best is not None and best <= self.last < i)):
+                    best, best_len = i, len(alias)
+            if i == self.last + 1 and k_noenum in spec.get("exact", []):
+                return i
+        if best is not None:
+            return best
+        if fuzzy:
+            # Scrambled PDF labels ("(二)部分 计其他情形 公开(…)"): accept the next one or two rows
+            # only when the alias appears in order within a short window.
+            for i in range(self.last + 1, min(self.last + 3, len(self.specs))):
+                for alias in self.specs[i].get("aliases", []):
+                    if len(alias) >= 4:
+                        span = _subsequence_span(alias, k)
+                        if span is not None and span <= 3 * len(alias):
+                            return i
+        return None
+
+
+def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
+                  notes: list[ParseNote]) -> tuple[dict[str, _RowAcc], list[Item]]:
+    """Group the table's items into rows by label. Returns rows by key and all label items."""
+    matcher = RowMatcher(specs)
+    rows: dict[str, _RowAcc] = {}
+    labels: list[Item] = []
+    cur: _RowAcc | None = None
+    pending: list[str] = []
+    for ln in lines:
+        if _is_prose(ln):
+            continue
+        items = split_items(ln)
+        if not items:
+            continue
+        line_labels = [it for it in items if it.kind == "label"]
+        labels.extend(line_labels)
+        hit = None
+        hit_item = None
+        for it in reversed(line_labels):  # the leaf label stands right of its group labels
+            i = matcher.match(it.text)
+            if i is not None:
+                hit, hit_item = i, it
+                break
+        if hit is None and line_labels:
+            joined = "".join(pending + [it.text for it in line_labels])
+            hit = matcher.match(joined) if pending else None
+            if hit is None:
+                hit = matcher.match("".join(it.text for it in line_labels), fuzzy=True)
+            hit_item = line_labels[0] if hit is not None else None
+        if hit is not None and cur is not None and hit == cur.idx and not cur.values:
+            cur.label += "".join(it.text for it in line_labels)  # second half of a wrapped label
+            cur.values = [it for it in items if it.kind == "value"]
+            continue
+        if hit is not None:
+            spec = specs[hit]
+            label_text = " ".join(it.text for it in line_labels) if len(line_labels) > 1 else hit_item.text
+            acc = _RowAcc(spec, hit, label_text, ln.line,
+                          [it.pos for it in line_labels if it.pos is not None])
+            first_label_index = items.index(line_labels[0])
+            stray = [it for it in items[:first_label_index] if it.kind == "value"]
+            if stray:
+                notes.append(ParseNote("table.stray_values",
+                                       f"第{ln.line}行在行标签前有无法归属的数值“{' '.join(s.text for s in stray)}”，已忽略",
+                                       ln.line, table, spec["key"]))
+            acc.values = [it for it in items[first_label_index:] if it.kind == "value"]
+            matcher.last = max(matcher.last, hit)
+            if spec["key"] in rows:
+                rows[spec["key"]].extra_sources.append(acc)
+                notes.append(ParseNote("table.duplicate_row",
+                                       f"“{spec['label']}”行出现两次（第{rows[spec['key']].line}行、第{ln.line}行），"
+                                       "两处数值均作为可能的读法", ln.line, table, spec["key"]))
+            else:
+                rows[spec["key"]] = acc
+            cur = acc
+            pending = []
+            continue
+        # No row label on this line.
+        if line_labels:
+            if cur is not None and not cur.values and not (cur.extra_sources):
+                cur.label += "".join(it.text for it in line_labels)  # wrapped label continues
+            else:
+                pending.extend(it.text for it in line_labels)
+        values = [it for it in items if it.kind == "value"]
+        if values:
+            target = cur.extra_sources[-1] if cur is not None and cur.extra_sources else cur
+            if target is not None:
+                target.values.extend(values)
+    return rows, labels
+
+
+def header_positions(labels: list[Item], column_labels: list[str], columns: list[str]) -> dict[str, int] | None:
+    """Tab positions of the column headers, if every column header was found exactly once."""
+    wanted = {key(lbl): col for lbl, col in zip(column_labels, columns)}
+    pos: dict[str, int] = {}
+    for it in labels:
+        if it.pos is None:
+            continue
+        col = wanted.get(key(it.text))
+        if col is not None and col not in pos:
+            pos[col] = it.pos
+    if len(pos) != len(columns):
+        return None
+    ordered = [pos[c] for c in columns]
+    if ordered != sorted(set(ordered)):
+        return None
+    return pos
+
+
+def _readings(values: list[Item], ncols: int) -> list[tuple]:
+    vals = [v.value for v in values]
+    n = len(vals)
+    if n == ncols:
+        return [tuple(vals)]
+    if n == 0 or abs(n - ncols) > MAX_EXTRA:
+        return [tuple([None] * ncols)]
+    out = []
+    if n < ncols:
+        for gaps in itertools.combinations(range(ncols), ncols - n):
+            it = iter(vals)
+            out.append(tuple(None if i in gaps else next(it) for i in range(ncols)))
+    else:
+        for keep in itertools.combinations(range(n), ncols):
+            out.append(tuple(vals[i] for i in keep))
+    return list(dict.fromkeys(out))
+
+
+def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, int] | None,
+                 notes: list[ParseNote], label_for_notes: str) -> Row:
+    ncols = len(columns)
+    vals = acc.values
+    row = Row(key=acc.spec["key"], label=acc.label, line=acc.line, columns=columns, cells={},
+              raw_values=[v.text for v in vals])
+    tname = {"t2": "表二", "t3": "表三", "t4": "表四"}[table]
+    positional = (
+        hpos is not None and len(vals) != ncols and vals
+        and all(v.pos is not None and v.pos in hpos.values() for v in vals)
+        and all(p < min(hpos.values()) for p in acc.label_pos)
+        and len({v.pos for v in vals}) == len(vals)
+    )
+    if len(vals) == ncols and not acc.extra_sources:
+        for col, v in zip(columns, vals):
+            row.cells[col] = Cell(v.value, v.text, v.line)
+        row.readings = [tuple(v.value for v in vals)]
+    elif positional and not acc.extra_sources:
+        by_pos = {v.pos: v for v in vals}
+        blanks = []
+        for col in columns:
+            v = by_pos.get(hpos[col])
+            if v is None:
+                row.cells[col] = Cell(None, "", acc.line)
+                blanks.append(col)
+            else:
+                row.cells[col] = Cell(v.value, v.text, v.line)
+        row.readings = [tuple(row.cells[c].value for c in columns)]
+        notes.append(ParseNote("table.blank_by_position",
+                               f"{tname}“{label_for_notes}”行只有 {len(vals)} 个数值；按制表位与表头对齐，"
+                               f"{'、'.join(blanks)} 列为空白", acc.line, table, row.key))
+    else:
+        readings = _readings(vals, ncols)
+        for extra in acc.extra_sources:
+            readings += [r for r in _readings(extra.values, ncols) if r not in readings]
+        row.readings = readings
+        row.ambiguous = len(readings) > 1 or any(v is None for v in readings[0]) and bool(vals)
+        for i, col in enumerate(columns):
+            options = {r[i] for r in readings}
+            value = options.pop() if len(options) == 1 else None
+            raw = None
+            if len(vals) == ncols and not acc.extra_sources:
+                raw = vals[i].text
+            row.cells[col] = Cell(value, raw, acc.line)
+        if not vals:
+            notes.append(ParseNote("table.no_values", f"{tname}“{label_for_notes}”行没有数值", acc.line, table, row.key))
+        elif acc.extra_sources:
+            pass  # the duplicate-row note was recorded when the second occurrence was seen
+        elif abs(len(vals) - ncols) > MAX_EXTRA:
+            notes.append(ParseNote("table.cell_count",
+                                   f"{tname}“{label_for_notes}”行有 {len(vals)} 个数值（应为 {ncols} 个），"
+                                   "无法确定任何单元格", acc.line, table, row.key))
+        elif len(readings) == 1:
+            notes.append(ParseNote("table.cell_count",
+                                   f"{tname}“{label_for_notes}”行有 {len(vals)} 个数值（应为 {ncols} 个）："
+                                   f"{' '.join(v.text for v in vals)}；无论去掉哪一个，各列数值都相同",
+                                   acc.line, table, row.key))
+        else:
+            notes.append(ParseNote("table.cell_count",
+                                   f"{tname}“{label_for_notes}”行有 {len(vals)} 个数值（应为 {ncols} 个）："
+                                   f"{' '.join(v.text for v in vals)}；无法确定各数值对应的列，"
+                                   f"共 {len(readings)} 种读法，依赖这些单元格的检查仅在各种读法结论一致时给出结论",
+                                   acc.line, table, row.key))
+    for col, c in row.cells.items():
+        if c.raw is not None and c.value is None and c.raw != "":
+            notes.append(ParseNote("table.non_numeric",
+                                   f"{tname}“{label_for_notes}”行 {col} 列的内容“{c.raw}”不是数字",
+                                   c.line, table, row.key))
+    return row
+
+
+def _grid_consistent(accs: dict[str, _RowAcc], hpos: dict[str, int] | None, ncols: int) -> bool:
+    if hpos is None:
+        return False
+    full = [a for a in accs.values() if len(a.values) == ncols]
+    if len(full) < 3:
+        return False
+    want = sorted(hpos.values())
+    return all([v.pos for v in a.values] == want for a in full)
+
+
+def _templ() -> dict:
+    return load_toml("templates/tables.toml")
+
+
+def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
+    spec = _templ()["t3"]
+    table = Table("t3")
+    region_keys = [key(ln.text) for ln in lines if not _is_prose(ln)]
+    is_2021 = any(m in k for k in region_keys for m in spec["markers_2021"])
+    version = "2021" if is_2021 else "2019"
+    specs = [r for r in spec["rows"] if version in r.get("templates", [version])]
+    accs, labels = assemble_rows(lines, specs, "t3", notes)
+    if not accs:
+        return table
+    table.found = True
+    table.line = min(a.line for a in accs.values())
+    table.template = "2021" if is_2021 else ("2019" if "other" in accs else None)
+    hpos = header_positions(labels, spec["column_labels"], spec["columns"])
+    if not _grid_consistent(accs, hpos, len(spec["columns"])):
+        hpos = None
+    for r in specs:
+        acc = accs.get(r["key"])
+        if acc is None:
+            notes.append(ParseNote("table.missing_row", f"表三未找到“{r['label']}”行", None, "t3", r["key"]))
+            continue
+        table.rows[r["key"]] = finalize_row(acc, spec["columns"], "t3", hpos, notes, _short(r["label"]))
+    return table
+
+
+def _short(label: str) -> str:
+    return label.split("（区分处理")[0]
+
+
+def bind_t2(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
+    spec = _templ()["t2"]
+    table = Table("t2")
+    keys = [key(ln.text) for ln in lines if not _is_prose(ln)]
+    m19 = any(key(m) in k for k in keys for m in spec["markers_2019"])
+    m21 = any(key(m) in k for k in keys for m in spec["markers_2021"])
+    accs, _labels = assemble_rows(lines, spec["rows"], "t2", notes)
+    if not accs:
+        return table
+    table.found = True
+    table.line = min(a.line for a in accs.values())
+    table.template = "mixed" if (m19 and m21) else "2019" if m19 else "2021" if m21 else None
+    for r in spec["rows"]:
+        acc = accs.get(r["key"])
+        cols_by_t = r["columns"]
+        if acc is None:
+            if table.template in cols_by_t or table.template is None:
+                notes.append(ParseNote("table.missing_row", f"表二未找到“{r['label']}”行", None, "t2", r["key"]))
+            continue
+        if table.template in cols_by_t:
+            cols = cols_by_t[table.template]
+        else:
+            # Mixed or unknown template: the row's own value count decides, when it can.
+            fits = [t for t, c in cols_by_t.items() if len(c) == len(acc.values)]
+            if len(fits) == 1:
+                cols = cols_by_t[fits[0]]
+            else:
+                cols = cols_by_t.get("2019") or next(iter(cols_by_t.values()))
+                notes.append(ParseNote("t2.columns_unknown",
+                                       f"表二“{r['label']}”行无法判断采用哪一版格式的列", acc.line, "t2", r["key"]))
+        table.rows[r["key"]] = finalize_row(acc, cols, "t2", None, notes, r["label"].split(" /")[0])
+    return table
+
+
+def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
+    spec = _templ()["t4"]
+    table = Table("t4")
+    values: list[Item] = []
+    header_seen = False
+    first_line = None
+    for ln in lines:
+        if _is_prose(ln):
+            continue
+        items = split_items(ln)
+        if any(it.kind == "label" and ("复议" in it.text or "维持" in it.text) for it in items):
+            header_seen = True
+            first_line = first_line or ln.line
+        if header_seen:
+            values.extend(it for it in items if it.kind == "value")
+    if not header_seen:
+        return table
+    table.found = True
+    table.line = first_line
+    ncols = len(spec["columns"])
+    combined = _RowAcc({"key": "all"}, 0, "表四", values[0].line if values else first_line)
+    combined.values = values
+    all_cols = [f"{g}.{c}" for g in spec["groups"] for c in spec["columns"]]
+    whole = finalize_row(combined, all_cols, "t4", None, notes, "行政复议、行政诉讼")
+    for gi, (g, glabel) in enumerate(zip(spec["groups"], spec["group_labels"])):
+        sl = slice(gi * ncols, (gi + 1) * ncols)
+        readings = list(dict.fromkeys(r[sl] for r in whole.readings))
+        cells = {c: whole.cells[f"{g}.{c}"] for c in spec["columns"]}
+        table.rows[g] = Row(key=g, label=glabel, line=whole.line, columns=list(spec["columns"]), cells=cells,
+                            raw_values=whole.raw_values[sl] if len(whole.raw_values) == 3 * ncols else [],
+                            readings=readings, ambiguous=len(readings) > 1)
+    return table

@@ -1,0 +1,146 @@
+"""Document structure: grammar parse, the six standard sections, paragraphs."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..model import Paragraph, Section
+from ..resources import grammar_text
+
+NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+STANDARD_TITLES = {
+    1: "一、总体情况",
+    2: "二、主动公开政府信息情况",
+    3: "三、收到和处理政府信息公开申请情况",
+    4: "四、政府信息公开行政复议、行政诉讼情况",
+    5: "五、存在的主要问题及改进情况",
+    6: "六、其他需要报告的事项",
+}
+
+
+@dataclass
+class SrcLine:
+    kind: str  # "ROW" | "TEXT" | "HEAD"
+    text: str
+    line: int
+
+
+@dataclass
+class RawSection:
+    head: SrcLine | None
+    lines: list[SrcLine]
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from lark import Lark, Transformer
+
+    class _ToSections(Transformer):
+        def _lines(self, children):
+            return [SrcLine(t.type, str(t), t.line) for t in children]
+
+        def preamble(self, children):
+            return RawSection(None, self._lines(children))
+
+        def section(self, children):
+            head, *rest = children
+            return RawSection(SrcLine("HEAD", str(head), head.line), self._lines(rest))
+
+        def start(self, children):
+            return children
+
+    return Lark(grammar_text("report.lark"), parser="lalr", lexer="contextual",
+                transformer=_ToSections(), maybe_placeholders=False)
+
+
+def parse_structure(norm_lines: list[str]) -> list[RawSection]:
+    text = "\n".join(norm_lines) + "\n"
+    return _parser().parse(text)
+
+
+def standard_number(title: str) -> int:
+    """Which standard section a heading title names (1–6), or 0 if none."""
+    t = re.sub(r"\s+", "", title)
+    if "其他需要报告" in t or "其他事项" in t:
+        return 6
+    if "复议" in t or "诉讼" in t:
+        return 4
+    if "问题" in t and ("改进" in t or "整改" in t or "存在" in t):
+        return 5
+    if "申请" in t and ("收到" in t or "处理" in t or "依申请" in t):
+        return 3
+    if "主动公开" in t:
+        return 2
+    if "总体情况" in t or t in ("总体", "概述", "基本情况"):
+        return 1
+    return 0
+
+
+_HEAD = re.compile(r"^\s*([一二三四五六七八九十]{1,3})[、.]\s*(.*?)\s*$")
+_SENTENCE_END = tuple("。！？；!?;：:")
+# A line that opens a new item even when the previous line did not end a sentence.
+_ITEM_START = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．]\D|[一二三四五六七八九十]{1,2}[、是]|第[一二三四五六七八九十])")
+
+
+def build_paragraphs(lines: list[SrcLine]) -> list[Paragraph]:
+    """Join hard-wrapped prose lines (PDF extractions break lines mid-sentence) into paragraphs."""
+    paras: list[Paragraph] = []
+    cur: Paragraph | None = None
+    for ln in lines:
+        if ln.kind == "ROW":
+            cur = None
+            continue
+        s = ln.text.strip()
+        if not s:
+            continue
+        if cur is not None and not cur.text.endswith(_SENTENCE_END) and not _ITEM_START.match(s):
+            cur.spans.append((len(cur.text), ln.line))
+            cur.text += s
+            continue
+        cur = Paragraph(text=s, line=ln.line, spans=[(0, ln.line)])
+        paras.append(cur)
+    return paras
+
+
+def recognise_sections(raw: list[RawSection]) -> tuple[list[SrcLine], list[tuple[Section, list[SrcLine]]], list[SrcLine]]:
+    """Split into (preamble lines, [(section, its lines)], demoted heading candidates).
+
+    A HEAD becomes a section when its title names a standard section, or when it is numbered
+    七 or higher after the standard sections (an extra chapter). Other candidates (subheadings
+    such as "一、加强组织领导" inside 总体情况) are demoted to ordinary lines of the section.
+    """
+    preamble: list[SrcLine] = []
+    out: list[tuple[Section, list[SrcLine]]] = []
+    demoted: list[SrcLine] = []
+    seen_numbers: set[int] = set()
+    for rs in raw:
+        if rs.head is None:
+            preamble.extend(rs.lines)
+            continue
+        m = _HEAD.match(rs.head.text)
+        numeral, title = (m.group(1), m.group(2)) if m else ("", rs.head.text.strip())
+        num = standard_number(title)
+        value = _numeral_value(numeral)
+        is_extra = num == 0 and value >= 7 and seen_numbers and max(seen_numbers) >= 5
+        if (num and num not in seen_numbers) or is_extra:
+            seen_numbers.add(num or value)
+            sec = Section(number=num, title=rs.head.text.strip(), line=rs.head.line, numeral=numeral)
+            out.append((sec, list(rs.lines)))
+        else:
+            demoted.append(rs.head)
+            target = out[-1][1] if out else preamble
+            target.append(SrcLine("TEXT", rs.head.text, rs.head.line))
+            target.extend(rs.lines)
+    return preamble, out, demoted
+
+
+def _numeral_value(numeral: str) -> int:
+    if not numeral:
+        return 0
+    if len(numeral) == 1:
+        return NUMERALS.get(numeral, 0)
+    if numeral.startswith("十"):
+        return 10 + NUMERALS.get(numeral[1:], 0)
+    return NUMERALS.get(numeral[0], 0) * 10 + (NUMERALS.get(numeral[-1], 0) if numeral[-1] != "十" else 0)

@@ -1,0 +1,39 @@
+"""Text normalization before the grammar.
+
+Every transformation is line-local and keeps the number of lines, so line N of the normalized
+text is line N of the source: positions from the parser are source positions without a separate
+offset map. Removed material (page footers, conversion artifacts) becomes an empty line.
+"""
+from __future__ import annotations
+
+import re
+
+# Full-width ASCII variants (U+FF01..U+FF5E) -> ASCII, ideographic and no-break spaces -> space.
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: None,
+               0xFEFF: None, 0x0D: None})
+_ARTIFACTS = re.compile(r"\[bookmark:[^\]]*\]|\*\*|\\\*")
+_FOOTER = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?"
+                     r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
+
+
+def normalize_line(line: str) -> str:
+    s = line.translate(_WIDTH)
+    if "[" in s or "*" in s or "\\" in s:
+        s = _ARTIFACTS.sub("", s)
+    if not s.strip() or _FOOTER.match(s):
+        return ""
+    return s.rstrip()
+
+
+def normalize(text: str) -> list[str]:
+    """Normalized lines; same count as the source's lines."""
+    return [normalize_line(ln) for ln in text.split("\n")]
+
+
+_KEY_DROP = re.compile(r"[\s\u3000,.，。、;；:：!！?？'\"“”‘’()（）\[\]【】〔〕<>《》〈〉/／\\|\-—–_·•…*#]+")
+
+
+def key(s: str) -> str:
+    """Matching key of a label: no whitespace or punctuation."""
+    return _KEY_DROP.sub("", s.translate(_WIDTH))

@@ -1,0 +1,95 @@
+"""Profile detection: report year, title, organ, organ kind, province, closing date."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..resources import load_toml
+from .document import SrcLine
+
+_TITLE = re.compile(r"^(?P<organ>.*?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:的)?\s*(?:政府)?信息公开(?:工作)?\s*年度?\s*报告")
+_PERIOD_YEAR = re.compile(r"统计(?:期限|时限|期间|区间|数据)[^。]{0,30}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+
+
+def find_title(preamble: list[SrcLine]) -> tuple[str | None, str | None, int | None, int | None]:
+    """(title, organ, year, line) from the first lines of the document."""
+    nonblank = [ln for ln in preamble if ln.text.strip()][:12]
+    for i, ln in enumerate(nonblank):
+        m = _TITLE.search(ln.text.strip())
+        if not m:
+            continue
+        organ = m.group("organ").strip(" 《》“”\"") or None
+        title = ln.text.strip()
+        if organ and len(organ) > 40:  # the title is quoted inside a sentence
+            organ = None
+        if organ is None and i > 0:
+            prev = nonblank[i - 1].text.strip()
+            if len(prev) <= 40 and not prev.endswith(("。", "，", ",")):
+                organ = prev
+                title = prev + title
+        # A sentence that quotes the title ends the cut at the closing quote.
+        title = title.split("》")[0] if "《" not in title.split("》")[0] else title
+        return title[:80], organ, int(m.group("year")), ln.line
+    return None, None, None, None
+
+
+def year_from_text(lines: list[str]) -> int | None:
+    """Fallback: the statistical period's year, else the year mentioned most often."""
+    text = "\n".join(lines)
+    m = _PERIOD_YEAR.search(text)
+    if m:
+        return int(m.group(1))
+    years = Counter(int(y) for y in _YEAR.findall(text) if 2008 <= int(y) <= 2100)
+    return years.most_common(1)[0][0] if years else None
+
+
+def organ_kind(organ: str | None) -> str | None:
+    if not organ:
+        return None
+    o = re.sub(r"\s+", "", organ)
+    if re.search(r"(镇|乡|街道|街道办事处|苏木)(人民政府|党政办公室|政府)?$", o):
+        return "township"
+    if re.search(r"(人民政府|政府)办公(室|厅)$", o) or o.endswith("政府办"):
+        return "gov_office"
+    if re.search(r"(开发区|管委会|管理委员会|园区|新区管委会)$", o):
+        return "other"
+    if re.search(r"人民政府$", o) or re.search(r"(省|市|县|区|州|盟|旗|自治区|自治州|自治县)$", o):
+        return "gov_county_plus"
+    if re.search(r"(局|委员会|委|厅|办公室|办|中心|院|署|所|站|处|会|队|馆|社|集团)$", o):
+        return "department"
+    return "other"
+
+
+def detect_region(organ: str | None, title: str | None, text: str) -> str | None:
+    gaz = load_toml("regions.toml")
+    head = (organ or "") + (title or "")
+    for code, entry in gaz.items():
+        if any(n in head for n in entry["names"] + entry["places"]):
+            return code
+    counts = {}
+    for code, entry in gaz.items():
+        counts[code] = sum(text.count(n) for n in entry["names"] + entry["places"] + entry["doc_prefixes"])
+    best = max(counts, key=counts.get) if counts else None
+    if best and counts[best] >= 2 and all(counts[best] >= 3 * v for k, v in counts.items() if k != best):
+        return best
+    return None
+
+
+def closing_date(lines: list[str]) -> tuple[str, int] | None:
+    """A date alone on one of the last non-blank lines (signature date), as (ISO date, line)."""
+    seen = 0
+    for idx in range(len(lines) - 1, -1, -1):
+        s = lines[idx].strip()
+        if not s:
+            continue
+        seen += 1
+        m = _DATE.match(s)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                return f"{y:04d}-{mo:02d}-{d:02d}", idx + 1
+        if seen >= 4:
+            break
+    return None
