@@ -1,0 +1,184 @@
+"""Command line: auditor check / parse / rules / explain."""
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="政府信息公开工作年度报告审查工具：解析报告正文和表格，按规则包检查问题。")
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class OutFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _err(msg: str) -> None:
+    sys.stderr.write(f"auditor: {msg}\n")
+
+
+def _load_rules(config: Optional[Path], select, ignore, fail_on):
+    from .config import Config, find_config, load_config, resolve
+    from .errors import ConfigError
+    from .plugins import load_plugins
+
+    try:
+        cfg = load_config(config if config is not None else find_config(Path.cwd()))
+    except ConfigError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    if select:
+        cfg.select = [s for item in select for s in item.split(",") if s]
+    if ignore:
+        cfg.ignore = cfg.ignore + [s for item in ignore for s in item.split(",") if s]
+    if fail_on:
+        cfg.fail_on = fail_on
+    loaded = load_plugins()
+    for e in loaded.errors:
+        _err(e)
+    try:
+        rules = resolve(loaded.rules, cfg, where="命令行")
+    except ConfigError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    return cfg, rules, loaded
+
+
+@app.command(help="审查一个或多个报告文件或目录。")
+def check(
+    paths: List[str] = typer.Argument(..., help="报告文件或目录（目录下的 .txt .docx .html .htm 均会审查）"),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    show_skipped: bool = typer.Option(False, "--show-skipped", help="同时列出无法评估或不适用的规则及原因"),
+    config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认查找 auditor.toml 或 pyproject.toml 的 [tool.auditor]）"),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="只运行这些规则（编号、前缀、规则包或类别，可用逗号分隔）"),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="不运行这些规则"),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="达到该级别即以退出码 1 结束：error、warning、info 或 never"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="把结果写入文件（默认输出到屏幕）"),
+):
+    from .batch import audit_file, expand
+    from .findings import SEVERITY_RANK
+
+    if fail_on and fail_on not in ("error", "warning", "info", "never"):
+        _err(f"--fail-on 的取值“{fail_on}”无效（应为 error、warning、info 或 never）")
+        raise typer.Exit(EXIT_ERROR)
+    cfg, rules, _loaded = _load_rules(config, select, ignore, fail_on)
+    files, results = expand(paths)
+    for f in files:
+        results.append(audit_file(f, rules, cfg))
+    results.sort(key=lambda r: r.source)
+    stream = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        if format == OutFormat.json:
+            from .render.json_out import dumps, to_document
+
+            stream.write(dumps(to_document(results, show_skipped)) + "\n")
+        else:
+            from .render.text import render
+
+            render(results, show_skipped, stream)
+    finally:
+        if output:
+            stream.close()
+    for r in results:
+        if r.error:
+            _err(f"{r.source}: {r.error}")
+    if any(r.error for r in results):
+        raise typer.Exit(EXIT_ERROR)
+    if cfg.fail_on != "never":
+        threshold = SEVERITY_RANK[cfg.fail_on]
+        if any(SEVERITY_RANK[f.severity] >= threshold for r in results for f in r.findings):
+            raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command(help="解析一个报告，输出结构化模型（章节、表格单元格、解析说明）。")
+def parse(
+    path: Path = typer.Argument(..., help="报告文件"),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+):
+    from .api import parse_file
+    from .errors import InputError
+
+    try:
+        report = parse_file(path)
+    except InputError as exc:
+        _err(f"{exc.path}: {exc.reason}")
+        raise typer.Exit(EXIT_ERROR)
+    if format == OutFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    from .render.parse_text import render_report
+
+    render_report(report, sys.stdout)
+
+
+@app.command(help="列出所有已安装的规则。")
+def rules(
+    config: Optional[Path] = typer.Option(None, "--config", help="配置文件"),
+    all_rules: bool = typer.Option(True, "--all/--selected", help="列出全部规则，或只列出配置选中的规则"),
+):
+    cfg, selected, loaded = _load_rules(config, None, None, None)
+    shown = loaded.rules if all_rules else selected
+    sev = {"error": "错误", "warning": "警告", "info": "提示"}
+    for r in sorted(shown, key=lambda r: (r.pack != "national", r.pack, r.id)):
+        mark = "" if r in selected else "（未选中）"
+        sys.stdout.write(f"{r.id:<26} {r.pack:<10} {sev[r.severity]:<3} {r.category:<11} {_plain_summary(r.summary)}{mark}\n")
+    sys.stdout.write(f"共 {len(shown)} 条规则\n")
+
+
+def _plain_summary(s: str) -> str:
+    import re
+
+    return re.sub(r"\{[a-z_]+\}", "…", s)
+
+
+@app.command(help="解释一条规则：问题、依据、反例、正例。")
+def explain(rule_id: str = typer.Argument(..., help="规则编号，如 NAT-T3-COL")):
+    from .plugins import load_plugins
+
+    loaded = load_plugins()
+    for r in loaded.rules:
+        if r.id.upper() == rule_id.upper():
+            sev = {"error": "错误", "warning": "警告", "info": "提示"}[r.severity]
+            status = {"V": "已核实原文", "V-seed": "见于真实报告", "C": "多方印证", "R": "未核实（记忆）",
+                      "I": "推定"}.get(r.status or "", "")
+            out = [f"{r.id}（{r.name}）  规则包：{r.pack}  级别：{sev}  类别：{r.category}"
+                   + (f"  可信度：{status}" if status else ""),
+                   f"提示语：{_plain_summary(r.summary)}", ""]
+            for k in ("问题", "依据", "反例", "正例"):
+                out.append(f"【{k}】{r.doc[k]}")
+            out.append(f"【法律依据】{r.basis}")
+            applies = []
+            if r.years != (None, None):
+                lo, hi = r.years
+                applies.append(f"年度 {lo or ''}–{hi if hi and hi < 2100 else ''}")
+            if r.templates:
+                applies.append("格式 " + "/".join(r.templates))
+            if r.organ_kinds:
+                applies.append("机关 " + "/".join(r.organ_kinds))
+            if applies:
+                out.append("【适用范围】" + "；".join(applies))
+            sys.stdout.write("\n".join(out) + "\n")
+            return
+    _err(f"没有编号为“{rule_id}”的规则（用 auditor rules 查看全部规则）")
+    raise typer.Exit(EXIT_ERROR)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("已中断")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Configuration: `auditor.toml`, or `[tool.auditor]` in `pyproject.toml`, validated by JSON Schema.
+
+Rule selection works like ruff's: `select` replaces the default (every rule of the enabled packs),
+`extend-select` adds, `ignore` removes (and wins). A selector is a rule id, an id prefix
+("NAT-T3"), a pack name ("national"), a category ("totals") or "ALL".
+"""
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ConfigError
+from .findings import CATEGORIES
+from .resources import read_toml_file, schema
+
+
+@dataclass
+class Config:
+    path: str | None = None
+    packs: list[str] | None = None
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    fail_on: str = "error"
+    region: str | None = None
+
+
+def find_config(start: Path) -> Path | None:
+    for d in [start, *start.parents]:
+        if (d / "auditor.toml").is_file():
+            return d / "auditor.toml"
+        py = d / "pyproject.toml"
+        if py.is_file():
+            try:
+                if "auditor" in read_toml_file(py).get("tool", {}):
+                    return py
+            except Exception:
+                continue
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    import jsonschema
+
+    try:
+        data = read_toml_file(path)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: 配置文件不存在") from None
+    except Exception as exc:
+        raise ConfigError(f"{path}: 不是有效的 TOML（{exc}）") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("auditor", {})
+        prefix = "tool.auditor."
+    else:
+        prefix = ""
+    errors = sorted(jsonschema.Draft202012Validator(schema("config.schema.json")).iter_errors(data),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        e = errors[0]
+        where = prefix + ".".join(str(p) for p in e.absolute_path) if e.absolute_path else (prefix.rstrip(".") or "顶层")
+        if e.validator == "additionalProperties":
+            extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
+            raise ConfigError(f"{path}: 未知的配置项 {prefix}{', '.join(extra)}")
+        raise ConfigError(f"{path}: 配置项 {where} 无效：{e.message}")
+    return Config(path=str(path), packs=data.get("packs"), select=data.get("select"),
+                  extend_select=data.get("extend-select", []), ignore=data.get("ignore", []),
+                  severity=data.get("severity", {}), per_file_ignores=data.get("per-file-ignores", {}),
+                  fail_on=data.get("fail-on", "error"), region=data.get("region"))
+
+
+def selector_matches(selector: str, rule) -> bool:
+    s = selector.strip()
+    if s.upper() == "ALL":
+        return True
+    if s == rule.pack:
+        return True
+    if s in CATEGORIES:
+        return rule.category == s
+    return rule.id.startswith(s.upper())
+
+
+def resolve(rules: list, cfg: Config, where: str = "配置") -> list:
+    """The rules selected by the configuration. Unknown selectors and packs are errors."""
+    known_packs = {r.pack for r in rules}
+    if cfg.packs is not None:
+        unknown = [p for p in cfg.packs if p not in known_packs]
+        if unknown:
+            raise ConfigError(f"{cfg.path or where}: packs 中的规则包 {', '.join(unknown)} 未安装"
+                              f"（已安装：{', '.join(sorted(known_packs))}）")
+        rules = [r for r in rules if r.pack in cfg.packs]
+    for name, sels in (("select", cfg.select or []), ("extend-select", cfg.extend_select),
+                       ("ignore", cfg.ignore), ("severity", list(cfg.severity))):
+        for s in sels:
+            if not any(selector_matches(s, r) for r in rules):
+                raise ConfigError(f"{cfg.path or where}: {name} 中的“{s}”不匹配任何规则")
+    chosen = rules if cfg.select is None else [r for r in rules if any(selector_matches(s, r) for s in cfg.select)]
+    chosen += [r for r in rules if r not in chosen and any(selector_matches(s, r) for s in cfg.extend_select)]
+    return [r for r in chosen if not any(selector_matches(s, r) for s in cfg.ignore)]
+
+
+def severity_for(rule, cfg: Config) -> str:
+    # The most specific selector wins (a full id over a prefix over a pack or category).
+    best, best_len = rule.severity, -1
+    for sel, sev in cfg.severity.items():
+        if selector_matches(sel, rule) and len(sel) > best_len:
+            best, best_len = sev, len(sel)
+    return best
+
+
+def ignored_for_file(rule, cfg: Config, path: str) -> bool:
+    p = Path(path).as_posix()
+    for pattern, sels in cfg.per_file_ignores.items():
+        if fnmatch.fnmatch(p, pattern) or fnmatch.fnmatch(Path(path).name, pattern):
+            if any(selector_matches(s, rule) for s in sels):
+                return True
+    return False

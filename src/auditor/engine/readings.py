@@ -1,0 +1,66 @@
+"""Evaluate a check over every reading of ambiguous table rows.
+
+A row whose cells could not be determined carries several readings. A check reports a failure only
+when every combination of readings fails; it passes when every combination passes; otherwise (or
+when a needed cell is unknown in some reading) it is not assessable.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Callable
+
+from ..model import Table
+
+MAX_COMBINATIONS = 4096
+
+
+@dataclass
+class Outcome:
+    verdict: str  # "pass" | "fail" | "unknown"
+    values: dict | None = None  # {(row, col): value} of one failing combination, for evidence
+    varies: bool = False  # the failing combinations do not all have the same cell values
+
+
+def evaluate(table: Table, cells: list[tuple[str, str]], check: Callable[[dict], bool | None]) -> Outcome:
+    """`cells` are (row, col) pairs of `table`; `check` maps {(row, col): value} to True/False/None.
+
+    Cells of one row are taken jointly from the same reading (readings are per row).
+    """
+    by_row: dict[str, list[str]] = {}
+    for r, c in cells:
+        by_row.setdefault(r, []).append(c)
+    per_row: list[list[dict]] = []
+    for r, cols in by_row.items():
+        row = table.rows.get(r)
+        if row is None:
+            return Outcome("unknown")
+        idx = [row.columns.index(c) for c in cols]
+        options = list(dict.fromkeys(tuple(rd[i] for i in idx) for rd in row.readings))
+        per_row.append([{(r, c): v for c, v in zip(cols, opt)} for opt in options] or [{}])
+    total = 1
+    for opts in per_row:
+        total *= len(opts)
+    if total > MAX_COMBINATIONS:
+        return Outcome("unknown")
+    verdicts: set[str] = set()
+    first_fail = None
+    varies = False
+    for combo in itertools.product(*per_row):
+        vals: dict = {}
+        for part in combo:
+            vals.update(part)
+        if any(v is None for v in vals.values()) or len(vals) < len(set(cells)):
+            return Outcome("unknown")
+        ok = check(vals)
+        if ok is None:
+            return Outcome("unknown")
+        verdicts.add("pass" if ok else "fail")
+        if len(verdicts) > 1:
+            return Outcome("unknown")
+        if not ok:
+            if first_fail is None:
+                first_fail = vals
+            elif vals != first_fail:
+                varies = True
+    return Outcome(verdicts.pop() if verdicts else "unknown", first_fail, varies)

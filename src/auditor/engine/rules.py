@@ -1,0 +1,111 @@
+"""Rules: metadata from TOML packs (validated by JSON Schema), implementations bound by name."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ..errors import ConfigError
+from ..findings import Finding, NotAssessable
+from ..model import Report
+from ..resources import read_toml_file, schema
+
+CheckFn = Callable[[Report, "RuleContext"], Iterable[Finding | NotAssessable]]
+
+
+@dataclass
+class Rule:
+    id: str
+    name: str
+    pack: str
+    severity: str
+    category: str
+    summary: str
+    basis: str
+    doc: dict[str, str]
+    check: CheckFn
+    params: dict[str, Any] = field(default_factory=dict)
+    years: tuple[int | None, int | None] = (None, None)
+    templates: tuple[str, ...] | None = None
+    organ_kinds: tuple[str, ...] | None = None
+    status: str | None = None
+    source: str = ""
+
+    def applies(self, report: Report) -> str | None:
+        """None if the rule applies to this report, else the Chinese reason it does not."""
+        lo, hi = self.years
+        if (lo is not None or hi is not None) and report.year is None:
+            return "报告年度未知"
+        if lo is not None and report.year < lo:
+            return f"仅适用于 {lo} 年及以后的报告"
+        if hi is not None and report.year > hi:
+            return f"仅适用于 {hi} 年及以前的报告"
+        if self.templates is not None and report.template not in self.templates:
+            return f"仅适用于 {'/'.join(self.templates)} 版格式"
+        if self.organ_kinds is not None and report.organ_kind not in self.organ_kinds:
+            return "不适用于该类机关"
+        return None
+
+
+class RuleContext:
+    """Handed to a rule's check: builds findings with the rule's metadata."""
+
+    def __init__(self, rule: Rule, severity: str):
+        self.rule = rule
+        self.severity = severity
+        self.params = rule.params
+
+    def fail(self, location: dict | None = None, expected: Any = None, actual: Any = None,
+             evidence: list[dict] | None = None, formula: str | None = None, **message_args) -> Finding:
+        if formula is not None:
+            message_args.setdefault("formula", formula)
+        return Finding(rule=self.rule.id, pack=self.rule.pack, severity=self.severity,
+                       category=self.rule.category, message=self.rule.summary.format(**message_args),
+                       location=location or {}, expected=expected, actual=actual,
+                       evidence=evidence or [], basis=self.rule.basis, formula=formula)
+
+    def skip(self, reason: str, location: dict | None = None) -> NotAssessable:
+        return NotAssessable(rule=self.rule.id, pack=self.rule.pack, reason=reason, location=location or {})
+
+
+def _resolve_impl(ref: str) -> CheckFn:
+    module, _, name = ref.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def load_pack_file(path: Path) -> list[Rule]:
+    """Load and validate one TOML rule pack. Raises ConfigError naming the file and the key."""
+    import jsonschema
+
+    try:
+        data = read_toml_file(path)
+    except Exception as exc:
+        raise ConfigError(f"{path}: 不是有效的 TOML（{exc}）") from None
+    validator = jsonschema.Draft202012Validator(schema("rulepack.schema.json"))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        e = errors[0]
+        where = ".".join(str(p) for p in e.absolute_path) or "(顶层)"
+        raise ConfigError(f"{path}: 规则包格式错误，位置 {where}：{e.message}")
+    from . import declarative
+
+    pack = data["pack"]["name"]
+    rules = []
+    for spec in data["rule"]:
+        if "kind" in spec:
+            check = declarative.KINDS[spec["kind"]]
+        else:
+            try:
+                check = _resolve_impl(spec["impl"])
+            except (ImportError, AttributeError) as exc:
+                raise ConfigError(f"{path}: 规则 {spec['id']} 的实现 {spec['impl']} 无法加载（{exc}）") from None
+        years = spec.get("years", [None, None])
+        rules.append(Rule(
+            id=spec["id"], name=spec["name"], pack=pack, severity=spec["severity"],
+            category=spec["category"], summary=spec["summary"], basis=spec["basis"], doc=spec["doc"],
+            check=check, params=spec.get("params", {}), years=(years[0], years[1]),
+            templates=tuple(spec["templates"]) if "templates" in spec else None,
+            organ_kinds=tuple(spec["organ_kinds"]) if "organ_kinds" in spec else None,
+            status=spec.get("status"), source=str(path)))
+    return rules

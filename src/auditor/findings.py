@@ -1,0 +1,47 @@
+"""Findings and not-assessable outcomes: what rules yield (data contract, architecture.md §4)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+CATEGORIES = ("section", "template", "table", "totals", "text-table", "text", "date", "content", "parse",
+              "cross-report")
+
+
+@dataclass
+class Finding:
+    rule: str
+    pack: str
+    severity: str
+    category: str
+    message: str
+    location: dict[str, Any] = field(default_factory=dict)
+    expected: Any = None
+    actual: Any = None
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    basis: str = ""
+    formula: str | None = None
+
+    def to_dict(self) -> dict:
+        d = {"rule": self.rule, "pack": self.pack, "severity": self.severity, "category": self.category,
+             "message": self.message, "location": self.location, "expected": self.expected,
+             "actual": self.actual, "evidence": self.evidence, "basis": self.basis}
+        if self.formula:
+            d["formula"] = self.formula
+        return d
+
+    def sort_key(self):
+        return (-SEVERITY_RANK[self.severity], self.location.get("line") or 0, self.rule)
+
+
+@dataclass
+class NotAssessable:
+    rule: str
+    pack: str
+    reason: str  # Chinese
+    location: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "pack": self.pack, "reason": self.reason, "location": self.location}

@@ -1,0 +1,72 @@
+"""Plugin manager: loads plugins from the `auditor` entry-point group and collects their rules."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pluggy
+
+from .errors import ConfigError
+from .hookspecs import AuditorSpec
+
+
+@dataclass
+class LoadedPlugins:
+    manager: pluggy.PluginManager
+    rules: list = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # Chinese, one line each, naming the plugin
+    versions: dict[str, str] = field(default_factory=dict)
+
+
+def load_plugins() -> LoadedPlugins:
+    pm = pluggy.PluginManager("auditor")
+    pm.add_hookspecs(AuditorSpec)
+    out = LoadedPlugins(pm)
+    for ep in sorted(entry_points(group="auditor"), key=lambda e: (e.name != "national", e.name)):
+        if pm.has_plugin(ep.name):
+            continue
+        try:
+            module = ep.load()
+            pm.register(module, name=ep.name)
+            dist = getattr(ep, "dist", None)
+            out.versions[ep.name] = dist.version if dist is not None else ""
+        except Exception as exc:  # a broken plugin must not take the run down
+            out.errors.append(f"插件“{ep.name}”加载失败：{type(exc).__name__}: {exc}")
+    if not pm.has_plugin("national"):
+        # Running from a source tree without installed metadata: register the built-in pack directly.
+        from .packs import national
+
+        pm.register(national, name="national")
+        from . import __version__
+
+        out.versions["national"] = __version__
+    for plugin_name, paths in _pack_paths(pm, out):
+        for path in paths:
+            from .engine.rules import load_pack_file
+
+            try:
+                out.rules.extend(load_pack_file(Path(path)))
+            except ConfigError as exc:
+                out.errors.append(f"插件“{plugin_name}”的规则包无法加载：{exc}")
+    seen: dict[str, str] = {}
+    unique = []
+    for r in out.rules:
+        if r.id in seen:
+            out.errors.append(f"规则编号 {r.id} 重复（{seen[r.id]} 与 {r.source}），后者被忽略")
+            continue
+        seen[r.id] = r.source
+        unique.append(r)
+    out.rules = unique
+    return out
+
+
+def _pack_paths(pm: pluggy.PluginManager, out: LoadedPlugins):
+    for name, plugin in pm.list_name_plugin():
+        impl = getattr(plugin, "auditor_rule_packs", None)
+        if impl is None:
+            continue
+        try:
+            yield name, list(impl() or [])
+        except Exception as exc:
+            out.errors.append(f"插件“{name}”提供规则包时出错：{type(exc).__name__}: {exc}")

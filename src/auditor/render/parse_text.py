@@ -1,0 +1,31 @@
+"""Text view of a parsed report (`auditor parse`)."""
+from __future__ import annotations
+
+from ..engine.declarative import column_name, row_name
+
+
+def render_report(rep, out) -> None:
+    w = out.write
+    w(f"文件：{rep.source}（{rep.kind}{'，' + rep.encoding if rep.encoding else ''}）\n")
+    w(f"标题：{rep.title}\n机关：{rep.organ}（{rep.organ_kind}）  地区：{rep.region}  年度：{rep.year}  格式：{rep.template}\n")
+    w("章节：\n")
+    for s in rep.sections:
+        w(f"  {rep.ref(s.line)}  {s.title}\n")
+    for name in ("t2", "t3", "t4"):
+        t = rep.tables[name]
+        w(f"{ {'t2': '表二', 't3': '表三', 't4': '表四'}[name]}：{'已找到' if t.found else '未找到'}"
+          f"{'，格式 ' + t.template if t.template else ''}\n")
+        for key, row in t.rows.items():
+            label = row_name(name, key) if name != "t2" else row.label
+            cells = "  ".join(f"{column_name(name, c) if name != 't2' else c}={_v(row.cells[c])}" for c in row.columns)
+            w(f"  {key:<24}{label}：{cells}{'  （多种读法）' if row.ambiguous else ''}\n")
+    if rep.parse_notes:
+        w("解析说明：\n")
+        for n in rep.parse_notes:
+            w(f"  {rep.ref(n.line) or ''} {n.message}\n")
+
+
+def _v(cell) -> str:
+    if cell.value is None:
+        return "空白" if cell.raw == "" else ("?" if cell.raw is None else f"“{cell.raw}”")
+    return str(cell.value)

@@ -1,0 +1,90 @@
+"""Human-readable output, grouped per report and severity, colour on a terminal."""
+from __future__ import annotations
+
+import os
+import sys
+
+SEV_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+_COLOR = {"error": "\033[31;1m", "warning": "\033[33;1m", "info": "\033[36m", "dim": "\033[2m",
+          "bold": "\033[1m", "reset": "\033[0m"}
+ORGAN_KIND = {"gov_county_plus": "县级以上人民政府", "gov_office": "政府办公室（厅）", "department": "政府部门",
+              "township": "乡镇/街道", "other": "其他机关", None: "机关类型未知"}
+REGION = {"ningxia": "宁夏", "gansu": "甘肃"}
+
+
+def use_color(stream) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _loc(f: dict) -> str:
+    loc = f.get("location") or {}
+    parts = []
+    if loc.get("ref"):
+        parts.append(loc["ref"])
+    elif loc.get("line"):
+        parts.append(f"第{loc['line']}行")
+    return " ".join(parts)
+
+
+def render(results: list, show_skipped: bool, stream=None) -> None:
+    out = stream or sys.stdout
+    color = use_color(out)
+
+    def c(kind, s):
+        return f"{_COLOR[kind]}{s}{_COLOR['reset']}" if color else s
+
+    totals = {"error": 0, "warning": 0, "info": 0}
+    failed = 0
+    for res in results:
+        if res.error:
+            failed += 1
+            out.write(c("error", f"✗ {res.source}: {res.error}") + "\n\n")
+            continue
+        rep = res.report
+        head = (f"{rep.organ or '机关未识别'} · {rep.year or '年度未知'}年 · "
+                f"{ORGAN_KIND.get(rep.organ_kind, rep.organ_kind)} · {REGION.get(rep.region, rep.region or '地区未识别')} · "
+                f"格式 {rep.template or '未识别'}")
+        counts = {s: sum(1 for f in res.findings if f.severity == s) for s in totals}
+        for s in totals:
+            totals[s] += counts[s]
+        out.write(c("bold", f"■ {res.source}") + "\n")
+        out.write(f"  {head}\n")
+        out.write(f"  错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
+                  + (f"；规则包：{'、'.join(res.packs)}" if res.packs else "") + "\n")
+        for sev in ("error", "warning", "info"):
+            group = [f for f in res.findings if f.severity == sev]
+            if not group:
+                continue
+            out.write(c(sev, f"  [{SEV_LABEL[sev]}]") + "\n")
+            for f in group:
+                d = f.to_dict()
+                where = _loc(d)
+                out.write(f"    {c(sev, f.rule)} {where + ' ' if where else ''}{f.message}\n")
+                if f.formula and f.expected is not None:
+                    out.write(c("dim", f"        公式：{f.formula}（期望 {f.expected}，实际 {f.actual}）") + "\n")
+                for ev in f.evidence[:12]:
+                    out.write(c("dim", "        · " + _evidence_line(ev)) + "\n")
+                if f.basis:
+                    out.write(c("dim", f"        依据：{f.basis}") + "\n")
+        if show_skipped and res.skipped:
+            out.write(c("dim", f"  [无法评估/不适用 {len(res.skipped)} 项]") + "\n")
+            for s in res.skipped:
+                where = _loc(s.to_dict())
+                out.write(c("dim", f"    {s.rule} {where + ' ' if where else ''}{s.reason}") + "\n")
+        out.write("\n")
+    n = len(results)
+    out.write(c("bold", f"共审查 {n} 份报告") + f"：错误 {totals['error']}，警告 {totals['warning']}，提示 {totals['info']}"
+              + (f"；{failed} 份无法读取" if failed else "") + "\n")
+
+
+def _evidence_line(ev: dict) -> str:
+    if "label" in ev:  # a table cell
+        raw = ev.get("raw")
+        val = ev.get("value")
+        shown = raw if raw not in (None, "") else ("空白" if raw == "" else ("无法确定" if val is None else val))
+        where = f"（{ev['ref']}）" if ev.get("ref") else ""
+        return f"{ev['label']} = {shown}{where}"
+    if "text" in ev:
+        where = f"{ev['ref']}：" if ev.get("ref") else ""
+        return f"{where}{ev['text']}"
+    return ", ".join(f"{k}={v}" for k, v in ev.items())
