@@ -17,6 +17,8 @@ def find_title(preamble: list[SrcLine]) -> tuple[str | None, str | None, int | N
     """(title, organ, year, line) from the first lines of the document."""
     nonblank = [ln for ln in preamble if ln.text.strip()][:12]
     for i, ln in enumerate(nonblank):
+        if len(ln.text.strip()) > 60 or "。" in ln.text:  # a sentence quoting the title, not the title
+            continue
         m = _TITLE.search(ln.text.strip())
         if not m:
             continue
