@@ -26,6 +26,8 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     fail_on: str = "error"
     region: str | None = None
+    # Ids of all installed rules: a selector equal to one of them selects exactly that rule.
+    rule_ids: frozenset[str] = frozenset()
 
 
 def find_config(start: Path) -> Path | None:
@@ -73,7 +75,7 @@ def load_config(path: Path | None) -> Config:
                   fail_on=data.get("fail-on", "error"), region=data.get("region"))
 
 
-def selector_matches(selector: str, rule) -> bool:
+def selector_matches(selector: str, rule, rule_ids: frozenset[str] = frozenset()) -> bool:
     s = selector.strip()
     if s.upper() == "ALL":
         return True
@@ -81,11 +83,15 @@ def selector_matches(selector: str, rule) -> bool:
         return True
     if s in CATEGORIES:
         return rule.category == s
+    if s.upper() in rule_ids:  # a full id never selects the longer ids it happens to prefix
+        return rule.id == s.upper()
     return rule.id.startswith(s.upper())
 
 
 def resolve(rules: list, cfg: Config, where: str = "配置") -> list:
     """The rules selected by the configuration. Unknown selectors and packs are errors."""
+    cfg.rule_ids = frozenset(r.id for r in rules)
+    ids = cfg.rule_ids
     known_packs = {r.pack for r in rules}
     if cfg.packs is not None:
         unknown = [p for p in cfg.packs if p not in known_packs]
@@ -96,18 +102,18 @@ def resolve(rules: list, cfg: Config, where: str = "配置") -> list:
     for name, sels in (("select", cfg.select or []), ("extend-select", cfg.extend_select),
                        ("ignore", cfg.ignore), ("severity", list(cfg.severity))):
         for s in sels:
-            if not any(selector_matches(s, r) for r in rules):
+            if not any(selector_matches(s, r, ids) for r in rules):
                 raise ConfigError(f"{cfg.path or where}: {name} 中的“{s}”不匹配任何规则")
-    chosen = rules if cfg.select is None else [r for r in rules if any(selector_matches(s, r) for s in cfg.select)]
-    chosen += [r for r in rules if r not in chosen and any(selector_matches(s, r) for s in cfg.extend_select)]
-    return [r for r in chosen if not any(selector_matches(s, r) for s in cfg.ignore)]
+    chosen = rules if cfg.select is None else [r for r in rules if any(selector_matches(s, r, ids) for s in cfg.select)]
+    chosen += [r for r in rules if r not in chosen and any(selector_matches(s, r, ids) for s in cfg.extend_select)]
+    return [r for r in chosen if not any(selector_matches(s, r, ids) for s in cfg.ignore)]
 
 
 def severity_for(rule, cfg: Config) -> str:
     # The most specific selector wins (a full id over a prefix over a pack or category).
     best, best_len = rule.severity, -1
     for sel, sev in cfg.severity.items():
-        if selector_matches(sel, rule) and len(sel) > best_len:
+        if selector_matches(sel, rule, cfg.rule_ids) and len(sel) > best_len:
             best, best_len = sev, len(sel)
     return best
 
@@ -116,6 +122,6 @@ def ignored_for_file(rule, cfg: Config, path: str) -> bool:
     p = Path(path).as_posix()
     for pattern, sels in cfg.per_file_ignores.items():
         if fnmatch.fnmatch(p, pattern) or fnmatch.fnmatch(Path(path).name, pattern):
-            if any(selector_matches(s, rule) for s in sels):
+            if any(selector_matches(s, rule, cfg.rule_ids) for s in sels):
                 return True
     return False

@@ -1,0 +1,69 @@
+"""Unreadable input: one line naming the file and the reason, exit code 2, no traceback; the rest
+of a batch goes on; nothing the user gave is modified."""
+import hashlib
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from conftest import SEEDS
+
+AUDITOR = [sys.executable, "-m", "auditor.cli"]
+
+
+def run(*args, cwd=None):
+    env = dict(os.environ, NO_COLOR="1")
+    return subprocess.run([*AUDITOR, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+
+
+@pytest.fixture()
+def bad_files(tmp_path):
+    garbage = tmp_path / "garbage.txt"
+    garbage.write_bytes(bytes(range(256)) * 40)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    fake = tmp_path / "fake.docx"
+    fake.write_bytes(b"this is not a zip file at all")
+    nodoc = tmp_path / "nodoc.docx"
+    with zipfile.ZipFile(nodoc, "w") as z:
+        z.writestr("hello.txt", "not a word document")
+    unknown = tmp_path / "report.xyz"
+    unknown.write_text("一二三", encoding="utf-8")
+    english = tmp_path / "english.txt"
+    english.write_text("just some english text\n" * 20, encoding="utf-8")
+    return {"garbage": garbage, "empty": empty, "fake": fake, "nodoc": nodoc, "unknown": unknown,
+            "english": english}
+
+
+@pytest.mark.parametrize("name,reason", [
+    ("garbage", "二进制"), ("empty", "文件为空"), ("fake", "不是有效的 DOCX"), ("nodoc", "DOCX 文件已损坏"),
+    ("unknown", "不支持的文件类型"), ("english", "没有可识别的中文正文"),
+])
+def test_parse_bad_input(bad_files, name, reason):
+    r = run("parse", str(bad_files[name]))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(bad_files[name]) in lines[0] and reason in lines[0]
+
+
+def test_batch_goes_on_and_exit_code_2(bad_files, tmp_path):
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in bad_files.values()}
+    r = run("check", str(bad_files["garbage"]), str(SEEDS[0]), str(bad_files["fake"]), "--format", "json")
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    import json
+
+    doc = json.loads(r.stdout)
+    by_source = {e["source"]: e for e in doc["reports"]}
+    assert by_source[str(SEEDS[0])]["error"] is None and by_source[str(SEEDS[0])]["profile"]["year"] == 2020
+    assert by_source[str(bad_files["garbage"])]["error"]
+    assert doc["summary"]["unreadable"] == 2
+    assert before == {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in bad_files.values()}
+
+
+def test_missing_path():
+    r = run("check", "no/such/file.txt")
+    assert r.returncode == 2 and "文件不存在" in r.stderr and "Traceback" not in r.stderr
