@@ -21,7 +21,10 @@ def auditor_rule_packs():
 
 
 def _ev_line(report: Report, line: int | None, text: str | None = None) -> dict:
-    return {"line": line, "ref": report.ref(line), "text": (text if text is not None else report.line_text(line))[:200]}
+    shown = text if text is not None else report.line_text(line)
+    # Table rows from tab-separated extractions: show the cell boundaries readably.
+    shown = " | ".join(part.strip() for part in shown.split("\t") if part.strip()) if "\t" in shown else shown
+    return {"line": line, "ref": report.ref(line), "text": shown[:200]}
 
 
 # ---------------------------------------------------------------- sections
