@@ -55,3 +55,28 @@ def test_html_drops_navigation_scripts_and_footer(outdir):
     rep = parse_file(fixtures.write_html(parse_file(SEEDS[0]), outdir / "nav.html"))
     text = "\n".join(rep.lines)
     assert "首页" not in text and "网站标识码" not in text and "var x" not in text
+
+
+def test_gbk_declared_html(outdir):
+    page = outdir / "gbk.html"
+    fixtures.write_html(parse_file(SEEDS[4]), page)
+    text = page.read_text(encoding="utf-8").replace("charset='utf-8'", "charset='gb2312'")
+    page.write_bytes(text.encode("gb18030"))
+    rep = parse_file(page)
+    assert rep.encoding in ("gb2312", "gb18030") and rep.organ == "吴忠市人民政府办公室"
+    assert cells(rep) == cells(parse_file(SEEDS[4]))
+
+
+def test_installed_package_carries_its_data():
+    """With a non-editable install the grammar and rule packs come from inside the package."""
+    from pathlib import Path
+
+    import auditor
+    from auditor.resources import data_dir
+    from conftest import ROOT
+
+    pkg = Path(auditor.__file__).resolve().parent
+    if ROOT / "src" in pkg.parents:
+        pytest.skip("running from the source tree (editable install)")
+    assert data_dir("grammars") == pkg / "grammars"
+    assert (data_dir("rules") / "national" / "tables.toml").is_file()
