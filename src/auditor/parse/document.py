@@ -39,14 +39,14 @@ def _parser():
 
     class _ToSections(Transformer):
         def _lines(self, children):
-            return [SrcLine(t.type, str(t), t.line) for t in children]
+            return [SrcLine(t.type, str(t).rstrip("\n"), t.line) for t in children]
 
         def preamble(self, children):
             return RawSection(None, self._lines(children))
 
         def section(self, children):
             head, *rest = children
-            return RawSection(SrcLine("HEAD", str(head), head.line), self._lines(rest))
+            return RawSection(SrcLine("HEAD", str(head).rstrip("\n"), head.line), self._lines(rest))
 
         def start(self, children):
             return children
