@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .ingest import Extracted, read_report
-from .model import ParseNote, Report, Section
+from .model import ParseNote, Report
 from .parse import binder, profile
 from .parse.document import SrcLine, build_paragraphs, parse_structure, recognise_sections
 from .parse.normalize import normalize

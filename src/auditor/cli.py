@@ -24,7 +24,7 @@ def _err(msg: str) -> None:
 
 
 def _load_rules(config: Optional[Path], select, ignore, fail_on):
-    from .config import Config, find_config, load_config, resolve
+    from .config import find_config, load_config, resolve
     from .errors import ConfigError
     from .plugins import load_plugins
 

@@ -85,8 +85,10 @@ def column_sum(report: Report, ctx):
             left = sum(v[(r, col)] for r in lhs)
             right = sum(v[(r, col)] for r in rhs)
             ev = [cell_evidence(report, table, r, col, v[(r, col)]) for r in lhs + rhs]
-            note = "（该列部分单元格有多种读法，各种读法下均不成立）" if any(
-                table.rows[r].ambiguous for r in lhs + rhs) else ""
+            note = ""
+            if any(table.rows[r].ambiguous for r in lhs + rhs):
+                note = ("（该列部分单元格有多种读法，各种读法下均不成立"
+                        + ("；以上为其中一种读法的数值）" if out.varies else "）"))
             yield ctx.fail(location=loc, expected=_fmt(left), actual=_fmt(right), evidence=ev, formula=formula,
                            table=TABLE_NAMES[table.name], column=column_name(table.name, col),
                            lhs=_fmt(left), rhs=_fmt(right), note=note)

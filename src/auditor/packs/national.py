@@ -62,10 +62,6 @@ def sections_extra(report: Report, ctx):
 
 # ---------------------------------------------------------------- template and year
 
-def _t3_other_row(report: Report):
-    return report.t3.rows.get("other")
-
-
 def template_old(report: Report, ctx):
     for name in ("t2", "t3"):
         t = report.tables[name]
