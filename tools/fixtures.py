@@ -30,6 +30,17 @@ def _cell_text(cell) -> str:
     return cell.raw if cell.raw else str(cell.value)
 
 
+def _t2_spec(key: str) -> dict:
+    from auditor.resources import load_toml
+
+    return next(r for r in load_toml("templates/tables.toml")["t2"]["rows"] if r["key"] == key)
+
+
+def _t2_column_labels(report, spec: dict) -> list[str]:
+    labels = spec["column_labels"]
+    return labels[report.t2.template if report.t2.template in labels else "2019"]
+
+
 def _t3_layout(report):
     """Rows of the 表三 grid: (label cells spec, key). Label spec is one of
     ("span3", text) | ("span2", text) | ("group", group_text, leaf_text)."""
@@ -97,16 +108,14 @@ def _docx_t2(d, report):
     tbl = d.add_table(rows=0, cols=4)
     block = None
     for row in rows:
-        from auditor.resources import load_toml
-
-        spec = next(r for r in load_toml("templates/tables.toml")["t2"]["rows"] if r["key"] == row.key)
+        spec = _t2_spec(row.key)
         if spec["block"] != block:
             block = spec["block"]
             cap = tbl.add_row().cells
             cap[0].merge(cap[3]).text = block
             hdr = tbl.add_row().cells
             hdr[0].text = "信息内容"
-            labels = spec["column_labels"][report.t2.template if report.t2.template in spec["column_labels"] else "2019"]
+            labels = _t2_column_labels(report, spec)
             for i, lab in enumerate(labels):
                 hdr[1 + i].text = lab
             if len(labels) == 1:
@@ -255,15 +264,13 @@ def _html_table(report, name: str) -> str:
     e = html.escape
     rows = []
     if name == "t2":
-        from auditor.resources import load_toml
-
         block = None
         for r in report.t2.rows.values():
-            spec = next(s for s in load_toml("templates/tables.toml")["t2"]["rows"] if s["key"] == r.key)
+            spec = _t2_spec(r.key)
             if spec["block"] != block:
                 block = spec["block"]
                 rows.append(f"<tr><td colspan='4'>{e(block)}</td></tr>")
-                labels = spec["column_labels"][report.t2.template if report.t2.template in spec["column_labels"] else "2019"]
+                labels = _t2_column_labels(report, spec)
                 span = " colspan='3'" if len(labels) == 1 else ""
                 rows.append("<tr><td>信息内容</td>" + "".join(f"<td{span}>{e(x)}</td>" for x in labels) + "</tr>")
             span = " colspan='3'" if len(r.columns) == 1 else ""

@@ -17,8 +17,7 @@ def _plausible(text: str) -> bool:
     if not text:
         return False
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or ch == "\ufffd")
-    if bad > len(sample) * 0.01:
+    if _looks_binary(sample, count_replacement=True):
         return False
     return len(_CJK.findall(sample)) >= 10
 
@@ -63,9 +62,11 @@ def decode_bytes(data: bytes, path: Path, declared: str | None = None) -> tuple[
     raise InputError(path, "无法识别文本编码，或文件不是中文文本（可能是二进制文件）")
 
 
-def _looks_binary(text: str) -> bool:
+def _looks_binary(text: str, count_replacement: bool = False) -> bool:
+    """More than 1% control characters (and U+FFFD replacement marks, when asked) in the sample."""
     sample = text[:20000]
-    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f")
+              or (count_replacement and ch == "\ufffd"))
     return bad > len(sample) * 0.01
 
 
