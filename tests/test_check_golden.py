@@ -60,3 +60,35 @@ def test_check_json_validates(tmp_path):
     doc = json.loads(out.stdout)
     jsonschema.validate(doc, schema("findings.schema.json"))
     assert doc["summary"]["reports"] == 5 and doc["summary"]["error"] == 2
+
+
+def test_seed_003_narrative_contradicts_total_column(audit_case):
+    _rep, findings, _ = audit_case("seed:003")
+    txt = {f.rule: f for f in findings if f.category == "text-table"}
+    assert set(txt) == {"NAT-TXT-PROCESSED", "NAT-TXT-RESULT"}
+    for f in txt.values():
+        assert f.severity == "warning" and f.location["line"] == 23
+        sentence, *cells = f.evidence
+        assert sentence["line"] == 23 and sentence["claim"]["value"] == 3
+        assert [c["column"] for c in cells] == ["total"] and cells[0]["value"] == 0
+    assert txt["NAT-TXT-PROCESSED"].evidence[1]["row"] == "total_processed"
+    assert txt["NAT-TXT-RESULT"].evidence[1]["row"] == "unable_1"
+
+
+def test_seed_000_only_the_truncated_rate(audit_case):
+    _rep, findings, _ = audit_case("seed:000")
+    assert [(f.rule, f.severity, f.location["line"]) for f in findings] == [("NAT-TXT-RATE-ROUNDING", "info", 33)]
+    assert findings[0].expected == "99.68%" and findings[0].actual == "99.6%"
+
+
+def test_seed_001_county_wide_figures_never_compared(audit_case):
+    rep, findings, skipped = audit_case("seed:001")
+    assert not any(c.comparable for c in rep.narrative.claims if c.line == 5)
+    assert not [f for f in findings if f.category == "text-table"]
+    assert not [s for s in skipped if s.location.get("line") == 5]
+
+
+def test_no_text_table_warning_on_consistent_seeds(audit_case):
+    for sid in ("000", "001", "002", "004"):
+        _rep, findings, _ = audit_case(f"seed:{sid}")
+        assert not [f for f in findings if f.category == "text-table" and f.severity != "info"], sid

@@ -49,3 +49,11 @@ def test_every_rule_has_cases_and_doc(rules):
         assert r.basis and r.summary
         assert re.search(r"[\u4e00-\u9fff]", r.summary), f"{r.id} summary must be Chinese"
     assert set(RULE_CASES) <= {r.id for r in national}, "cases for rules that do not exist"
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_variant_has_no_unstated_narrative_findings(name, audit_case):
+    """Narrative checks must be precise: on a variant they raise exactly what the variant states."""
+    narrative = {r for r in fired(audit_case, name) if r.startswith("NAT-TXT-")}
+    seed_own = {r for r in fired(audit_case, "seed:" + VARIANTS[name]["seed"]) if r.startswith("NAT-TXT-")}
+    assert narrative <= set(VARIANTS[name]["expect"]) | seed_own

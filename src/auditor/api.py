@@ -5,7 +5,7 @@ from pathlib import Path
 
 from .ingest import Extracted, read_report
 from .model import ParseNote, Report
-from .parse import binder, profile
+from .parse import binder, claims, profile
 from .parse.document import SrcLine, build_paragraphs, parse_structure, recognise_sections
 from .parse.normalize import normalize
 
@@ -43,6 +43,7 @@ def parse_extracted(ex: Extracted) -> Report:
     rep.tables["t3"] = binder.bind_t3(section_lines.get(3, everything), notes)
     rep.tables["t4"] = binder.bind_t4(section_lines.get(4, []), notes)
     rep.template = _overall_template(rep)
+    rep.narrative = claims.extract(rep)
     return rep
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Number = int | float
 
@@ -120,6 +120,76 @@ class ParseNote:
 
 
 @dataclass
+class Claim:
+    """A number the narrative states, and what it is understood to count.
+
+    `metric` is None for a quantity no counting word could be tied to (it still takes part in
+    in-text arithmetic). `comparable` is False when the sentence is about something other than this
+    organ's own tables (a jurisdiction-wide figure, a hotline, another organ, an approximation);
+    `scope` then says why, in Chinese.
+    """
+    metric: str | None  # e.g. "app.received", "lit.review", "docs.issued", "lit.none"
+    value: Number | None
+    unit: str | None
+    approx: bool
+    phrase: str  # the words as printed, from the counting word to the number
+    sentence: str
+    line: int
+    comparable: bool = True
+    scope: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+    start: int = 0  # offset of the quantity in the sentence (orders claims within a sentence)
+
+    def to_dict(self) -> dict:
+        return {"metric": self.metric, "value": self.value, "unit": self.unit, "approx": self.approx,
+                "phrase": self.phrase, "line": self.line, "comparable": self.comparable,
+                "scope": self.scope, "detail": self.detail}
+
+
+@dataclass
+class Rate:
+    """A printed completion rate ("办结率99.6%") with the counts of its sentence, when found."""
+    value: float
+    decimals: int
+    phrase: str
+    sentence: str
+    line: int
+    numerator: Claim | None = None
+    denominator: Claim | None = None
+    application: bool = False  # the sentence is about this organ's information-disclosure applications
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "phrase": self.phrase, "line": self.line,
+                "numerator": self.numerator.value if self.numerator else None,
+                "denominator": self.denominator.value if self.denominator else None}
+
+
+@dataclass
+class Breakdown:
+    """"共X条，其中A条、B条" or "X件（A件、B件）": a total and the parts listed under it."""
+    total: Claim
+    parts: list[Claim]
+    sentence: str
+    line: int
+    explicit: bool  # introduced by 其中/分别为/包括 rather than only by parentheses
+
+    def to_dict(self) -> dict:
+        return {"total": self.total.value, "parts": [p.value for p in self.parts], "line": self.line,
+                "explicit": self.explicit}
+
+
+@dataclass
+class Narrative:
+    claims: list[Claim] = field(default_factory=list)
+    rates: list[Rate] = field(default_factory=list)
+    breakdowns: list[Breakdown] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"claims": [c.to_dict() for c in self.claims], "rates": [r.to_dict() for r in self.rates],
+                "breakdowns": [b.to_dict() for b in self.breakdowns]}
+
+
+@dataclass
 class Report:
     source: str
     kind: str
@@ -138,6 +208,7 @@ class Report:
     tables: dict[str, Table] = field(default_factory=dict)
     parse_notes: list[ParseNote] = field(default_factory=list)
     date_line: tuple[str, int] | None = None  # (YYYY-MM-DD, line) of a closing date, if any
+    narrative: Narrative = field(default_factory=Narrative)
 
     def section(self, number: int) -> Section | None:
         for s in self.sections:
@@ -192,4 +263,5 @@ class Report:
             "sections": [s.to_dict() for s in self.sections],
             "tables": {k: t.to_dict() for k, t in self.tables.items()},
             "parse_notes": [n.to_dict() for n in self.parse_notes],
+            "narrative": self.narrative.to_dict(),
         }

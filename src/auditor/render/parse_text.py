@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..engine.declarative import column_name, row_name
+from ..parse.claims import METRIC_LABELS
 
 
 def render_report(rep, out) -> None:
@@ -19,6 +20,18 @@ def render_report(rep, out) -> None:
             label = row_name(name, key) if name != "t2" else row.label
             cells = "  ".join(f"{column_name(name, c) if name != 't2' else c}={_v(row.cells[c])}" for c in row.columns)
             w(f"  {key:<24}{label}：{cells}{'  （多种读法）' if row.ambiguous else ''}\n")
+    nar = rep.narrative
+    if nar.claims or nar.rates or nar.breakdowns:
+        w("正文数字：\n")
+        for c in nar.claims:
+            scope = f"  （不与表格比较：{c.scope}）" if not c.comparable else ""
+            value = "无" if c.metric == "lit.none" else f"{c.value}{c.unit or ''}"
+            w(f"  {rep.ref(c.line)}  {METRIC_LABELS.get(c.metric, c.metric)} = {value}  “{c.phrase}”{scope}\n")
+        for r in nar.rates:
+            counts = f"  （同句：{r.numerator.value}/{r.denominator.value}）" if r.numerator and r.denominator else ""
+            w(f"  {rep.ref(r.line)}  比率 “{r.phrase.strip()}”{counts}\n")
+        for b in nar.breakdowns:
+            w(f"  {rep.ref(b.line)}  分项 {b.total.value} ⟵ {' + '.join(str(p.value) for p in b.parts)}\n")
     if rep.parse_notes:
         w("解析说明：\n")
         for n in rep.parse_notes:

@@ -86,5 +86,7 @@ def _evidence_line(ev: dict) -> str:
         return f"{ev['label']} = {shown}{where}"
     if "text" in ev:
         where = f"{ev['ref']}：" if ev.get("ref") else ""
-        return f"{where}{ev['text']}"
+        claim = ev.get("claim")
+        understood = f"〔理解为：{claim['understood']} = {claim['value']}〕" if claim and claim.get("understood") else ""
+        return f"{where}{ev['text']}{understood}"
     return ", ".join(f"{k}={v}" for k, v in ev.items())

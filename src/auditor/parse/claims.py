@@ -1,0 +1,480 @@
+"""Numeric claims in the narrative: what the text says this organ received, answered, carried over…
+
+Each sentence is parsed with grammars/claims.lark into quantities, groups and counting words. A
+quantity is tied to a counting word within its clause: the word before it ("办结3件"), or, when none
+precedes, the word right after it with only adverbs between ("8件均依法办结"). The sentence then
+decides whether the claim can be compared with this organ's tables at all: a jurisdiction-wide scope
+word, a hotline or mailbox, another organ as subject, an approximation or a non-count unit make it
+not comparable, and the reason is kept.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..model import Breakdown, Claim, Narrative, Paragraph, Rate, Report, Section
+from ..resources import grammar_text
+
+METRIC_OF = {
+    "RECEIVED": "app.received", "NEG_RECEIVED": "app.received", "PROCESSED": "app.processed",
+    "HANDLED": "app.handled", "PREV_CARRY": "app.carried_over", "CARRY": "app.carried_forward",
+    "GRANTED": "app.granted", "PARTIAL": "app.partial", "DENIED": "app.denied", "NOT_HELD": "app.not_held",
+    "UNABLE": "app.unable", "NOT_PROCESSED": "app.not_processed", "CHANNEL": "app.channel",
+    "REVIEW": "lit.review", "SUIT": "lit.suit", "SUIT_AFTER": "lit.suit_after_review",
+    "SUIT_DIRECT": "lit.suit_direct", "DOC_MADE": "docs.issued", "DOC_VALID": "docs.valid",
+    "DOC_REPEAL": "docs.repealed",
+}
+# What each metric counts, in the words of the report format (for messages and evidence).
+METRIC_LABELS = {
+    "app.received": "收到（受理）申请数", "app.processed": "办结（答复）数", "app.handled": "办理数",
+    "app.carried_over": "上年结转申请数", "app.carried_forward": "结转下年度办理数", "app.granted": "予以公开数",
+    "app.partial": "部分公开数", "app.denied": "不予公开数", "app.not_held": "本机关不掌握相关政府信息数",
+    "app.unable": "无法提供数", "app.not_processed": "不予处理数", "app.channel": "某一渠道的申请数",
+    "lit.review": "行政复议数", "lit.suit": "行政诉讼数", "lit.suit_after_review": "复议后起诉数",
+    "lit.suit_direct": "未经复议直接起诉数", "lit.none": "无行政复议/行政诉讼", "docs.issued": "制发规范性文件数",
+    "docs.valid": "现行有效规范性文件数", "docs.repealed": "废止规范性文件数",
+}
+# When a clause holds several counting words before its number, the most specific tier wins
+# ("结转下年度办理2件" is a carry-over, not a handled count); two different words of the winning
+# tier make the clause ambiguous ("受理并办结5件") and it yields no claim.
+TIERS = [
+    ("carry", {"PREV_CARRY", "CARRY"}),
+    ("result", {"GRANTED", "PARTIAL", "DENIED", "NOT_HELD", "UNABLE", "NOT_PROCESSED"}),
+    ("channel", {"CHANNEL"}),
+    ("lit", {"SUIT_AFTER", "SUIT_DIRECT"}),
+    ("lit", {"REVIEW", "SUIT"}),
+    ("docs", {"DOC_MADE", "DOC_VALID", "DOC_REPEAL"}),
+    ("count", {"RECEIVED", "PROCESSED"}),
+    ("count", {"HANDLED"}),
+]
+FAMILY = {name: fam for fam, names in TIERS for name in names}
+DOC_WORDS = {"DOC_MADE", "DOC_VALID", "DOC_REPEAL"}
+COUNT_UNITS = {"件", "条", "个", "起", "篇", "份", "宗", "例", "项"}
+CHANNELS = {"网上": "online", "网络": "online", "在线": "online", "互联网": "online", "网站": "online",
+            "电子邮件": "email", "邮件": "email", "电子邮箱": "email", "信函": "letter", "邮寄": "letter",
+            "书面": "letter", "当面": "in_person", "现场": "in_person", "传真": "fax", "电话": "phone"}
+# Words allowed between a number and the counting word after it ("8件均依法办结").
+_ADVERBS = re.compile(r"^[\s均已经全部都依法依规按时按期及时予以的被并且已于年内当年]*$")
+# A denial of 复议/诉讼 does not deny them when it is about their outcome ("未发生被纠错的情况").
+_OUTCOME_WORDS = re.compile(r"纠错|纠正|败诉|撤销|确认违法|被改变")
+_APP_CONTEXT = re.compile(r"依申请|公开申请|申请公开")
+_SENTENCE = re.compile(r"[^。！？；;!?\n]+[。！？；;!?]?")
+# Only sentences that can hold a claim are parsed: a count with its unit, a rate, 复议/诉讼, or "未收到".
+_PREFILTER = re.compile(r"[\d零〇一二两三四五六七八九十百千万]\s*[余多]?\s*(?:[件条个起篇份宗例项次期家元]|人次)|%|复议|诉讼"
+                        r"|(?:未|没有|无)(?:收到|受理|接到|接收)")
+APPROX_SCOPE = "约数，不作精确比较"
+_RATE_VALUE = re.compile(r"(\d+)(?:\.(\d+))?\s*%")
+
+
+@dataclass
+class Tok:
+    kind: str  # terminal name, or "QTY" for a quantity
+    text: str
+    start: int
+    end: int
+    depth: int
+    clause: int = 0
+    value: float | int | None = None
+    unit: str | None = None
+    approx: bool = False
+    claim: Claim | None = None
+
+
+class _ClaimLexing:
+    """Lark custom lexer: one alternation of the grammar's terminals, gaps become FILLER.
+
+    A terminal the parser cannot accept where it occurs (a stray "）", "以上" that follows no unit)
+    is passed on as FILLER, so every sentence parses; a group still open at the end is closed.
+    Mixed into lark's Lexer base class when the parser is built (lark is imported lazily).
+    """
+
+    __future_interface__ = 2  # lark passes (lexer_state, parser_state) to lex()
+
+    def __init__(self, lexer_conf):
+        terms = [t for t in lexer_conf.terminals if t.name != "FILLER"]
+        terms.sort(key=lambda t: (-t.priority, -t.pattern.max_width, t.name))
+        self.regex = re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terms))
+
+    def lex(self, lexer_state, parser_state):
+        from lark import Token
+
+        sl = lexer_state.text
+        text = sl.text[sl.start:sl.end]
+        states = parser_state.parse_conf.states
+        depth = 0
+        pos = 0
+
+        def tok(kind, a, b):
+            return Token(kind, text[a:b], start_pos=a, end_pos=b)
+
+        for m in self.regex.finditer(text):
+            if m.start() > pos:
+                yield tok("FILLER", pos, m.start())
+            kind = m.lastgroup
+            if kind == "RPAR" and depth == 0 or kind not in states[parser_state.position]:
+                kind = "FILLER"
+            depth += {"LPAR": 1, "RPAR": -1}.get(kind, 0)
+            yield tok(kind, m.start(), m.end())
+            pos = m.end()
+        if pos < len(text):
+            yield tok("FILLER", pos, len(text))
+        for _ in range(depth):
+            yield Token("RPAR", "", start_pos=len(text), end_pos=len(text))
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from lark import Lark
+    from lark.lexer import Lexer
+
+    lexer = type("ClaimLexer", (_ClaimLexing, Lexer), {})
+    return Lark(grammar_text("claims.lark"), parser="lalr", lexer=lexer, maybe_placeholders=False)
+
+
+def _number(text: str) -> int | float | None:
+    text = text.replace(",", "").strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?万", text):  # "1.2万"
+        value = float(text[:-1]) * 10000
+        return int(value) if value.is_integer() else value
+    if re.fullmatch(r"\d+", text):
+        return int(text)
+    if re.fullmatch(r"\d+\.\d+", text):
+        return float(text)
+    import cn2an
+
+    try:
+        return int(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError):
+        return None
+
+
+def tokenize(sentence: str) -> list[Tok]:
+    """Parse one sentence into a flat token list; quantities become one QTY token each.
+
+    The lexer makes every input parseable; should lark still reject a sentence, it yields nothing
+    (a missed claim, never a wrong one).
+    """
+    from lark.exceptions import LarkError
+
+    try:
+        tree = _parser().parse(sentence)
+    except LarkError:
+        return []
+    out: list[Tok] = []
+    clause = 0
+
+    def walk(node, depth):
+        nonlocal clause
+        for child in node.children:
+            if not hasattr(child, "data"):
+                if child.type == "SEP":
+                    clause += 1
+                out.append(Tok(child.type, str(child), child.start_pos, child.end_pos, depth, clause))
+            elif child.data == "quantity":
+                parts = {t.type: t for t in child.children}
+                num = parts["NUMBER"]
+                first, last = child.children[0], child.children[-1]
+                out.append(Tok("QTY", sentence[first.start_pos:last.end_pos], first.start_pos, last.end_pos,
+                               depth, clause, value=_number(str(num)), unit=str(parts["UNIT"]).strip(),
+                               approx=any(k in parts for k in ("APPROX_PRE", "APPROX_MID", "APPROX_POST"))))
+            else:  # group
+                lpar, *inner, rpar = child.children
+                clause += 1
+                out.append(Tok("LPAR", str(lpar), lpar.start_pos, lpar.end_pos, depth, clause))
+                clause += 1
+                walk(type("G", (), {"children": inner})(), depth + 1)
+                clause += 1
+                out.append(Tok("RPAR", str(rpar), rpar.start_pos, rpar.end_pos, depth, clause))
+    walk(tree, 0)
+    return out
+
+
+@dataclass
+class _Sentence:
+    text: str
+    offset: int  # in the paragraph
+    para: Paragraph
+    section: Section | None
+    toks: list[Tok] = field(default_factory=list)
+
+    def line(self, pos: int) -> int:
+        return self.para.line_at(self.offset + pos)
+
+    def has(self, *kinds: str) -> Tok | None:
+        return next((t for t in self.toks if t.kind in kinds), None)
+
+
+def extract(report: Report) -> Narrative:
+    narrative = Narrative()
+    table_lines = _table_lines(report)
+    for section, para in report.paragraphs():
+        if any(line in table_lines for _off, line in para.spans) or para.line in table_lines:
+            continue
+        app_context = bool(_APP_CONTEXT.search(para.text)) or (section is not None and section.number == 3)
+        for m in _SENTENCE.finditer(para.text):
+            text = m.group(0)
+            if not _PREFILTER.search(text):
+                continue
+            s = _Sentence(text, m.start(), para, section, tokenize(text))
+            claims = _bind(s)
+            for c in claims:
+                _judge_scope(report, s, c, app_context)
+            narrative.claims.extend(c for c in claims if c.metric is not None)
+            narrative.rates.extend(_rates(s, claims, app_context))
+            narrative.breakdowns.extend(_breakdowns(s))
+    return narrative
+
+
+def _table_lines(report: Report) -> set[int]:
+    lines: set[int] = set()
+    for table in report.tables.values():
+        for row in table.rows.values():
+            if row.line is not None:
+                lines.add(row.line)
+            lines.update(c.line for c in row.cells.values() if c.line is not None)
+    return lines
+
+
+def _clauses(toks: list[Tok]) -> list[list[Tok]]:
+    by: dict[int, list[Tok]] = {}
+    for t in toks:
+        if t.kind not in ("SEP", "LPAR", "RPAR"):
+            by.setdefault(t.clause, []).append(t)
+    return [by[k] for k in sorted(by)]
+
+
+def _winner(words: list[Tok], has_doc_noun: bool) -> Tok | None:
+    words = [w for w in words if w.kind not in DOC_WORDS or has_doc_noun]
+    for _fam, names in TIERS:
+        in_tier = [w for w in words if w.kind in names]
+        if in_tier:
+            return in_tier[-1] if len({w.kind for w in in_tier}) == 1 else None
+    return None
+
+
+def _bind(s: _Sentence) -> list[Claim]:
+    """Tie each quantity of the sentence to a counting word of its clause (see module doc)."""
+    claims: list[Claim] = []
+    pending: list[Tok] = []  # counting words of a previous clause joined by "、" that had no number
+    seps = {t.clause: t.text for t in s.toks if t.kind == "SEP"}  # the separator opening each clause
+    for clause in _clauses(s.toks):
+        joined = seps.get(clause[0].clause) == "、"
+        words: list[Tok] = list(pending) if joined else []
+        has_doc_noun = any(t.kind == "DOC_NOUN" for t in clause)
+        bound_any = False
+        for i, t in enumerate(clause):
+            if t.kind in METRIC_OF and t.kind != "NEG_RECEIVED":
+                words.append(t)
+            elif t.kind == "QTY":
+                word = _winner(words, has_doc_noun) if words else _word_after(clause, i, has_doc_noun)
+                t.claim = _claim(s, t, word, _first_of_tier(words, word))
+                claims.append(t.claim)
+                words = []
+                bound_any = True
+        if not any(t.kind == "QTY" for t in clause):
+            claims.extend(_zero_claims(s, clause))
+        pending = words if not bound_any else []
+    return claims
+
+
+def _word_after(clause: list[Tok], i: int, has_doc_noun: bool) -> Tok | None:
+    between = ""
+    for t in clause[i + 1:]:
+        if t.kind in METRIC_OF and t.kind != "NEG_RECEIVED" and (t.kind not in DOC_WORDS or has_doc_noun):
+            return t if _ADVERBS.match(between) else None
+        if t.kind == "QTY":
+            return None
+        between += t.text
+    return None
+
+
+def _first_of_tier(words: list[Tok], word: Tok | None) -> Tok | None:
+    """"回复处置136916条": the phrase starts at 回复, the first word of the tier that won."""
+    if word is None:
+        return None
+    return next((w for w in words if FAMILY[w.kind] == FAMILY[word.kind]), word)
+
+
+def _claim(s: _Sentence, q: Tok, word: Tok | None, first: Tok | None = None) -> Claim:
+    first = first or word
+    start = q.start if word is None else min(q.start, first.start)
+    end = q.end if word is None else max(q.end, word.end)
+    detail = {}
+    if word is not None and word.kind == "CHANNEL":
+        name = next(k for k in sorted(CHANNELS, key=len, reverse=True) if word.text.startswith(k))
+        detail["channel"] = CHANNELS[name]
+    return Claim(metric=METRIC_OF[word.kind] if word else None, value=q.value, unit=q.unit, approx=q.approx,
+                 phrase=s.text[start:end].strip(), sentence=s.text.strip(), line=s.line(q.start), start=q.start,
+                 detail=detail)
+
+
+def _zero_claims(s: _Sentence, clause: list[Tok]) -> list[Claim]:
+    """"未收到政府信息公开申请" and "无…行政复议、行政诉讼": counts of zero stated in words."""
+    out = []
+    for i, t in enumerate(clause):
+        rest = "".join(x.text for x in clause[i + 1:])
+        if t.kind == "NEG_RECEIVED" and ("申请" in rest or s.has("APPLICATION")):
+            out.append(Claim("app.received", 0, None, False, (t.text + rest)[:40], s.text.strip(), s.line(t.start),
+                             start=t.start))
+        elif t.kind == "LIT_NONE" and not _OUTCOME_WORDS.search(rest):
+            covers = [k for k, word in (("review", "复议"), ("suit", "诉讼")) if word in t.text]
+            out.append(Claim("lit.none", 0, None, False, t.text, s.text.strip(), s.line(t.start),
+                             detail={"covers": covers}, start=t.start))
+    return out
+
+
+def _judge_scope(report: Report, s: _Sentence, c: Claim, app_context: bool) -> None:
+    """Decide whether the claim speaks about this organ's own tables; if not, say why."""
+    if c.metric is None:
+        c.comparable = False
+        c.scope = "未能判断所指事项"
+        return
+    reason = None
+    scope = s.has("SCOPE")
+    self_scope = s.has("SELF_SCOPE")
+    foreign = s.has("FOREIGN_TOPIC")
+    organ = next((t for t in s.toks if t.kind == "ORGAN" and t.start < c.start and not _is_self(report, t.text)),
+                 None)
+    if scope:
+        reason = f"指全辖区或多个单位（“{scope.text}”）"
+    elif self_scope and report.organ_kind not in ("gov_county_plus", "township"):
+        reason = f"指全辖区（“{self_scope.text}”）"
+    elif foreign:
+        reason = f"涉及其他事项（“{foreign.text}”）"
+    elif organ:
+        reason = f"主语为其他机关（“{organ.text}”）"
+    elif c.approx:
+        reason = APPROX_SCOPE
+    elif c.unit is not None and c.unit not in COUNT_UNITS:
+        reason = f"单位“{c.unit}”不是件数"
+    elif c.metric.startswith("app.") and not (s.has("APPLICATION", "CHANNEL") or app_context):
+        reason = "未说明是政府信息公开申请"
+    elif c.metric.startswith("lit.") and not ("公开" in s.para.text or (s.section and s.section.number == 4)):
+        reason = "未说明与政府信息公开有关"
+    if reason:
+        c.comparable = False
+        c.scope = reason
+
+
+def _is_self(report: Report, organ_text: str) -> bool:
+    return organ_text.startswith(("本", "我", "该")) or bool(report.organ and organ_text in report.organ)
+
+
+def _rates(s: _Sentence, claims: list[Claim], app_context: bool) -> list[Rate]:
+    out = []
+    last_end = -1
+    for t in s.toks:
+        if t.kind != "RATE":
+            continue
+        m = _RATE_VALUE.search(t.text)
+        before = [c for c in claims if last_end < c.start < t.start and c.value is not None]
+        last_end = t.start
+        num = next((c for c in reversed(before) if c.metric in ("app.processed", "app.handled")), None)
+        den = next((c for c in reversed(before) if c.metric == "app.received" and num and c.start < num.start),
+                   None)
+        if num and den and (num.unit != den.unit or num.approx or den.approx):
+            num = den = None
+        application = bool((s.has("APPLICATION", "CHANNEL") or app_context)
+                           and not s.has("FOREIGN_TOPIC", "SCOPE", "ORGAN"))
+        out.append(Rate(value=float(m.group(0).rstrip("% ").strip()), decimals=len(m.group(2) or ""),
+                        phrase=t.text, sentence=s.text.strip(), line=s.line(t.start), numerator=num,
+                        denominator=den, application=application))
+    return out
+
+
+def _breakdowns(s: _Sentence) -> list[Breakdown]:
+    out = []
+    toks = s.toks
+    for i, t in enumerate(toks):
+        if t.kind == "BREAKDOWN":
+            total = _total_before(toks, i)
+            parts = _parts_after(toks, i + 1, t.depth)
+            explicit = True
+        elif t.kind == "LPAR" and i > 0 and _prev_solid(toks, i) is not None \
+                and _prev_solid(toks, i).kind == "QTY" and not _starts_with_breakdown(toks, i + 1):
+            total = _prev_solid(toks, i)
+            parts = _parts_after(toks, i + 1, t.depth + 1)
+            explicit = False
+            if len(parts) < 2 or any(p.unit != total.unit for p in parts):
+                continue
+        else:
+            continue
+        if total is None or not parts or total.approx or any(p.approx for p in parts):
+            continue
+        if total.value is None or any(p.value is None for p in parts):
+            continue
+        out.append(Breakdown(total=total.claim, parts=[p.claim for p in parts], sentence=s.text.strip(),
+                             line=s.line(total.start), explicit=explicit))
+    return out
+
+
+def _prev_solid(toks: list[Tok], i: int) -> Tok | None:
+    for t in reversed(toks[:i]):
+        if t.kind == "FILLER" and not t.text.strip():
+            continue
+        return t
+    return None
+
+
+def _starts_with_breakdown(toks: list[Tok], i: int) -> bool:
+    for t in toks[i:]:
+        if t.kind in ("FILLER",) and not t.text.strip():
+            continue
+        return t.kind == "BREAKDOWN"
+    return False
+
+
+def _total_before(toks: list[Tok], i: int) -> Tok | None:
+    depth = toks[i].depth
+    # "（其中：…）": the total is the quantity just before the parenthesis.
+    j = i - 1
+    while j >= 0 and toks[j].kind in ("FILLER",) and not toks[j].text.strip():
+        j -= 1
+    if j >= 0 and toks[j].kind == "LPAR" and toks[j].depth == depth - 1:
+        prev = _prev_solid(toks, j)
+        return prev if prev is not None and prev.kind == "QTY" else None
+    for t in reversed(toks[:i]):
+        if t.depth < depth or t.kind in ("BREAKDOWN", "RATE"):
+            return None
+        if t.kind == "QTY" and t.depth == depth:
+            return t
+    return None
+
+
+def _parts_after(toks: list[Tok], i: int, depth: int) -> list[Tok]:
+    parts: list[Tok] = []
+    family = unit = None
+    for t in toks[i:]:
+        if t.depth < depth or (t.depth == depth and t.kind in ("BREAKDOWN", "RATE")):
+            break
+        if t.kind != "QTY" or t.depth != depth:
+            continue
+        fam = FAMILY.get(_word_kind(t.claim))
+        if parts and (fam != family or t.unit != unit):
+            break
+        family, unit = fam, t.unit
+        parts.append(t)
+    return parts
+
+
+def _word_kind(claim: Claim | None) -> str | None:
+    if claim is None or claim.metric is None:
+        return None
+    return next(k for k, m in METRIC_OF.items() if m == claim.metric)
+
+
+def extract_from_text(text: str, *, organ: str | None = None, organ_kind: str | None = None,
+                      section: int | None = None) -> Narrative:
+    """Claims of a piece of text on its own (one paragraph, optionally inside standard section
+    `section`), as the rules would see them in a report by `organ`. For tests and rule authors."""
+    from .normalize import normalize
+
+    text = "".join(normalize(text))
+    para = Paragraph(text=text, line=1, spans=[(0, 1)])
+    report = Report(source="<text>", kind="txt", lines=text.split("\n"), organ=organ, organ_kind=organ_kind)
+    if section is None:
+        report.preamble = [para]
+    else:
+        report.sections = [Section(number=section, title="", line=1, numeral="", paragraphs=[para])]
+    return extract(report)
