@@ -8,6 +8,10 @@ from conftest import SEEDS, seed_id
 from tools import fixtures
 
 
+def claims(rep):
+    return [(c.metric, c.value, c.comparable) for c in rep.narrative.claims]
+
+
 def cells(rep):
     return {t: {k: [row.cells[c].value for c in row.columns] for k, row in rep.tables[t].rows.items()}
             for t in ("t2", "t3", "t4")}
@@ -25,6 +29,7 @@ def test_rendered_formats_parse_to_same_cells(seed, fmt, outdir):
     writer = fixtures.write_docx if fmt == "docx" else fixtures.write_html
     rep = parse_file(writer(text_rep, outdir / f"{seed.stem}.{fmt}"))
     assert cells(rep) == cells(text_rep)
+    assert claims(rep) == claims(text_rep)
     assert [s.number for s in rep.sections] == [1, 2, 3, 4, 5, 6]
     assert (rep.year, rep.organ, rep.template) == (text_rep.year, text_rep.organ, text_rep.template)
 

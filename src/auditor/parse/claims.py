@@ -344,14 +344,14 @@ def _judge_scope(report: Report, s: _Sentence, c: Claim, app_context: bool) -> N
         reason = f"涉及其他事项（“{foreign.text}”）"
     elif organ:
         reason = f"主语为其他机关（“{organ.text}”）"
-    elif c.approx:
-        reason = APPROX_SCOPE
     elif c.unit is not None and c.unit not in COUNT_UNITS:
         reason = f"单位“{c.unit}”不是件数"
     elif c.metric.startswith("app.") and not (s.has("APPLICATION", "CHANNEL") or app_context):
         reason = "未说明是政府信息公开申请"
     elif c.metric.startswith("lit.") and not ("公开" in s.para.text or (s.section and s.section.number == 4)):
         reason = "未说明与政府信息公开有关"
+    elif c.approx:  # last: only an approximate figure about this organ's own tables is "not assessable"
+        reason = APPROX_SCOPE
     if reason:
         c.comparable = False
         c.scope = reason
