@@ -15,6 +15,8 @@ GOLDEN = ROOT / "tests" / "golden" / "parse"
 def model(path: Path) -> dict:
     d = parse_file(path).to_dict()
     d["source"] = path.name
+    # The province depends on which regional plugins are installed: tested in test_regions.py.
+    d.pop("region"), d.pop("region_basis")
     return d
 
 
@@ -26,7 +28,7 @@ def test_parse_matches_golden(seed):
 
 @pytest.mark.parametrize("seed", SEEDS, ids=seed_id)
 def test_parse_output_validates_against_schema(seed):
-    jsonschema.validate(model(seed), schema("report.schema.json"))
+    jsonschema.validate(parse_file(seed).to_dict(), schema("report.schema.json"))
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=seed_id)
@@ -36,18 +38,18 @@ def test_six_sections_found(seed):
 
 
 EXPECTED_PROFILE = {
-    "000": ("固原市人民政府办公室", 2020, "gov_office", "ningxia", "2019"),
-    "001": ("景泰县", 2020, "gov_county_plus", "gansu", "2019"),
-    "002": ("红寺堡区人民政府办公室", 2022, "gov_office", "ningxia", "2021"),
-    "003": ("兴庆区掌政镇", 2020, "township", "ningxia", "2019"),
-    "004": ("吴忠市人民政府办公室", 2020, "gov_office", "ningxia", "2019"),
+    "000": ("固原市人民政府办公室", 2020, "gov_office", "2019"),
+    "001": ("景泰县", 2020, "gov_county_plus", "2019"),
+    "002": ("红寺堡区人民政府办公室", 2022, "gov_office", "2021"),
+    "003": ("兴庆区掌政镇", 2020, "township", "2019"),
+    "004": ("吴忠市人民政府办公室", 2020, "gov_office", "2019"),
 }
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=seed_id)
 def test_profile(seed):
     rep = parse_file(seed)
-    assert (rep.organ, rep.year, rep.organ_kind, rep.region, rep.template) == EXPECTED_PROFILE[seed_id(seed)]
+    assert (rep.organ, rep.year, rep.organ_kind, rep.template) == EXPECTED_PROFILE[seed_id(seed)]
 
 
 def test_variant_section_titles():

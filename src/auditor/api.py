@@ -10,7 +10,9 @@ from .parse.document import SrcLine, build_paragraphs, parse_structure, recognis
 from .parse.normalize import normalize
 
 
-def parse_extracted(ex: Extracted) -> Report:
+def parse_extracted(ex: Extracted, plugins=None, region: str | None = None) -> Report:
+    """`plugins` (a LoadedPlugins) answer the region hook; by default the installed ones.
+    `region` overrides region detection."""
     src_lines = ex.text.split("\n")
     norm = normalize(ex.text)
     raw = parse_structure(norm)
@@ -33,7 +35,6 @@ def parse_extracted(ex: Extracted) -> Report:
         if rep.year is not None:
             rep.parse_notes.append(ParseNote("profile.year", f"标题中未找到报告年度，按正文推断为 {rep.year} 年"))
     rep.organ_kind = profile.organ_kind(rep.organ)
-    rep.region = profile.detect_region(rep.organ, rep.title, "\n".join(norm))
     rep.date_line = profile.closing_date(norm)
 
     notes = rep.parse_notes
@@ -44,7 +45,29 @@ def parse_extracted(ex: Extracted) -> Report:
     rep.tables["t4"] = binder.bind_t4(section_lines.get(4, []), notes)
     rep.template = _overall_template(rep)
     rep.narrative = claims.extract(rep)
+    if region:
+        rep.region, rep.region_basis = region, "由用户指定"
+    else:
+        _detect_region(rep, plugins)
     return rep
+
+
+def _detect_region(rep: Report, plugins) -> None:
+    from . import regions
+    from .plugins import default_plugins
+
+    evidence = regions.core_evidence(rep)
+    loaded = plugins if plugins is not None else default_plugins()
+    for name, answer in loaded.call("auditor_detect_region", report=rep):
+        answers = answer if isinstance(answer, (list, tuple)) else [answer]
+        for ev in answers:
+            if isinstance(ev, regions.RegionEvidence):
+                evidence.append(ev)
+            elif ev is not None:
+                rep.parse_notes.append(ParseNote("plugin.region", f"插件“{name}”的地区判断结果无效（{ev!r}），已忽略"))
+    rep.region, rep.region_basis, note = regions.decide(evidence)
+    if note:
+        rep.parse_notes.append(note)
 
 
 def _overall_template(rep: Report) -> str | None:
@@ -56,6 +79,6 @@ def _overall_template(rep: Report) -> str | None:
     return seen.pop()
 
 
-def parse_file(path: str | Path) -> Report:
+def parse_file(path: str | Path, plugins=None, region: str | None = None) -> Report:
     """Read and parse one report. Raises InputError for unreadable input."""
-    return parse_extracted(read_report(path))
+    return parse_extracted(read_report(path), plugins, region)

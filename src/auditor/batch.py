@@ -39,12 +39,12 @@ def expand(paths: list[str]) -> tuple[list[Path], list[AuditResult]]:
     return files, errors
 
 
-def audit_file(path: Path, rules: list, cfg: Config) -> AuditResult:
+def audit_file(path: Path, rules: list, cfg: Config, plugins=None) -> AuditResult:
     from .api import parse_file
-    from .engine.run import audit
+    from .engine.run import audit, packs_applied
 
     try:
-        report = parse_file(path)
+        report = parse_file(path, plugins, region=cfg.region)
     except InputError as exc:
         return AuditResult(str(path), error=exc.reason)
     except Exception as exc:  # a parser defect must not end the batch; say so plainly
@@ -53,4 +53,4 @@ def audit_file(path: Path, rules: list, cfg: Config) -> AuditResult:
     for f in findings:
         if f.location.get("line") and "ref" not in f.location:
             f.location["ref"] = report.ref(f.location["line"])
-    return AuditResult(str(path), report, findings, skipped, packs=sorted({r.pack for r in rules}))
+    return AuditResult(str(path), report, findings, skipped, packs=packs_applied(report, rules, cfg))

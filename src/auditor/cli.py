@@ -23,7 +23,7 @@ def _err(msg: str) -> None:
     sys.stderr.write(f"auditor: {msg}\n")
 
 
-def _load_rules(config: Optional[Path], select, ignore, fail_on):
+def _load_rules(config: Optional[Path], select, ignore, fail_on, region=None):
     from .config import find_config, load_config, resolve
     from .errors import ConfigError
     from .plugins import load_plugins
@@ -39,6 +39,8 @@ def _load_rules(config: Optional[Path], select, ignore, fail_on):
         cfg.ignore = cfg.ignore + [s for item in ignore for s in item.split(",") if s]
     if fail_on:
         cfg.fail_on = fail_on
+    if region:
+        cfg.region = region
     loaded = load_plugins()
     for e in loaded.errors:
         _err(e)
@@ -47,7 +49,18 @@ def _load_rules(config: Optional[Path], select, ignore, fail_on):
     except ConfigError as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_ERROR)
+    if cfg.region:
+        _check_region(cfg.region, loaded.rules, "--region" if region else f"{cfg.path}: region")
     return cfg, rules, loaded
+
+
+def _check_region(code: str, rules, where: str) -> None:
+    from .regions import known_regions
+
+    known = set(known_regions()) | {reg for r in rules for reg in (r.regions or ())}
+    if code not in known:
+        _err(f"{where} 的地区代码“{code}”无效（可用：{', '.join(sorted(known))}）")
+        raise typer.Exit(EXIT_ERROR)
 
 
 @app.command(help="审查一个或多个报告文件或目录。")
@@ -60,6 +73,7 @@ def check(
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="不运行这些规则"),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="达到该级别即以退出码 1 结束：error、warning、info 或 never"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="把结果写入文件（默认输出到屏幕）"),
+    region: Optional[str] = typer.Option(None, "--region", help="指定报告所属省级地区（如 ningxia、gansu），不再自动识别"),
 ):
     from .batch import audit_file, expand
     from .findings import SEVERITY_RANK
@@ -67,10 +81,13 @@ def check(
     if fail_on and fail_on not in ("error", "warning", "info", "never"):
         _err(f"--fail-on 的取值“{fail_on}”无效（应为 error、warning、info 或 never）")
         raise typer.Exit(EXIT_ERROR)
-    cfg, rules, _loaded = _load_rules(config, select, ignore, fail_on)
+    cfg, rules, loaded = _load_rules(config, select, ignore, fail_on, region)
     files, results = expand(paths)
+    known_errors = len(loaded.errors)
     for f in files:
-        results.append(audit_file(f, rules, cfg))
+        results.append(audit_file(f, rules, cfg, loaded))
+    for e in loaded.errors[known_errors:]:  # a plugin hook that failed while reading the reports
+        _err(e)
     results.sort(key=lambda r: r.source)
     stream = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
@@ -101,12 +118,17 @@ def check(
 def parse(
     path: Path = typer.Argument(..., help="报告文件"),
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    region: Optional[str] = typer.Option(None, "--region", help="指定报告所属省级地区，不再自动识别"),
 ):
     from .api import parse_file
     from .errors import InputError
+    from .plugins import load_plugins
 
+    loaded = load_plugins()
+    if region:
+        _check_region(region, loaded.rules, "--region")
     try:
-        report = parse_file(path)
+        report = parse_file(path, loaded, region)
     except InputError as exc:
         _err(f"{exc.path}: {exc.reason}")
         raise typer.Exit(EXIT_ERROR)
@@ -132,6 +154,35 @@ def rules(
         mark = "" if r in selected else "（未选中）"
         sys.stdout.write(f"{r.id:<26} {r.pack:<10} {sev[r.severity]:<3} {r.category:<11} {_plain_summary(r.summary)}{mark}\n")
     sys.stdout.write(f"共 {len(shown)} 条规则\n")
+
+
+@app.command(help="列出已加载的插件（规则包）及其版本、规则数和适用地区。")
+def plugins():
+    from .plugins import load_plugins
+    from .regions import known_regions
+
+    loaded = load_plugins()
+    names = known_regions()
+    counts: dict[str, int] = {}
+    regions: dict[str, set] = {}
+    for r in loaded.rules:
+        counts[r.pack] = counts.get(r.pack, 0) + 1
+        regions.setdefault(r.pack, set()).update(r.regions or ())
+    sys.stdout.write(f"{'插件':<12}{'分发包':<24}{'版本':<10}{'规则包':<12}{'规则数':>6}  适用地区\n")
+    for name, _plugin in sorted(loaded.manager.list_name_plugin(), key=lambda p: (p[0] != "national", p[0])):
+        packs = sorted({r.pack for r in loaded.rules if _rule_from(r, loaded, name)}) or ["—"]
+        for pack in packs:
+            where = "、".join(names.get(g, g) for g in sorted(regions.get(pack, ()))) or "全国（所有报告）"
+            sys.stdout.write(f"{name:<14}{loaded.distributions.get(name, ''):<27}{loaded.versions.get(name, ''):<12}"
+                             f"{pack:<15}{counts.get(pack, 0):>6}  {where}\n")
+    for e in loaded.errors:
+        sys.stdout.write(f"加载失败：{e}\n")
+    if loaded.errors:
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _rule_from(rule, loaded, plugin_name: str) -> bool:
+    return loaded.rule_plugins.get(rule.id) == plugin_name
 
 
 def _plain_summary(s: str) -> str:

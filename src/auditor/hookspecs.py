@@ -18,9 +18,12 @@ class AuditorSpec:
         Python rules are referenced from the TOML by `impl = "module:function"`.
         """
 
-    @hookspec(firstresult=True)
+    @hookspec
     def auditor_detect_region(self, report):
-        """Return a region (province) code such as "ningxia" for the report, or None.
+        """Return evidence that the report belongs to a province: an `auditor.regions.RegionEvidence`
+        (or a list of them), or None.
 
-        The first non-None answer wins; the core answers last from its gazetteer.
+        Every plugin answers; the strongest evidence wins (the organ's name over document
+        citations over mere mentions), and a tie between provinces leaves the region undetermined.
+        `auditor.regions.Gazetteer` does the usual matching from a table of names.
         """

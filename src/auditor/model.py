@@ -201,6 +201,7 @@ class Report:
     organ: str | None = None
     organ_kind: str | None = None  # gov_county_plus | gov_office | department | township | other
     region: str | None = None  # province code, e.g. "ningxia", "gansu"
+    region_basis: str | None = None  # why (Chinese): "机关名称或标题含“固原”", "由用户指定"
     year: int | None = None
     template: str | None = None  # "2019" | "2021" | "mixed" | None
     preamble: list[Paragraph] = field(default_factory=list)
@@ -258,6 +259,7 @@ class Report:
             "organ": self.organ,
             "organ_kind": self.organ_kind,
             "region": self.region,
+            "region_basis": self.region_basis,
             "year": self.year,
             "template": self.template,
             "sections": [s.to_dict() for s in self.sections],

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -17,6 +18,31 @@ class LoadedPlugins:
     rules: list = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # Chinese, one line each, naming the plugin
     versions: dict[str, str] = field(default_factory=dict)
+    distributions: dict[str, str] = field(default_factory=dict)  # plugin name -> distribution name
+    rule_plugins: dict[str, str] = field(default_factory=dict)  # rule id -> plugin that provided it
+
+    def call(self, hook: str, **kwargs):
+        """(plugin name, answer) of every plugin implementing `hook`; a plugin that raises is
+        reported in `errors` and skipped."""
+        for name, plugin in self.manager.list_name_plugin():
+            impl = getattr(plugin, hook, None)
+            if impl is None:
+                continue
+            try:
+                answer = impl(**kwargs)
+            except Exception as exc:
+                msg = f"插件“{name}”的 {hook} 出错：{type(exc).__name__}: {exc}"
+                if msg not in self.errors:
+                    self.errors.append(msg)
+                continue
+            if answer is not None:
+                yield name, answer
+
+
+@lru_cache(maxsize=1)
+def default_plugins() -> "LoadedPlugins":
+    """The installed plugins, loaded once per process."""
+    return load_plugins()
 
 
 def load_plugins() -> LoadedPlugins:
@@ -31,6 +57,7 @@ def load_plugins() -> LoadedPlugins:
             pm.register(module, name=ep.name)
             dist = getattr(ep, "dist", None)
             out.versions[ep.name] = dist.version if dist is not None else ""
+            out.distributions[ep.name] = dist.metadata["Name"] if dist is not None else ""
         except Exception as exc:  # a broken plugin must not take the run down
             out.errors.append(f"插件“{ep.name}”加载失败：{type(exc).__name__}: {exc}")
     if not pm.has_plugin("national"):
@@ -41,12 +68,16 @@ def load_plugins() -> LoadedPlugins:
         from . import __version__
 
         out.versions["national"] = __version__
+        out.distributions["national"] = "gov-report-auditor"
     for plugin_name, paths in _pack_paths(pm, out):
         for path in paths:
             from .engine.rules import load_pack_file
 
             try:
-                out.rules.extend(load_pack_file(Path(path)))
+                pack_rules = load_pack_file(Path(path))
+                out.rules.extend(pack_rules)
+                for r in pack_rules:
+                    out.rule_plugins.setdefault(r.id, plugin_name)
             except ConfigError as exc:
                 out.errors.append(f"插件“{plugin_name}”的规则包无法加载：{exc}")
     seen: dict[str, str] = {}
@@ -62,11 +93,5 @@ def load_plugins() -> LoadedPlugins:
 
 
 def _pack_paths(pm: pluggy.PluginManager, out: LoadedPlugins):
-    for name, plugin in pm.list_name_plugin():
-        impl = getattr(plugin, "auditor_rule_packs", None)
-        if impl is None:
-            continue
-        try:
-            yield name, list(impl() or [])
-        except Exception as exc:
-            out.errors.append(f"插件“{name}”提供规则包时出错：{type(exc).__name__}: {exc}")
+    for name, answer in out.call("auditor_rule_packs"):
+        yield name, list(answer)

@@ -31,12 +31,16 @@ class Rule:
     organ_kinds: tuple[str, ...] | None = None
     status: str | None = None
     source: str = ""
+    regions: tuple[str, ...] | None = None  # the pack's regions; None = every report
+    replaces: tuple[str, ...] = ()  # rules this one stands in for where it applies (e.g. a stricter regional form)
 
     def applies(self, report: Report) -> str | None:
         """None if the rule applies to this report, else the Chinese reason it does not."""
         lo, hi = self.years
         if (lo is not None or hi is not None) and report.year is None:
             return "报告年度未知"
+        if lo is not None and lo == hi and report.year != lo:
+            return f"仅适用于 {lo} 年度报告"
         if lo is not None and report.year < lo:
             return f"仅适用于 {lo} 年及以后的报告"
         if hi is not None and report.year > hi:
@@ -91,6 +95,7 @@ def load_pack_file(path: Path) -> list[Rule]:
     from . import declarative
 
     pack = data["pack"]["name"]
+    regions = tuple(data["pack"]["regions"]) if data["pack"].get("regions") else None
     rules = []
     for spec in data["rule"]:
         if "kind" in spec:
@@ -107,5 +112,6 @@ def load_pack_file(path: Path) -> list[Rule]:
             check=check, params=spec.get("params", {}), years=(years[0], years[1]),
             templates=tuple(spec["templates"]) if "templates" in spec else None,
             organ_kinds=tuple(spec["organ_kinds"]) if "organ_kinds" in spec else None,
-            status=spec.get("status"), source=str(path)))
+            status=spec.get("status"), source=str(path), regions=regions,
+            replaces=tuple(spec.get("replaces", ()))))
     return rules

@@ -3,16 +3,42 @@ from __future__ import annotations
 
 import traceback
 
-from ..config import Config, ignored_for_file, severity_for
-from ..findings import Finding, NotAssessable
+from ..config import Config, ignored_for_file, selector_matches, severity_for
+from ..findings import CATEGORIES, Finding, NotAssessable
 from ..model import Report
 from .rules import RuleContext
+
+
+def explicitly_selected(rule, cfg: Config) -> bool:
+    """Named on purpose by pack, id or id prefix (not merely by ALL or a category)."""
+    sels = (cfg.select or []) + cfg.extend_select
+    return any(s.strip().upper() != "ALL" and s.strip() not in CATEGORIES and selector_matches(s, rule, cfg.rule_ids)
+               for s in sels)
+
+
+def applicable(report: Report, rules: list, cfg: Config) -> list:
+    """The rules that apply to this report: a regional pack's rules only for reports of its
+    region, unless selected explicitly; rules replaced by an applicable regional rule drop out."""
+    chosen = [r for r in rules if r.regions is None or report.region in r.regions or explicitly_selected(r, cfg)]
+    replaced = {old for r in chosen if r.replaces and r.applies(report) is None for old in r.replaces}
+    return [r for r in chosen if r.id not in replaced]
+
+
+def packs_applied(report: Report, rules: list, cfg: Config) -> list[str]:
+    packs = {r.pack for r in applicable(report, rules, cfg)}
+    return sorted(packs, key=lambda p: (p != "national", p))
 
 
 def audit(report: Report, rules: list, cfg: Config) -> tuple[list[Finding], list[NotAssessable]]:
     findings: list[Finding] = []
     skipped: list[NotAssessable] = []
+    active = applicable(report, rules, cfg)
     for rule in rules:
+        if rule not in active:
+            stand_in = next((r.id for r in active if rule.id in r.replaces), None)
+            if stand_in:
+                skipped.append(NotAssessable(rule.id, rule.pack, f"由地区规则 {stand_in} 代替"))
+            continue
         if ignored_for_file(rule, cfg, report.source):
             continue
         reason = rule.applies(report)

@@ -1,10 +1,9 @@
-"""Profile detection: report year, title, organ, organ kind, province, closing date."""
+"""Profile detection: report year, title, organ, organ kind, closing date (the province: regions.py)."""
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-from ..resources import load_toml
 from .document import SrcLine
 
 _TITLE = re.compile(r"^(?P<organ>.*?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:的)?\s*(?:政府)?信息公开(?:工作)?\s*年度?\s*报告")
@@ -62,21 +61,6 @@ def organ_kind(organ: str | None) -> str | None:
     if re.search(r"(局|委员会|委|厅|办公室|办|中心|院|署|所|站|处|会|队|馆|社|集团)$", o):
         return "department"
     return "other"
-
-
-def detect_region(organ: str | None, title: str | None, text: str) -> str | None:
-    gaz = load_toml("regions.toml")
-    head = (organ or "") + (title or "")
-    for code, entry in gaz.items():
-        if any(n in head for n in entry["names"] + entry["places"]):
-            return code
-    counts = {}
-    for code, entry in gaz.items():
-        counts[code] = sum(text.count(n) for n in entry["names"] + entry["places"] + entry["doc_prefixes"])
-    best = max(counts, key=counts.get) if counts else None
-    if best and counts[best] >= 2 and all(counts[best] >= 3 * v for k, v in counts.items() if k != best):
-        return best
-    return None
 
 
 def closing_date(lines: list[str]) -> tuple[str, int] | None:

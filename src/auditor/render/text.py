@@ -4,12 +4,13 @@ from __future__ import annotations
 import os
 import sys
 
+from ..regions import known_regions
+
 SEV_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 _COLOR = {"error": "\033[31;1m", "warning": "\033[33;1m", "info": "\033[36m", "dim": "\033[2m",
           "bold": "\033[1m", "reset": "\033[0m"}
 ORGAN_KIND = {"gov_county_plus": "县级以上人民政府", "gov_office": "政府办公室（厅）", "department": "政府部门",
               "township": "乡镇/街道", "other": "其他机关", None: "机关类型未知"}
-REGION = {"ningxia": "宁夏", "gansu": "甘肃"}
 
 
 def use_color(stream) -> bool:
@@ -42,7 +43,7 @@ def render(results: list, show_skipped: bool, stream=None) -> None:
             continue
         rep = res.report
         head = (f"{rep.organ or '机关未识别'} · {rep.year or '年度未知'}年 · "
-                f"{ORGAN_KIND.get(rep.organ_kind, rep.organ_kind)} · {REGION.get(rep.region, rep.region or '地区未识别')} · "
+                f"{ORGAN_KIND.get(rep.organ_kind, rep.organ_kind)} · {known_regions().get(rep.region, rep.region or '地区未识别')} · "
                 f"格式 {rep.template or '未识别'}")
         counts = {s: sum(1 for f in res.findings if f.severity == s) for s in totals}
         for s in totals:

@@ -1,0 +1,124 @@
+"""Testing kit for rule-pack authors.
+
+Rule cases are data: a `*.cases.toml` file next to a pack's tests lists reports (a file, or inline
+text, optionally edited) and the rules that must fire or must stay silent on them. With auditor
+installed, pytest collects such files automatically (plugin `auditor.testing.pytest_plugin`):
+
+    [[case]]
+    name = "前言缺少统计期限"
+    file = "data/report.txt"                     # relative to this file; or inline: text = '''…'''
+    edits = [["统计数据从2022年1月1日至12月31日", ""]]   # each must occur exactly once
+    region = "ningxia"                            # optional: skip region detection
+    fires = ["NX-PREAMBLE-PERIOD"]                # must produce a finding
+    silent = ["NX-GF-CITE"]                       # must be assessed and produce nothing
+    absent = ["NAT-PERIOD-MISSING"]               # must produce nothing (may be skipped or replaced)
+
+`audit_text()` and `audit_file()` run the installed rules on a report for ordinary Python tests.
+"""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Config
+from ..findings import Finding, NotAssessable
+from ..model import Report
+
+
+@dataclass
+class Outcome:
+    report: Report
+    findings: list[Finding]
+    skipped: list[NotAssessable]
+    active: list[str] = field(default_factory=list)  # ids of the rules that applied to the report
+
+    @property
+    def fired(self) -> set[str]:
+        return {f.rule for f in self.findings}
+
+    def silent(self, rule_id: str) -> bool:
+        """Assessed (applied, not skipped) and no finding."""
+        return (rule_id in self.active and rule_id not in self.fired
+                and not any(s.rule == rule_id for s in self.skipped))
+
+
+def audit_file(path: str | Path, *, region: str | None = None, select: list[str] | None = None) -> Outcome:
+    from ..api import parse_file
+    from ..config import resolve
+    from ..engine.run import applicable, audit
+    from ..plugins import default_plugins
+
+    loaded = default_plugins()
+    cfg = Config(select=select, region=region)
+    rules = resolve(loaded.rules, cfg, where="测试")
+    report = parse_file(path, loaded, region)
+    findings, skipped = audit(report, rules, cfg)
+    return Outcome(report, findings, skipped, [r.id for r in applicable(report, rules, cfg)])
+
+
+def audit_text(text: str, *, region: str | None = None, select: list[str] | None = None,
+               suffix: str = ".txt") -> Outcome:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"report{suffix}"
+        path.write_text(text, encoding="utf-8")
+        return audit_file(path, region=region, select=select)
+
+
+@dataclass
+class Case:
+    name: str
+    source: Path  # the cases file
+    spec: dict
+
+    def text(self) -> str:
+        if "text" in self.spec:
+            text = self.spec["text"]
+        else:
+            text = (self.source.parent / self.spec["file"]).read_text(encoding="utf-8")
+        for old, new in self.spec.get("edits", []):
+            count = text.count(old)
+            if count != 1:
+                raise ValueError(f"用例“{self.name}”：要替换的文字出现 {count} 次（应为 1 次）：{old[:40]}")
+            text = text.replace(old, new)
+        return text + self.spec.get("append", "")
+
+    def run(self) -> list[str]:
+        """Problems found (Chinese), empty when the case holds."""
+        out = audit_text(self.text(), region=self.spec.get("region"))
+        problems = []
+        for rule_id in self.spec.get("fires", []):
+            if rule_id not in out.fired:
+                why = next((s.reason for s in out.skipped if s.rule == rule_id), None)
+                why = why or ("规则未应用于该报告（地区或适用范围不符）" if rule_id not in out.active else "没有发现问题")
+                problems.append(f"{rule_id} 应报告问题，但未报告：{why}")
+        for rule_id in self.spec.get("absent", []):
+            if rule_id in out.fired:
+                msg = next(f.message for f in out.findings if f.rule == rule_id)
+                problems.append(f"{rule_id} 不应报告问题，却报告了：{msg}")
+        for rule_id in self.spec.get("silent", []):
+            if not out.silent(rule_id):
+                if rule_id in out.fired:
+                    msg = next(f.message for f in out.findings if f.rule == rule_id)
+                    problems.append(f"{rule_id} 不应报告问题，却报告了：{msg}")
+                elif rule_id not in out.active:
+                    problems.append(f"{rule_id} 未应用于该报告，无法验证其通过（检查地区或适用范围）")
+                else:
+                    why = next(s.reason for s in out.skipped if s.rule == rule_id)
+                    problems.append(f"{rule_id} 未能评估：{why}")
+        return problems
+
+
+def load_cases(path: str | Path) -> list[Case]:
+    from ..resources import read_toml_file
+
+    path = Path(path)
+    data = read_toml_file(path)
+    defaults = data.get("defaults", {})
+    cases = []
+    for i, spec in enumerate(data.get("case", []), 1):
+        merged = {**defaults, **spec}
+        if "text" not in merged and "file" not in merged:
+            raise ValueError(f"{path}: 第 {i} 个用例既没有 text 也没有 file")
+        cases.append(Case(merged.get("name", f"case{i}"), path, merged))
+    return cases

@@ -1,0 +1,43 @@
+"""pytest plugin (entry point `pytest11`): every `*.cases.toml` file is a set of rule cases."""
+from __future__ import annotations
+
+import pytest
+
+from . import Case, load_cases
+
+
+def pytest_collect_file(parent, file_path):
+    if file_path.name.endswith(".cases.toml"):
+        return RuleCasesFile.from_parent(parent, path=file_path)
+    return None
+
+
+class RuleCasesFile(pytest.File):
+    def collect(self):
+        for case in load_cases(self.path):
+            yield RuleCaseItem.from_parent(self, name=case.name, case=case)
+
+
+class RuleCaseItem(pytest.Item):
+    def __init__(self, *, case: Case, **kwargs):
+        super().__init__(**kwargs)
+        self.case = case
+
+    def runtest(self):
+        problems = self.case.run()
+        if problems:
+            raise RuleCaseFailed(problems)
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, RuleCaseFailed):
+            return "\n".join(excinfo.value.problems)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, f"规则用例：{self.name}"
+
+
+class RuleCaseFailed(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems

@@ -1,0 +1,105 @@
+"""Region detection (core gazetteer + plugin hooks), --region, and which packs apply to which report."""
+import json
+from pathlib import Path
+
+import pluggy
+import pytest
+
+from auditor.api import parse_file
+from auditor.hookspecs import AuditorSpec
+from auditor.plugins import LoadedPlugins
+from auditor.regions import DOCUMENT_CITATION, ORGAN_NAME, TEXT_MENTION, RegionEvidence, decide
+from conftest import SEEDS, seed_id
+from test_config_cli import run
+
+EXPECTED = {"000": ("ningxia", "固原"), "001": ("gansu", "景泰"), "002": ("ningxia", "红寺堡"),
+            "003": ("ningxia", "兴庆区"), "004": ("ningxia", "吴忠")}
+
+
+def core_only() -> LoadedPlugins:
+    pm = pluggy.PluginManager("auditor")
+    pm.add_hookspecs(AuditorSpec)
+    return LoadedPlugins(pm)
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=seed_id)
+def test_plugins_detect_region_from_organ_name(seed, regional):
+    rep = parse_file(seed)
+    region, place = EXPECTED[seed_id(seed)]
+    assert rep.region == region and place in rep.region_basis
+
+
+def test_core_alone_knows_only_province_names(tmp_path):
+    # 固原市 is a Ningxia city only the plugin knows; the body names 宁夏 and 贵州 once each.
+    rep = parse_file(SEEDS[0], plugins=core_only())
+    assert rep.region is None
+    report = tmp_path / "r.txt"
+    text = SEEDS[0].read_text(encoding="utf-8").replace("固原市人民政府办公室", "宁夏回族自治区教育厅", 1)
+    report.write_text(text, encoding="utf-8")
+    rep = parse_file(report, plugins=core_only())
+    assert rep.region == "ningxia" and "宁夏回族自治区" in rep.region_basis
+
+
+def test_strongest_evidence_wins_and_ties_are_not_broken():
+    organ = RegionEvidence("gansu", ORGAN_NAME, 1, "机关名称或标题含“兰州”")
+    cites = RegionEvidence("ningxia", DOCUMENT_CITATION, 5, "正文引用“宁政办发”文件")
+    assert decide([cites, organ])[0] == "gansu"
+    region, _reason, note = decide([organ, RegionEvidence("ningxia", ORGAN_NAME, 1, "机关名称或标题含“银川”")])
+    assert region is None and "无法确定所属地区" in note.message
+    close = [RegionEvidence("gansu", TEXT_MENTION, 3, "a"), RegionEvidence("ningxia", TEXT_MENTION, 2, "b")]
+    assert decide(close)[0] is None
+    clear = [RegionEvidence("gansu", TEXT_MENTION, 9, "a"), RegionEvidence("ningxia", TEXT_MENTION, 2, "b")]
+    assert decide(clear)[0] == "gansu"
+
+
+def test_raising_region_hook_is_reported_and_parsing_goes_on():
+    loaded = core_only()
+
+    class Broken:
+        @staticmethod
+        def auditor_detect_region(report):
+            raise RuntimeError("boom")
+
+    class Ningxia:
+        @staticmethod
+        def auditor_detect_region(report):
+            return RegionEvidence("ningxia", ORGAN_NAME, 1, "机关名称或标题含“固原”")
+
+    loaded.manager.register(Broken, name="broken-region")
+    loaded.manager.register(Ningxia, name="ningxia-like")
+    rep = parse_file(SEEDS[0], plugins=loaded)
+    assert rep.region == "ningxia"  # the other plugin's answer still counts
+    assert any("broken-region" in e and "boom" in e for e in loaded.errors)
+
+
+def test_each_report_lists_the_packs_applied(regional):
+    r = run("check", *map(str, SEEDS), "--format", "json")
+    packs = {Path(rep["source"]).name[:3]: rep["packs"] for rep in json.loads(r.stdout)["reports"]}
+    assert packs == {"000": ["national", "ningxia"], "001": ["national", "gansu"], "002": ["national", "ningxia"],
+                     "003": ["national", "ningxia"], "004": ["national", "ningxia"]}
+
+
+def test_region_override_and_explicit_selection(regional):
+    r = run("check", str(SEEDS[1]), "--format", "json", "--region", "ningxia")
+    rep = json.loads(r.stdout)["reports"][0]
+    assert rep["profile"]["region"] == "ningxia" and rep["packs"] == ["national", "ningxia"]
+    # A regional rule selected by name applies to any report.
+    r = run("check", str(SEEDS[1]), "--format", "json", "--select", "NX-GF-CITE")
+    assert {f["rule"] for f in json.loads(r.stdout)["reports"][0]["findings"]} == {"NX-GF-CITE"}
+    # Selected by ALL, it still keeps to its region.
+    r = run("check", str(SEEDS[1]), "--format", "json", "--select", "ALL")
+    assert not [f for f in json.loads(r.stdout)["reports"][0]["findings"] if f["rule"].startswith("NX-")]
+
+
+def test_unknown_region_is_an_error():
+    r = run("check", str(SEEDS[0]), "--region", "atlantis")
+    assert r.returncode == 2 and "atlantis" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_plugins_command_lists_versions_and_counts(regional):
+    r = run("plugins")
+    assert r.returncode == 0
+    lines = {ln.split()[0]: ln.split() for ln in r.stdout.splitlines()[1:]}
+    counts = {p: sum(1 for x in regional if x.pack == p) for p in ("national", "ningxia", "gansu")}
+    for name, dist in (("national", "gov-report-auditor"), ("ningxia", "auditor-ningxia"), ("gansu", "auditor-gansu")):
+        assert lines[name][1] == dist and lines[name][2] == "0.1.0" and int(lines[name][4]) == counts[name]
