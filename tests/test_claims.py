@@ -41,3 +41,40 @@ def test_claims_of_sentence(case):
 def test_every_claim_knows_its_sentence_and_line():
     got = extract_from_text(CORPUS[0]["text"])
     assert got.claims and all(c.line == 1 and c.phrase in c.sentence for c in got.claims)
+
+
+def test_plugin_grammar_extension_adds_local_wording():
+    from auditor.parse.claims import check_extension
+
+    text = "本年度登记在册政府信息公开申请7件。"
+    assert [c.metric for c in extract_from_text(text).claims] == []
+    ext = ("%extend RECEIVED: /登记在册/",)
+    assert check_extension(ext[0]) is None
+    got = extract_from_text(text, extensions=ext).claims
+    assert [(c.metric, c.value, c.comparable) for c in got] == [("app.received", 7, True)]
+
+
+def test_broken_grammar_extension_is_reported_by_plugin_name():
+    import pluggy
+
+    from auditor.hookspecs import AuditorSpec
+    from auditor.plugins import LoadedPlugins, _grammar_extensions
+
+    pm = pluggy.PluginManager("auditor")
+    pm.add_hookspecs(AuditorSpec)
+
+    class Good:
+        @staticmethod
+        def auditor_claims_grammar():
+            return "%extend RECEIVED: /登记在册/"
+
+    class Bad:
+        @staticmethod
+        def auditor_claims_grammar():
+            return "%extend NO_SUCH_TERMINAL: /x/"
+
+    pm.register(Good, name="good")
+    pm.register(Bad, name="bad")
+    loaded = LoadedPlugins(pm)
+    assert list(_grammar_extensions(loaded)) == ["%extend RECEIVED: /登记在册/"]
+    assert len(loaded.errors) == 1 and "插件“bad”" in loaded.errors[0]

@@ -44,20 +44,25 @@ def parse_extracted(ex: Extracted, plugins=None, region: str | None = None) -> R
     rep.tables["t3"] = binder.bind_t3(section_lines.get(3, everything), notes)
     rep.tables["t4"] = binder.bind_t4(section_lines.get(4, []), notes)
     rep.template = _overall_template(rep)
-    rep.narrative = claims.extract(rep)
+    loaded = plugins if plugins is not None else _default_plugins()
+    rep.narrative = claims.extract(rep, loaded.claims_grammar)
     if region:
         rep.region, rep.region_basis = region, "由用户指定"
     else:
-        _detect_region(rep, plugins)
+        _detect_region(rep, loaded)
     return rep
 
 
-def _detect_region(rep: Report, plugins) -> None:
-    from . import regions
+def _default_plugins():
     from .plugins import default_plugins
 
+    return default_plugins()
+
+
+def _detect_region(rep: Report, loaded) -> None:
+    from . import regions
+
     evidence = regions.core_evidence(rep)
-    loaded = plugins if plugins is not None else default_plugins()
     for name, answer in loaded.call("auditor_detect_region", report=rep):
         answers = answer if isinstance(answer, (list, tuple)) else [answer]
         for ev in answers:

@@ -181,6 +181,25 @@ def plugins():
         raise typer.Exit(EXIT_ERROR)
 
 
+@app.command("new-plugin", help="生成一个地区规则包插件（含一条 TOML 规则、一条 Python 规则及其测试）。")
+def new_plugin(
+    name: str = typer.Argument(..., help="插件名，如 shaanxi（小写字母、数字、下划线）"),
+    directory: Path = typer.Option(Path("."), "--dir", help="在该目录下生成 auditor-<插件名>/"),
+    region: Optional[str] = typer.Option(None, "--region", help="省级地区代码（默认与插件名相同）"),
+    prefix: Optional[str] = typer.Option(None, "--prefix", help="规则编号前缀（默认取插件名前两个字母的大写）"),
+):
+    from .errors import ConfigError
+    from .scaffold import create
+
+    try:
+        root = create(name, directory, region, prefix)
+    except ConfigError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    sys.stdout.write(f"已生成 {root}\n下一步：\n  pip install -e '{root}[test]'\n"
+                     f"  auditor rules | grep {name}\n  python -m pytest {root}\n")
+
+
 def _rule_from(rule, loaded, plugin_name: str) -> bool:
     return loaded.rule_plugins.get(rule.id) == plugin_name
 

@@ -27,3 +27,13 @@ class AuditorSpec:
         citations over mere mentions), and a tie between provinces leaves the region undetermined.
         `auditor.regions.Gazetteer` does the usual matching from a table of names.
         """
+
+    @hookspec
+    def auditor_claims_grammar(self):
+        """Return a fragment for grammars/claims.lark, or None: `%extend` lines that add local
+        wording to the terminals that classify numbers in the narrative, e.g.
+
+            %extend RECEIVED: /登记在册/
+
+        A fragment that does not combine with the grammar is reported by plugin name and ignored.
+        """

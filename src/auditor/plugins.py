@@ -20,6 +20,7 @@ class LoadedPlugins:
     versions: dict[str, str] = field(default_factory=dict)
     distributions: dict[str, str] = field(default_factory=dict)  # plugin name -> distribution name
     rule_plugins: dict[str, str] = field(default_factory=dict)  # rule id -> plugin that provided it
+    claims_grammar: tuple[str, ...] = ()  # checked `%extend` fragments for grammars/claims.lark
 
     def call(self, hook: str, **kwargs):
         """(plugin name, answer) of every plugin implementing `hook`; a plugin that raises is
@@ -80,6 +81,7 @@ def load_plugins() -> LoadedPlugins:
                     out.rule_plugins.setdefault(r.id, plugin_name)
             except ConfigError as exc:
                 out.errors.append(f"插件“{plugin_name}”的规则包无法加载：{exc}")
+    out.claims_grammar = tuple(_grammar_extensions(out))
     seen: dict[str, str] = {}
     unique = []
     for r in out.rules:
@@ -90,6 +92,17 @@ def load_plugins() -> LoadedPlugins:
         unique.append(r)
     out.rules = unique
     return out
+
+
+def _grammar_extensions(out: LoadedPlugins):
+    from .parse.claims import check_extension
+
+    for name, fragment in out.call("auditor_claims_grammar"):
+        error = check_extension(fragment) if isinstance(fragment, str) else f"应返回文法文本，得到 {fragment!r}"
+        if error:
+            out.errors.append(f"插件“{name}”的正文数字文法扩展无效，已忽略：{error}")
+        else:
+            yield fragment
 
 
 def _pack_paths(pm: pluggy.PluginManager, out: LoadedPlugins):

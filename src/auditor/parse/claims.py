@@ -123,13 +123,26 @@ class _ClaimLexing:
             yield Token("RPAR", "", start_pos=len(text), end_pos=len(text))
 
 
-@lru_cache(maxsize=1)
-def _parser():
+@lru_cache(maxsize=8)
+def _parser(extensions: tuple[str, ...] = ()):
+    """The claims parser; `extensions` are grammar fragments from plugins (`%extend RECEIVED: …`)."""
     from lark import Lark
     from lark.lexer import Lexer
 
     lexer = type("ClaimLexer", (_ClaimLexing, Lexer), {})
-    return Lark(grammar_text("claims.lark"), parser="lalr", lexer=lexer, maybe_placeholders=False)
+    text = "\n".join((grammar_text("claims.lark"), *extensions))
+    return Lark(text, parser="lalr", lexer=lexer, maybe_placeholders=False)
+
+
+def check_extension(fragment: str) -> str | None:
+    """None if the fragment extends the claims grammar cleanly, else the error (for plugin reports)."""
+    from lark.exceptions import LarkError
+
+    try:
+        _parser((fragment,))
+    except LarkError as exc:
+        return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0]}"
+    return None
 
 
 def _number(text: str) -> int | float | None:
@@ -149,7 +162,7 @@ def _number(text: str) -> int | float | None:
         return None
 
 
-def tokenize(sentence: str) -> list[Tok]:
+def tokenize(sentence: str, extensions: tuple[str, ...] = ()) -> list[Tok]:
     """Parse one sentence into a flat token list; quantities become one QTY token each.
 
     The lexer makes every input parseable; should lark still reject a sentence, it yields nothing
@@ -158,7 +171,7 @@ def tokenize(sentence: str) -> list[Tok]:
     from lark.exceptions import LarkError
 
     try:
-        tree = _parser().parse(sentence)
+        tree = _parser(extensions).parse(sentence)
     except LarkError:
         return []
     out: list[Tok] = []
@@ -205,7 +218,9 @@ class _Sentence:
         return next((t for t in self.toks if t.kind in kinds), None)
 
 
-def extract(report: Report) -> Narrative:
+def extract(report: Report, extensions: tuple[str, ...] = ()) -> Narrative:
+    """All claims, rates and breakdowns of the report's narrative. `extensions`: checked grammar
+    fragments from plugins (see `check_extension`)."""
     narrative = Narrative()
     table_lines = _table_lines(report)
     for section, para in report.paragraphs():
@@ -216,7 +231,7 @@ def extract(report: Report) -> Narrative:
             text = m.group(0)
             if not _PREFILTER.search(text):
                 continue
-            s = _Sentence(text, m.start(), para, section, tokenize(text))
+            s = _Sentence(text, m.start(), para, section, tokenize(text, extensions))
             claims = _bind(s)
             for c in claims:
                 _judge_scope(report, s, c, app_context)
@@ -465,7 +480,7 @@ def _word_kind(claim: Claim | None) -> str | None:
 
 
 def extract_from_text(text: str, *, organ: str | None = None, organ_kind: str | None = None,
-                      section: int | None = None) -> Narrative:
+                      section: int | None = None, extensions: tuple[str, ...] = ()) -> Narrative:
     """Claims of a piece of text on its own (one paragraph, optionally inside standard section
     `section`), as the rules would see them in a report by `organ`. For tests and rule authors."""
     from .normalize import normalize
@@ -477,4 +492,4 @@ def extract_from_text(text: str, *, organ: str | None = None, organ_kind: str | 
         report.preamble = [para]
     else:
         report.sections = [Section(number=section, title="", line=1, numeral="", paragraphs=[para])]
-    return extract(report)
+    return extract(report, extensions)
