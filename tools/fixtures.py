@@ -1,5 +1,5 @@
-"""Generate test fixtures from the seed reports: DOCX and HTML renderings, re-encoded copies, and
-faulty variants. Run `python -m tools.fixtures OUTDIR` to write them all; the tests call the
+"""Generate test fixtures from the seed reports: DOCX, HTML and PDF renderings, re-encoded copies,
+and faulty variants. Run `python -m tools.fixtures OUTDIR` to write them all; the tests call the
 functions directly into a temporary directory.
 
 DOCX/HTML tables are built with the merge structure of the official blank template
@@ -88,119 +88,101 @@ def _is_table_text(text: str) -> bool:
     return "。" not in text
 
 
+def table_grid(report, name: str) -> tuple[list[list[str]], list[tuple[int, int, int, int]]]:
+    """The table as the official template lays it out: a grid of cell texts and the merged areas
+    (first row, first column, last row, last column; inclusive). Every writer renders this grid."""
+    rows: list[list[str]] = []
+    spans: list[tuple[int, int, int, int]] = []
+
+    def add(cells: list[str]) -> int:
+        rows.append(cells)
+        return len(rows) - 1
+
+    if not report.tables[name].rows:
+        return rows, spans
+    if name == "t2":
+        block = None
+        for r in report.t2.rows.values():
+            spec = _t2_spec(r.key)
+            if spec["block"] != block:
+                block = spec["block"]
+                i = add([block, "", "", ""])
+                spans.append((i, 0, i, 3))
+                labels = _t2_column_labels(report, spec)
+                i = add(["信息内容", *labels, *[""] * (3 - len(labels))])
+                if len(labels) == 1:
+                    spans.append((i, 1, i, 3))
+            values = [_cell_text(r.cells[c]) for c in r.columns]
+            i = add([r.label, *values, *[""] * (3 - len(values))])
+            if len(values) == 1:
+                spans.append((i, 1, i, 3))
+    elif name == "t3":
+        from auditor.engine.declarative import _table_meta
+
+        add(["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "", "", "申请人情况"] + [""] * 6)
+        add(["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"])
+        add(["", "", "", ""] + _table_meta("t3")["column_labels"][1:6] + [""])
+        spans += [(0, 0, 2, 2), (0, 3, 0, 9), (1, 3, 2, 3), (1, 4, 1, 8), (1, 9, 2, 9)]
+        first_result = last_result = None
+        groups: dict[str, list[int]] = {}
+        for spec, key in _t3_layout(report):
+            values = [_cell_text(report.t3.rows[key].cells[c]) for c in report.t3.rows[key].columns]
+            if spec[0] == "span3":
+                i = add([spec[1], "", "", *values])
+                spans.append((i, 0, i, 2))
+                continue
+            if spec[0] == "span2":
+                i = add(["", spec[1], "", *values])
+                spans.append((i, 1, i, 2))
+            else:
+                i = add(["", "" if spec[1] in groups else spec[1], spec[2], *values])
+                groups.setdefault(spec[1], []).append(i)
+            first_result = i if first_result is None else first_result
+            last_result = i
+        if first_result is not None:
+            rows[first_result][0] = "三、本年度办理结果"
+            spans.append((first_result, 0, last_result, 0))
+        spans += [(ix[0], 1, ix[-1], 1) for ix in groups.values() if len(ix) > 1]
+    else:
+        t = report.t4
+        labels = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+        add(["行政复议", "", "", "", "", "行政诉讼"] + [""] * 9)
+        add(labels + ["未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""])
+        add([""] * 5 + labels * 2)
+        values = []
+        for g in ("review", "suit_direct", "suit_after_review"):
+            values += [_cell_text(t.rows[g].cells[c]) for c in t.rows[g].columns]
+        add(values)
+        spans += [(0, 0, 0, 4), (0, 5, 0, 14), (1, 5, 1, 9), (1, 10, 1, 14)] + [(1, i, 2, i) for i in range(5)]
+    return rows, spans
+
+
+def _covered(spans, r: int, c: int) -> bool:
+    """Inside a merged area but not its top-left cell."""
+    return any(r0 <= r <= r1 and c0 <= c <= c1 and (r, c) != (r0, c0) for r0, c0, r1, c1 in spans)
+
+
 def write_docx(report, path: Path) -> Path:
     import docx
 
     d = docx.Document()
     for kind, text in _paragraph_blocks(report):
-        if kind == "table":
-            {"t2": _docx_t2, "t3": _docx_t3, "t4": _docx_t4}[text](d, report)
-        else:
+        if kind != "table":
             d.add_paragraph(text)
+            continue
+        rows, spans = table_grid(report, text)
+        if not rows:
+            continue
+        tbl = d.add_table(rows=len(rows), cols=len(rows[0]))
+        for r, cells in enumerate(rows):
+            for c, value in enumerate(cells):
+                if value:
+                    tbl.cell(r, c).text = value
+        for r0, c0, r1, c1 in spans:
+            text_ = tbl.cell(r0, c0).text
+            tbl.cell(r0, c0).merge(tbl.cell(r1, c1)).text = text_
     d.save(path)
     return path
-
-
-def _docx_t2(d, report):
-    rows = list(report.t2.rows.values())
-    if not rows:
-        return
-    tbl = d.add_table(rows=0, cols=4)
-    block = None
-    for row in rows:
-        spec = _t2_spec(row.key)
-        if spec["block"] != block:
-            block = spec["block"]
-            cap = tbl.add_row().cells
-            cap[0].merge(cap[3]).text = block
-            hdr = tbl.add_row().cells
-            hdr[0].text = "信息内容"
-            labels = _t2_column_labels(report, spec)
-            for i, lab in enumerate(labels):
-                hdr[1 + i].text = lab
-            if len(labels) == 1:
-                hdr[1].merge(hdr[3])
-        cells = tbl.add_row().cells
-        cells[0].text = row.label
-        for i, col in enumerate(row.columns):
-            cells[1 + i].text = _cell_text(row.cells[col])
-        if len(row.columns) == 1:
-            cells[1].merge(cells[3])
-
-
-def _docx_t3(d, report):
-    if not report.t3.rows:
-        return
-    from auditor.engine.declarative import _table_meta
-
-    meta = _table_meta("t3")
-    tbl = d.add_table(rows=3, cols=10)
-    h = tbl.rows
-    h[0].cells[0].merge(h[2].cells[2]).text = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-    h[0].cells[3].merge(h[0].cells[9]).text = "申请人情况"
-    h[1].cells[3].merge(h[2].cells[3]).text = "自然人"
-    h[1].cells[4].merge(h[1].cells[8]).text = "法人或其他组织"
-    h[1].cells[9].merge(h[2].cells[9]).text = "总计"
-    for i, lab in enumerate(meta["column_labels"][1:6]):
-        h[2].cells[4 + i].text = lab
-    layout = _t3_layout(report)
-    start_results = None
-    group_start = {}
-    for spec, key in layout:
-        r = tbl.add_row()
-        idx = len(tbl.rows) - 1
-        cells = r.cells
-        if spec[0] == "span3":
-            cells[0].merge(cells[2]).text = spec[1]
-        elif spec[0] == "span2":
-            cells[1].merge(cells[2]).text = spec[1]
-        else:
-            group = spec[1]
-            if group not in group_start:
-                group_start[group] = idx
-                cells[1].text = group
-            cells[2].text = spec[2]
-        if key not in ("new", "carried", "carried_forward") and start_results is None:
-            start_results = idx
-            cells[0].text = "三、本年度办理结果"
-        row = report.t3.rows[key]
-        for i, col in enumerate(row.columns):
-            cells[3 + i].text = _cell_text(row.cells[col])
-    # Vertical merges of the group label columns, as in the official template.
-    end_results = len(tbl.rows) - 2 if layout and layout[-1][1] == "carried_forward" else len(tbl.rows) - 1
-    if start_results is not None and end_results > start_results:
-        top = tbl.cell(start_results, 0)
-        text = top.text
-        top.merge(tbl.cell(end_results, 0)).text = text
-    for group, first in group_start.items():
-        last = first
-        while last + 1 < len(tbl.rows) and tbl.cell(last + 1, 1).text == "" and \
-                any(tbl.cell(last + 1, 2).text.startswith(str(n)) for n in range(1, 9)):
-            last += 1
-        if last > first:
-            text = tbl.cell(first, 1).text
-            tbl.cell(first, 1).merge(tbl.cell(last, 1)).text = text
-
-
-def _docx_t4(d, report):
-    t = report.t4
-    if not t.rows:
-        return
-    tbl = d.add_table(rows=4, cols=15)
-    r = tbl.rows
-    r[0].cells[0].merge(r[0].cells[4]).text = "行政复议"
-    r[0].cells[5].merge(r[0].cells[14]).text = "行政诉讼"
-    labels = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
-    for i, lab in enumerate(labels):
-        r[1].cells[i].merge(r[2].cells[i]).text = lab
-        r[2].cells[5 + i].text = lab
-        r[2].cells[10 + i].text = lab
-    r[1].cells[5].merge(r[1].cells[9]).text = "未经复议直接起诉"
-    r[1].cells[10].merge(r[1].cells[14]).text = "复议后起诉"
-    for gi, g in enumerate(("review", "suit_direct", "suit_after_review")):
-        row = t.rows[g]
-        for i, col in enumerate(row.columns):
-            r[3].cells[gi * 5 + i].text = _cell_text(row.cells[col])
 
 
 def fill_official_template(report, path: Path) -> Path:
@@ -252,72 +234,125 @@ def write_html(report, path: Path) -> Path:
         elif kind == "p":
             parts.append(f"<p>{e(text)}</p>")
         else:
-            parts.append(_html_table(report, text))
+            parts.append(_html_table(*table_grid(report, text)))
     parts.append("</div><footer>主办单位：示例 &nbsp; 网站标识码 1234</footer></body></html>")
     path.write_text("".join(parts), encoding="utf-8")
     return path
 
 
-def _html_table(report, name: str) -> str:
+def _html_table(rows, spans) -> str:
     import html
 
-    e = html.escape
-    rows = []
-    if name == "t2":
-        block = None
-        for r in report.t2.rows.values():
-            spec = _t2_spec(r.key)
-            if spec["block"] != block:
-                block = spec["block"]
-                rows.append(f"<tr><td colspan='4'>{e(block)}</td></tr>")
-                labels = _t2_column_labels(report, spec)
-                span = " colspan='3'" if len(labels) == 1 else ""
-                rows.append("<tr><td>信息内容</td>" + "".join(f"<td{span}>{e(x)}</td>" for x in labels) + "</tr>")
-            span = " colspan='3'" if len(r.columns) == 1 else ""
-            rows.append(f"<tr><td>{e(r.label)}</td>" + "".join(
-                f"<td{span}>{e(_cell_text(r.cells[c]))}</td>" for c in r.columns) + "</tr>")
-    elif name == "t3":
-        rows.append("<tr><td colspan='3' rowspan='3'>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>"
-                    "<td colspan='7'>申请人情况</td></tr>")
-        rows.append("<tr><td rowspan='2'>自然人</td><td colspan='5'>法人或其他组织</td><td rowspan='2'>总计</td></tr>")
-        rows.append("<tr><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>")
-        layout = _t3_layout(report)
-        n_results = sum(1 for _s, k in layout if k not in ("new", "carried", "carried_forward"))
-        first_result = True
-        group_sizes = {}
-        for spec, _k in layout:
-            if spec[0] == "group":
-                group_sizes[spec[1]] = group_sizes.get(spec[1], 0) + 1
-        seen_groups = set()
-        for spec, key in layout:
-            tds = []
-            if key not in ("new", "carried", "carried_forward") and first_result:
-                tds.append(f"<td rowspan='{n_results}'>三、本年度办理结果</td>")
-                first_result = False
-            if spec[0] == "span3":
-                tds.append(f"<td colspan='3'>{e(spec[1])}</td>")
-            elif spec[0] == "span2":
-                tds.append(f"<td colspan='2'>{e(spec[1])}</td>")
+    out = []
+    for r, cells in enumerate(rows):
+        tds = []
+        for c, value in enumerate(cells):
+            if _covered(spans, r, c):
+                continue
+            span = next(((r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in spans if (r0, c0) == (r, c)), (1, 1))
+            attrs = (f" rowspan='{span[0]}'" if span[0] > 1 else "") + (f" colspan='{span[1]}'" if span[1] > 1 else "")
+            tds.append(f"<td{attrs}>{html.escape(value)}</td>")
+        out.append("<tr>" + "".join(tds) + "</tr>")
+    return "<table>" + "".join(out) + "</table>"
+
+
+PDF_HEADER = "政府信息公开工作年度报告"  # running header on every page (a reader must drop it)
+
+
+def write_pdf(report, path: Path, split_t3_after: str | None = None, repeat_header: bool = False) -> Path:
+    """A text PDF drawn with reportlab and the built-in CID font STSong-Light (no font file needed):
+    paragraphs wrap at the page width, tables have ruling lines and merged cells, every page has a
+    running header and a "- N -" page number. `split_t3_after` ends 表三's first part after that row
+    key and continues the table on the next page, as Word does: merged labels are cut at the page
+    break, their continuation left blank; `repeat_header` repeats the three header rows there."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import cm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+    from xml.sax.saxutils import escape
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=16, firstLineIndent=21)
+    head = ParagraphStyle("head", parent=body, firstLineIndent=0, spaceBefore=6)
+    title = ParagraphStyle("title", parent=body, fontSize=15, leading=22, alignment=1, firstLineIndent=0)
+    cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=7.5, leading=9)
+    widths = {"t2": [5.2 * cm] + [3.9 * cm] * 3, "t3": [1.6 * cm, 2.0 * cm, 4.0 * cm] + [1.32 * cm] * 7,
+              "t4": [1.12 * cm] * 15}
+
+    def table(rows, spans, name):
+        data = [[Paragraph(escape(v), cell) if v else "" for v in r] for r in rows]
+        style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        style += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spans]
+        return Table(data, colWidths=widths[name], style=TableStyle(style), hAlign="LEFT")
+
+    story = []
+    for kind, text in _paragraph_blocks(report):
+        if kind == "title":
+            story.append(Paragraph(escape(text), title))
+        elif kind == "h":
+            story.append(Paragraph(escape(text), head))
+        elif kind == "p":
+            story.append(Paragraph(escape(text), body))
+        else:
+            rows, spans = table_grid(report, text)
+            if not rows:
+                continue
+            if text == "t3" and split_t3_after in report.t3.rows:
+                k = 3 + list(report.t3.rows).index(split_t3_after) + 1
+                first = [(r0, c0, min(r1, k - 1), c1) for r0, c0, r1, c1 in spans if r0 < k]
+                off = 3 if repeat_header else 0
+                rest_rows = (rows[:3] if repeat_header else []) + [list(r) for r in rows[k:]]
+                rest = [(max(r0, k) - k + off, c0, r1 - k + off, c1) for r0, c0, r1, c1 in spans if r1 >= k]
+                rest += [sp for sp in spans if sp[2] < 3] if repeat_header else []
+                # A merged label's text stays in the first part; its continuation cell is blank.
+                story += [table(rows[:k], first, "t3"), PageBreak(), table(rest_rows, rest, "t3")]
             else:
-                if spec[1] not in seen_groups:
-                    seen_groups.add(spec[1])
-                    tds.append(f"<td rowspan='{group_sizes[spec[1]]}'>{e(spec[1])}</td>")
-                tds.append(f"<td>{e(spec[2])}</td>")
-            row = report.t3.rows[key]
-            tds += [f"<td>{e(_cell_text(row.cells[c]))}</td>" for c in row.columns]
-            rows.append("<tr>" + "".join(tds) + "</tr>")
-    else:
-        t = report.t4
-        labels = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
-        rows.append("<tr><td colspan='5'>行政复议</td><td colspan='10'>行政诉讼</td></tr>")
-        rows.append("<tr>" + "".join(f"<td rowspan='2'>{x}</td>" for x in labels)
-                    + "<td colspan='5'>未经复议直接起诉</td><td colspan='5'>复议后起诉</td></tr>")
-        rows.append("<tr>" + "".join(f"<td>{x}</td>" for x in labels * 2) + "</tr>")
-        vals = []
-        for g in ("review", "suit_direct", "suit_after_review"):
-            vals += [_cell_text(t.rows[g].cells[c]) for c in t.rows[g].columns]
-        rows.append("<tr>" + "".join(f"<td>{e(v)}</td>" for v in vals) + "</tr>")
-    return "<table>" + "".join(rows) + "</table>"
+                story.append(table(rows, spans, text))
+
+    def decorate(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("STSong-Light", 9)
+        canvas.drawCentredString(A4[0] / 2, A4[1] - 1.2 * cm, PDF_HEADER)
+        canvas.drawCentredString(A4[0] / 2, 1.0 * cm, f"- {doc.page} -")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2.2 * cm,
+                            bottomMargin=2 * cm, title=report.title or "", author="auditor fixtures",
+                            creator="auditor fixtures", invariant=1)
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    return path
+
+
+def write_pdf_pages(path: Path, pages: list[str | None], password: str | None = None) -> Path:
+    """A PDF with one page per entry: text drawn in the CID font, or (None) only drawn shapes —
+    a page as a scan would give, without a text layer. `password` encrypts it (user password)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    encrypt = None
+    if password:
+        from reportlab.lib.pdfencrypt import StandardEncryption
+
+        encrypt = StandardEncryption(password, ownerPassword=password + "-owner")
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1, encrypt=encrypt)
+    for text in pages:
+        if text is None:
+            for i in range(40):  # grey bars standing in for a scanned image of text
+                c.setFillGray(0.3 + (i % 3) * 0.1)
+                c.rect(60, 780 - i * 18, 420 - (i * 37) % 150, 9, stroke=0, fill=1)
+        else:
+            c.setFont("STSong-Light", 11)
+            for i, line in enumerate(text.split("\n")):
+                c.drawString(60, 780 - i * 18, line)
+        c.showPage()
+    c.save()
+    return path
 
 
 def write_encodings(seed: Path, outdir: Path) -> tuple[Path, Path]:
@@ -338,6 +373,7 @@ def main(outdir: str) -> None:
         rep = parse_file(seed)
         write_docx(rep, out / (seed.stem + ".docx"))
         write_html(rep, out / (seed.stem + ".html"))
+        write_pdf(rep, out / (seed.stem + ".pdf"))
         write_encodings(seed, out)
         if rep.template == "2021" and BLANK_2021.exists():
             fill_official_template(rep, out / (seed.stem + ".official.docx"))

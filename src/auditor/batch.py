@@ -30,7 +30,7 @@ def expand(paths: list[str]) -> tuple[list[Path], list[AuditResult]]:
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED
                            and not f.name.startswith((".", "~$")))
             if not found:
-                errors.append(AuditResult(str(p), error="目录中没有可审查的报告文件（.txt .docx .html .htm）"))
+                errors.append(AuditResult(str(p), error="目录中没有可审查的报告文件（.txt .docx .html .htm .pdf）"))
             files.extend(found)
         elif p.exists():
             files.append(p)

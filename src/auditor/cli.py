@@ -65,7 +65,7 @@ def _check_region(code: str, rules, where: str) -> None:
 
 @app.command(help="审查一个或多个报告文件或目录。")
 def check(
-    paths: List[str] = typer.Argument(..., help="报告文件或目录（目录下的 .txt .docx .html .htm 均会审查）"),
+    paths: List[str] = typer.Argument(..., help="报告文件或目录（目录下的 .txt .docx .html .htm .pdf 均会审查）"),
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
     show_skipped: bool = typer.Option(False, "--show-skipped", help="同时列出无法评估或不适用的规则及原因"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认查找 auditor.toml 或 pyproject.toml 的 [tool.auditor]）"),

@@ -15,7 +15,7 @@ from ..errors import InputError
 @dataclass
 class Extracted:
     path: str
-    kind: str  # "txt" | "docx" | "html"
+    kind: str  # "txt" | "docx" | "html" | "pdf"
     text: str
     encoding: str | None = None
     # Human-readable origin of each line (1-based index = line number); None for plain text,
@@ -25,10 +25,9 @@ class Extracted:
 
 
 SUPPORTED = {".txt": "txt", ".text": "txt", ".docx": "docx", ".html": "html", ".htm": "html",
-             ".shtml": "html", ".xhtml": "html"}
+             ".shtml": "html", ".xhtml": "html", ".pdf": "pdf"}
 
 _UNSUPPORTED_HINTS = {
-    ".pdf": "暂不支持 PDF 文件，请先另存为 .docx 或 .txt",
     ".doc": "不支持旧版 Word（.doc）二进制格式，请另存为 .docx",
     ".wps": "不支持 WPS 格式，请另存为 .docx",
 }
@@ -45,7 +44,7 @@ def read_report(path: str | Path) -> Extracted:
     kind = SUPPORTED.get(ext)
     if kind is None:
         hint = _UNSUPPORTED_HINTS.get(ext)
-        raise InputError(p, hint or f"不支持的文件类型“{ext or '无扩展名'}”（支持 .txt .docx .html .htm）")
+        raise InputError(p, hint or f"不支持的文件类型“{ext or '无扩展名'}”（支持 .txt .docx .html .htm .pdf）")
     try:
         data = p.read_bytes()
     except OSError as exc:
@@ -58,5 +57,8 @@ def read_report(path: str | Path) -> Extracted:
     if kind == "docx":
         from .docx import read_docx
         return read_docx(p, data)
+    if kind == "pdf":
+        from .pdf import read_pdf
+        return read_pdf(p, data)
     from .html import read_html
     return read_html(p, data)
