@@ -69,9 +69,13 @@ def _paragraph_blocks(report):
     if report.title:
         blocks.append(("title", report.title))
     for p in report.preamble:
-        if report.title_line and p.line <= report.title_line:
+        text = p.text
+        if report.title and text.startswith(report.title):
+            text = text[len(report.title):]  # the title line was joined into the first paragraph
+        elif report.title_line and p.line <= report.title_line:
             continue
-        blocks.append(("p", p.text))
+        if text.strip():
+            blocks.append(("p", text.strip()))
     for s in report.sections:
         blocks.append(("h", s.title))
         if s.number in (2, 3, 4):
