@@ -263,12 +263,14 @@ def _html_table(rows, spans) -> str:
 PDF_HEADER = "政府信息公开工作年度报告"  # running header on every page (a reader must drop it)
 
 
-def write_pdf(report, path: Path, split_t3_after: str | None = None, repeat_header: bool = False) -> Path:
+def write_pdf(report, path: Path, split_t3_after: str | None = None, repeat_header: bool = False,
+              ruled: bool = True) -> Path:
     """A text PDF drawn with reportlab and the built-in CID font STSong-Light (no font file needed):
     paragraphs wrap at the page width, tables have ruling lines and merged cells, every page has a
     running header and a "- N -" page number. `split_t3_after` ends 表三's first part after that row
     key and continues the table on the next page, as Word does: merged labels are cut at the page
-    break, their continuation left blank; `repeat_header` repeats the three header rows there."""
+    break, their continuation left blank; `repeat_header` repeats the three header rows there.
+    `ruled=False` draws the tables without ruling lines (text aligned in columns only)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -288,7 +290,8 @@ def write_pdf(report, path: Path, split_t3_after: str | None = None, repeat_head
 
     def table(rows, spans, name):
         data = [[Paragraph(escape(v), cell) if v else "" for v in r] for r in rows]
-        style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+        style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)] if ruled else []
+        style += [("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
         style += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spans]
         return Table(data, colWidths=widths[name], style=TableStyle(style), hAlign="LEFT")
 
