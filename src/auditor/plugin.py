@@ -15,6 +15,7 @@ from .engine.readings import evaluate
 from .engine.rules import RuleContext
 from .hookspecs import hookimpl
 from .model import Claim, Paragraph, Report, Section, Table
+from .packs.national import STATISTICAL_PERIOD  # "Y年1月1日至12月31日" (groups: start, end year)
 from .regions import DOCUMENT_CITATION, ORGAN_NAME, TEXT_MENTION, Gazetteer, RegionEvidence
 from .resources import read_toml_file
 
@@ -35,7 +36,18 @@ def preamble_text(report: Report) -> str:
     return "\n".join(p.text for p in report.preamble)
 
 
-__all__ = ["DOCUMENT_CITATION", "ORGAN_NAME", "TABLE_NAMES", "TEXT_MENTION", "Claim", "Gazetteer", "Paragraph",
-           "RegionEvidence", "Report", "RuleContext", "Section", "Table", "cell_evidence", "claim_evidence",
-           "column_name", "evaluate", "fmt_number", "hookimpl", "line_evidence", "preamble_text", "read_toml_file",
-           "row_name", "section_text"]
+def preamble_line(report: Report) -> int | None:
+    """Where the preamble starts (the title line when there is no separate preamble)."""
+    return report.preamble[0].line if report.preamble else report.title_line
+
+
+def section_line(report: Report, number: int) -> int | None:
+    """The heading line of standard section `number`, or None if the report lacks it."""
+    sec = report.section(number)
+    return sec.line if sec else None
+
+
+__all__ = ["DOCUMENT_CITATION", "ORGAN_NAME", "STATISTICAL_PERIOD", "TABLE_NAMES", "TEXT_MENTION", "Claim",
+           "Gazetteer", "Paragraph", "RegionEvidence", "Report", "RuleContext", "Section", "Table", "cell_evidence",
+           "claim_evidence", "column_name", "evaluate", "fmt_number", "hookimpl", "line_evidence", "preamble_line",
+           "preamble_text", "read_toml_file", "row_name", "section_line", "section_text"]

@@ -145,7 +145,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.plugin import section_text
+from auditor.plugin import section_line, section_text
 
 _HAN = re.compile(r"[\\u4e00-\\u9fff]")
 
@@ -158,9 +158,8 @@ def overview_length(report, ctx):
     count = len(_HAN.findall(text))
     limit = ctx.params["limit"]
     if count > limit:
-        sec = report.section(1)
-        yield ctx.fail(location={"section": 1, "line": sec.line}, expected=f"≤{limit}", actual=count,
-                       count=count, limit=limit)
+        yield ctx.fail(location={"section": 1, "line": section_line(report, 1)}, expected=f"≤{limit}",
+                       actual=count, count=count, limit=limit)
 ''',
     "tests/$name.cases.toml": '''# Rule cases as data: pytest collects every *.cases.toml file (auditor's pytest plugin).
 # A case is a report (inline `text`, or `file` relative to this file) with optional `edits`

@@ -118,14 +118,14 @@ def year_unsupported(report: Report, ctx):
         yield ctx.fail(location={"line": report.title_line}, actual=report.year, year=report.year)
 
 
-_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:度\s*)?1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到|—|－|-|~|～)\s*"
+STATISTICAL_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:度\s*)?1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到|—|－|-|~|～)\s*"
                      r"(?:((?:19|20)\d{2})\s*年\s*)?12\s*月\s*31\s*日")
 _PERIOD_WORDS = re.compile(r"统计(?:期限|时限|期间|区间|周期|时段|数据)|数据统计|所列数据")
 
 
 def _period_statements(report: Report):
     for sec, para in report.paragraphs():
-        for m in _PERIOD.finditer(para.text):
+        for m in STATISTICAL_PERIOD.finditer(para.text):
             window = para.text[max(0, m.start() - 40):m.start()]
             if _PERIOD_WORDS.search(window) or sec is None:
                 yield para, m

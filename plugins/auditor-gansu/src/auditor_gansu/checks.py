@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.plugin import line_evidence, preamble_text, section_text
+from auditor.plugin import line_evidence, preamble_line, preamble_text, section_line, section_text
 
 from . import REGION
 
@@ -13,23 +13,14 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WUWEI = tuple(REGION["wuwei"]["places"])
 
 
-def _preamble_line(report):
-    return report.preamble[0].line if report.preamble else report.title_line
-
-
-def _section_line(report, number):
-    sec = report.section(number)
-    return sec.line if sec else None
-
-
 def provincial_notice(report, ctx):
     if not _PROV_NOTICE.search(preamble_text(report)):
-        yield ctx.fail(location={"line": _preamble_line(report)}, year=report.year)
+        yield ctx.fail(location={"line": preamble_line(report)}, year=report.year)
 
 
 def six_parts(report, ctx):
     if not _SIX_PARTS.search(preamble_text(report)):
-        yield ctx.fail(location={"line": _preamble_line(report)})
+        yield ctx.fail(location={"line": preamble_line(report)})
 
 
 def is_wuwei(report) -> bool:
@@ -46,7 +37,7 @@ def overview_length(report, ctx):
         return
     count = len(_HAN.findall(text))
     if count > ctx.params["limit"]:
-        yield ctx.fail(location={"section": 1, "line": _section_line(report, 1)}, expected=f"≤{ctx.params['limit']}",
+        yield ctx.fail(location={"section": 1, "line": section_line(report, 1)}, expected=f"≤{ctx.params['limit']}",
                        actual=count, count=count, limit=ctx.params["limit"])
 
 
@@ -76,5 +67,5 @@ def overview_items(report, ctx):
         return
     missing = _missing_items(text, ITEMS[ctx.params["items"]])
     if missing:
-        yield ctx.fail(location={"section": 1, "line": _section_line(report, 1)}, actual=missing,
-                       evidence=[line_evidence(report, _section_line(report, 1))], items="、".join(missing))
+        yield ctx.fail(location={"section": 1, "line": section_line(report, 1)}, actual=missing,
+                       evidence=[line_evidence(report, section_line(report, 1))], items="、".join(missing))

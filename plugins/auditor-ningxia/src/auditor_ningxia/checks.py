@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import re
 
-from auditor.plugin import cell_evidence, evaluate, line_evidence, preamble_text, section_text
+from auditor.plugin import (STATISTICAL_PERIOD, cell_evidence, evaluate, line_evidence, preamble_line,
+                            preamble_text, section_line, section_text)
 
 _CITE_2021 = re.compile(r"国办公开办函\s*[〔\[(（]\s*2021\s*[〕\])）]\s*30\s*号")
 _CITE_2019 = re.compile(r"国办公开办函\s*[〔\[(（]\s*2019\s*[〕\])）]\s*60\s*号")
 _TIAOLI = re.compile(r"政府信息公开条例|《条例》")
-_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:度\s*)?1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到|—|－|-|~|～)\s*"
-                     r"(?:((?:19|20)\d{2})\s*年\s*)?12\s*月\s*31\s*日")
 _NXGF = re.compile(r"政府信息公开申请办理规范|宁政公开办发\s*[〔\[(（]\s*2020\s*[〕\])）]\s*23\s*号")
 # Words that describe how applications were handled ("审核/审查" are left out: "保密审查" is about
 # publishing, not applications).
@@ -18,44 +17,35 @@ _WORKDAYS = re.compile(r"(\d+|[一二三四五六七八九十]+)\s*个\s*工作�
 _CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
-def _preamble_line(report):
-    return report.preamble[0].line if report.preamble else report.title_line
-
-
 def preamble_cite(report, ctx):
     if not _CITE_2021.search(preamble_text(report)):
-        yield ctx.fail(location={"line": _preamble_line(report)}, expected="国办公开办函〔2021〕30号",
-                       evidence=[line_evidence(report, _preamble_line(report))])
+        yield ctx.fail(location={"line": preamble_line(report)}, expected="国办公开办函〔2021〕30号",
+                       evidence=[line_evidence(report, preamble_line(report))])
 
 
 def preamble_old_cite(report, ctx):
     text = preamble_text(report)
     m = _CITE_2019.search(text)
     if m and not _CITE_2021.search(text):
-        yield ctx.fail(location={"line": _preamble_line(report)}, expected="国办公开办函〔2021〕30号",
-                       actual=m.group(0), evidence=[line_evidence(report, _preamble_line(report), m.group(0))],
+        yield ctx.fail(location={"line": preamble_line(report)}, expected="国办公开办函〔2021〕30号",
+                       actual=m.group(0), evidence=[line_evidence(report, preamble_line(report), m.group(0))],
                        cite=m.group(0))
 
 
 def preamble_period(report, ctx):
-    if not _PERIOD.search(preamble_text(report)):
-        yield ctx.fail(location={"line": _preamble_line(report)}, expected=f"{report.year}年1月1日至12月31日",
+    if not STATISTICAL_PERIOD.search(preamble_text(report)):
+        yield ctx.fail(location={"line": preamble_line(report)}, expected=f"{report.year}年1月1日至12月31日",
                        year=report.year)
 
 
 def preamble_tiaoli(report, ctx):
     if not _TIAOLI.search(preamble_text(report)):
-        yield ctx.fail(location={"line": _preamble_line(report)})
+        yield ctx.fail(location={"line": preamble_line(report)})
 
 
 def gf_cite(report, ctx):
     if not any(_NXGF.search(p.text) for _s, p in report.paragraphs()):
-        yield ctx.fail(location={"section": 3, "line": _section_line(report, 3)})
-
-
-def _section_line(report, number):
-    sec = report.section(number)
-    return sec.line if sec else None
+        yield ctx.fail(location={"section": 3, "line": section_line(report, 3)})
 
 
 def app_process(report, ctx):
@@ -75,7 +65,7 @@ def app_process(report, ctx):
     texts += [sent for _s, p in report.paragraphs() for sent in re.split(r"[。；;]", p.text) if "申请" in sent]
     if not any(_HANDLING.search(t) for t in texts):
         v = received.values
-        yield ctx.fail(location={"section": 3, "line": _section_line(report, 3)},
+        yield ctx.fail(location={"section": 3, "line": section_line(report, 3)},
                        evidence=[cell_evidence(report, t3, r, c) for r, c in cells],
                        received=int(v[cells[0]] + v[cells[1]]) if v else "若干")
 
@@ -122,7 +112,7 @@ def _themes(report, ctx, themes):
         return
     missing = _missing(text, themes)
     if missing:
-        yield ctx.fail(location={"section": 1, "line": _section_line(report, 1)}, actual=missing,
+        yield ctx.fail(location={"section": 1, "line": section_line(report, 1)}, actual=missing,
                        topics="、".join(missing))
 
 
@@ -132,4 +122,4 @@ def sec6_points(report, ctx):
         yield ctx.skip("未找到“六、其他需要报告的事项”")
         return
     if not re.search(r"要点.{0,6}落实|落实.{0,10}要点", text):
-        yield ctx.fail(location={"section": 6, "line": _section_line(report, 6)})
+        yield ctx.fail(location={"section": 6, "line": section_line(report, 6)})
