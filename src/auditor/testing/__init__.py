@@ -44,17 +44,19 @@ class Outcome:
 
 
 def audit_file(path: str | Path, *, region: str | None = None, select: list[str] | None = None) -> Outcome:
-    from ..api import parse_file
+    """Audit one report exactly as `auditor check` does, with the installed plugins."""
+    from .. import batch
     from ..config import resolve
-    from ..engine.run import applicable, audit
+    from ..engine.run import applicable
     from ..plugins import default_plugins
 
     loaded = default_plugins()
     cfg = Config(select=select, region=region)
     rules = resolve(loaded.rules, cfg, where="测试")
-    report = parse_file(path, loaded, region)
-    findings, skipped = audit(report, rules, cfg)
-    return Outcome(report, findings, skipped, [r.id for r in applicable(report, rules, cfg)])
+    res = batch.audit_file(Path(path), rules, cfg, loaded)
+    if res.error:
+        raise ValueError(f"{path}: {res.error}")
+    return Outcome(res.report, res.findings, res.skipped, [r.id for r in applicable(res.report, rules, cfg)])
 
 
 def audit_text(text: str, *, region: str | None = None, select: list[str] | None = None,
