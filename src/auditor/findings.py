@@ -23,6 +23,9 @@ class Finding:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     basis: str = ""
     formula: str | None = None
+    # Cross-report findings: the other reports involved, each {"source", "organ", "year", "line",
+    # "ref", "excerpt", "cells"}; `location` is the place in this finding's own report.
+    related: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         d = {"rule": self.rule, "pack": self.pack, "severity": self.severity, "category": self.category,
@@ -30,6 +33,8 @@ class Finding:
              "actual": self.actual, "evidence": self.evidence, "basis": self.basis}
         if self.formula:
             d["formula"] = self.formula
+        if self.related:
+            d["related"] = self.related
         return d
 
     def sort_key(self):
