@@ -5,23 +5,11 @@ import json
 
 from .. import __version__
 from ..model import SCHEMA_VERSION
+from .record import report_record
 
 
 def to_document(results: list, show_skipped: bool) -> dict:
-    reports = []
-    for res in results:
-        entry = {"source": res.source, "error": res.error, "packs": res.packs}
-        if res.report is not None:
-            r = res.report
-            entry["profile"] = {"title": r.title, "organ": r.organ, "organ_kind": r.organ_kind, "region": r.region,
-                                "year": r.year, "template": r.template, "format": r.kind}
-            entry["findings"] = [f.to_dict() for f in res.findings]
-            if show_skipped:
-                entry["not_assessable"] = [s.to_dict() for s in res.skipped]
-        else:
-            entry["profile"] = None
-            entry["findings"] = []
-        reports.append(entry)
+    reports = [report_record(res, show_skipped) for res in results]
     summary = {s: sum(1 for res in results for f in res.findings if f.severity == s)
                for s in ("error", "warning", "info")}
     summary["reports"] = len(results)

@@ -1,0 +1,28 @@
+"""One serializable record per audited report: what every renderer and the batch pool exchange.
+
+`to_document` (JSON output) is built from these records; the batch workers send them back to the
+parent process, the JSONL stream writes one per line, and the XLSX/HTML renderers read them, so
+memory does not hold whole `Report` objects for a large batch.
+"""
+from __future__ import annotations
+
+
+def report_record(res, show_skipped: bool = False, with_tables: bool = False) -> dict:
+    """The JSON-output entry of one AuditResult; `with_tables` adds the parsed tables and sections
+    (the shape of `auditor parse --format json`) for renderers that show them."""
+    entry = {"source": res.source, "error": res.error, "packs": res.packs}
+    if res.report is not None:
+        r = res.report
+        entry["profile"] = {"title": r.title, "organ": r.organ, "organ_kind": r.organ_kind, "region": r.region,
+                            "year": r.year, "template": r.template, "format": r.kind}
+        entry["findings"] = [f.to_dict() for f in res.findings]
+        if show_skipped:
+            entry["not_assessable"] = [s.to_dict() for s in res.skipped]
+        if with_tables:
+            d = r.to_dict()
+            entry["tables"] = d.get("tables", {})
+            entry["sections"] = d.get("sections", [])
+    else:
+        entry["profile"] = None
+        entry["findings"] = []
+    return entry
