@@ -28,24 +28,27 @@ def evaluate(table: Table, cells: list[tuple[str, str]], check: Callable[[dict],
     Cells of one row are taken jointly from the same reading (readings are per row). A value of
     more than 12 digits is not a count (and could overflow a float sum): the check is unknown.
     """
-    by_row: dict[str, list[str]] = {}
-    for r, c in cells:
-        by_row.setdefault(r, []).append(c)
     rows = table.rows
-    if all((row := rows.get(r)) is not None and len(row.readings) == 1 for r in by_row):
-        # Fast path, the usual case: every row involved has one reading, so one combination.
-        vals: dict = {}
-        for r, cols in by_row.items():
-            row = rows[r]
-            reading = row.readings[0]
-            for c in cols:
-                vals[(r, c)] = reading[row.columns.index(c)]
-        if not all(_countable(v) for v in vals.values()):
+    # Fast path, the usual case: every row involved has one reading, so there is one combination.
+    vals: dict = {}
+    for r, c in cells:
+        row = rows.get(r)
+        if row is None:
             return Outcome("unknown")
+        if len(row.readings) != 1:
+            break
+        vals[(r, c)] = row.readings[0][row.columns.index(c)]
+    else:
+        for v in vals.values():
+            if v is None or not -_LIMIT < v < _LIMIT:
+                return Outcome("unknown")
         ok = check(vals)
         if ok is None:
             return Outcome("unknown")
         return Outcome("pass") if ok else Outcome("fail", vals)
+    by_row: dict[str, list[str]] = {}
+    for r, c in cells:
+        by_row.setdefault(r, []).append(c)
     per_row: list[list[dict]] = []
     for r, cols in by_row.items():
         row = rows.get(r)
