@@ -1,12 +1,23 @@
-"""Benchmark: median parse time and full-audit time per report over the seeds, PDF reading time per
-page (seed PDFs drawn by tools/fixtures.py, needs reportlab; or PDFs given with --pdf), the peak
-memory of parsing, and the cold start of `auditor --help`. Speed is measured here, never in tests.
+"""Benchmark (speed is measured here, never in tests).
 
-Usage: python benchmarks/bench.py [--repeat N] [--pdf FILE ...] [FILES...]
+In one run, interleaved per report (each repetition times the three in turn, so machine load
+affects them alike): the physical floor (read the file + one `re.findall(r"\d+")` pass), parse
+(`auditor.api.parse_file`), and the full audit (`batch.audit_file` with every installed pack — the
+path `auditor check` takes), with the ratios to the floor and the medians over the reports; then
+the cold start of `auditor check ONE_REPORT` and of `auditor --help` (whole process, median of 10),
+PDF reading time per page (seed PDFs drawn by tools/fixtures.py, needs reportlab; or --pdf FILES)
+and the peak memory of parsing.
+
+Targets (issue 13): full audit <= 15x the floor (stretch 7x), parse <= 10x; cold start of
+`auditor check` <= 0.3 s, `auditor --help` <= 0.1 s.
+
+Usage: python benchmarks/bench.py [--repeat N] [--no-pdf] [--pdf FILE ...] [FILES...]
 """
 from __future__ import annotations
 
 import argparse
+import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -15,15 +26,26 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+_DIGITS = re.compile(r"\d+")
 
 
-def timed(fn, repeat: int) -> float:
-    samples = []
+def floor(path: Path) -> None:
+    """What any tool must at least do: read the file and look at every number once."""
+    _DIGITS.findall(path.read_text(encoding="utf-8", errors="replace"))
+
+
+CLOCK = time.perf_counter  # --cpu: time.process_time, steadier on a busy machine
+
+
+def interleaved(fns: list, repeat: int) -> list[float]:
+    """Median seconds of each function, the functions timed in turn in every repetition."""
+    samples: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t)
-    return statistics.median(samples)
+        for i, fn in enumerate(fns):
+            t = CLOCK()
+            fn()
+            samples[i].append(CLOCK() - t)
+    return [statistics.median(s) for s in samples]
 
 
 def main() -> None:
@@ -31,43 +53,64 @@ def main() -> None:
     ap.add_argument("files", nargs="*", type=Path)
     ap.add_argument("--repeat", type=int, default=30)
     ap.add_argument("--pdf", nargs="*", type=Path, default=None, help="PDF files to time (default: seed PDFs)")
+    ap.add_argument("--no-pdf", action="store_true", help="skip the PDF timing")
+    ap.add_argument("--cold", type=int, default=10, help="process starts per cold-start figure")
+    ap.add_argument("--cpu", action="store_true", help="CPU time instead of wall-clock time (busy machines)")
     args = ap.parse_args()
+    global CLOCK
+    if args.cpu:
+        CLOCK = time.process_time
+    print(f"clock: {'CPU time (process_time)' if args.cpu else 'wall clock (perf_counter)'}")
     files = args.files or sorted((ROOT / "sample_reports").glob("*.txt"))
 
     from auditor.api import parse_file
-    from auditor.config import Config
-    from auditor.engine.run import audit
+    from auditor.batch import audit_file
+    from auditor.config import Config, resolve
     from auditor.plugins import load_plugins
 
-    rules = load_plugins().rules
+    loaded = load_plugins()
     cfg = Config()
-    parse_file(files[0])  # build the grammar once, as a batch run does
-    print(f"{'report':<34}{'parse ms':>10}{'audit ms':>10}")
-    parse_ms, audit_ms = [], []
+    rules = resolve(loaded.rules, cfg)
+    for f in files:  # build the grammars and warm the caches once, as a batch run does
+        audit_file(f, rules, cfg, loaded)
+    print(f"{'report':<30}{'floor ms':>9}{'parse ms':>10}{'×':>6}{'audit ms':>10}{'×':>6}")
+    rows = []
     for f in files:
-        p = timed(lambda: parse_file(f), args.repeat) * 1000
-        a = timed(lambda: audit(parse_file(f), rules, cfg), args.repeat) * 1000
-        parse_ms.append(p)
-        audit_ms.append(a)
-        print(f"{f.name:<34}{p:>10.2f}{a:>10.2f}")
-    print(f"{'median per report':<34}{statistics.median(parse_ms):>10.2f}{statistics.median(audit_ms):>10.2f}")
+        fl, pa, au = interleaved([lambda: floor(f), lambda: parse_file(f, loaded),
+                                  lambda: audit_file(f, rules, cfg, loaded)], args.repeat)
+        rows.append((fl, pa, au))
+        print(f"{f.name:<30}{fl * 1000:>9.3f}{pa * 1000:>10.2f}{pa / fl:>6.1f}{au * 1000:>10.2f}{au / fl:>6.1f}")
+    med = [statistics.median(r[i] for r in rows) for i in range(3)]
+    parse_ratio = statistics.median(r[1] / r[0] for r in rows)
+    audit_ratio = statistics.median(r[2] / r[0] for r in rows)
+    print(f"{'median':<30}{med[0] * 1000:>9.3f}{med[1] * 1000:>10.2f}{parse_ratio:>6.1f}{med[2] * 1000:>10.2f}"
+          f"{audit_ratio:>6.1f}")
+    print(f"targets: parse <= 10x ({'met' if parse_ratio <= 10 else 'not met'}), "
+          f"full audit <= 15x ({'met' if audit_ratio <= 15 else 'not met'}; stretch 7x)")
 
-    pdf_per_page(args.pdf, max(3, args.repeat // 10))
+    cold_start(files[0], args.cold)
+    if not args.no_pdf:
+        pdf_per_page(args.pdf, max(3, args.repeat // 10))
     peak_memory(files)
 
-    exe = shutil.which("auditor")
-    cmd = [exe, "--help"] if exe else [sys.executable, "-m", "auditor.cli", "--help"]
-    starts = []
-    for _ in range(7):
-        t = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, check=True)
-        starts.append(time.perf_counter() - t)
-    print(f"cold start of `auditor --help`: median {statistics.median(starts):.3f} s over 7 runs")
 
-    t = time.perf_counter()
-    subprocess.run((exe and [exe] or [sys.executable, "-m", "auditor.cli"]) + ["check", str(ROOT / "sample_reports"),
-                   "--format", "json"], capture_output=True)
-    print(f"end-to-end `auditor check sample_reports/` (process start included): {time.perf_counter() - t:.3f} s")
+def cold_start(report: Path, runs: int) -> None:
+    exe = shutil.which("auditor") or str(Path(sys.executable).with_name("auditor"))
+    base = [exe] if Path(exe).exists() else [sys.executable, "-m", "auditor.cli"]
+    for label, cmd, target in (("auditor check ONE_REPORT", base + ["check", str(report)], 0.3),
+                               ("auditor --help", base + ["--help"], 0.1)):
+        subprocess.run(cmd, capture_output=True)  # warm the OS file cache and the parser cache
+        starts, cpu = [], []
+        for _ in range(runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            subprocess.run(cmd, capture_output=True)
+            starts.append(time.perf_counter() - t)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        med = statistics.median(starts)
+        print(f"cold start of `{label}`: median {med:.3f} s wall, {statistics.median(cpu):.3f} s CPU over {runs} "
+              f"runs (target <= {target} s: {'met' if med <= target else 'not met'})")
 
 
 def pdf_per_page(pdfs: list[Path] | None, repeat: int) -> None:

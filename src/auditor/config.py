@@ -7,7 +7,10 @@ Rule selection works like ruff's: `select` replaces the default (every rule of t
 from __future__ import annotations
 
 import fnmatch
+import os
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
@@ -119,9 +122,18 @@ def severity_for(rule, cfg: Config) -> str:
 
 
 def ignored_for_file(rule, cfg: Config, path: str) -> bool:
-    p = Path(path).as_posix()
-    for pattern, sels in cfg.per_file_ignores.items():
-        if fnmatch.fnmatch(p, pattern) or fnmatch.fnmatch(Path(path).name, pattern):
+    if not cfg.per_file_ignores:  # the usual case: nothing to match, no Path built
+        return False
+    p = Path(path)
+    posix, name = os.path.normcase(p.as_posix()), os.path.normcase(p.name)
+    for matches, sels in _file_matchers(tuple((k, tuple(v)) for k, v in cfg.per_file_ignores.items())):
+        if matches(posix) or matches(name):
             if any(selector_matches(s, rule, cfg.rule_ids) for s in sels):
                 return True
     return False
+
+
+@lru_cache(maxsize=64)
+def _file_matchers(items: tuple) -> list:
+    """(pattern matcher, selectors) of each per-file-ignores entry, compiled once (fnmatch rules)."""
+    return [(re.compile(fnmatch.translate(os.path.normcase(pattern))).match, sels) for pattern, sels in items]

@@ -25,14 +25,33 @@ class Outcome:
 def evaluate(table: Table, cells: list[tuple[str, str]], check: Callable[[dict], bool | None]) -> Outcome:
     """`cells` are (row, col) pairs of `table`; `check` maps {(row, col): value} to True/False/None.
 
-    Cells of one row are taken jointly from the same reading (readings are per row).
+    Cells of one row are taken jointly from the same reading (readings are per row). A value of
+    more than 12 digits is not a count (and could overflow a float sum): the check is unknown.
     """
+    rows = table.rows
+    # Fast path, the usual case: every row involved has one reading, so there is one combination.
+    vals: dict = {}
+    for r, c in cells:
+        row = rows.get(r)
+        if row is None:
+            return Outcome("unknown")
+        if len(row.readings) != 1:
+            break
+        vals[(r, c)] = row.readings[0][row.columns.index(c)]
+    else:
+        for v in vals.values():
+            if v is None or not -_LIMIT < v < _LIMIT:
+                return Outcome("unknown")
+        ok = check(vals)
+        if ok is None:
+            return Outcome("unknown")
+        return Outcome("pass") if ok else Outcome("fail", vals)
     by_row: dict[str, list[str]] = {}
     for r, c in cells:
         by_row.setdefault(r, []).append(c)
     per_row: list[list[dict]] = []
     for r, cols in by_row.items():
-        row = table.rows.get(r)
+        row = rows.get(r)
         if row is None:
             return Outcome("unknown")
         idx = [row.columns.index(c) for c in cols]
@@ -47,10 +66,10 @@ def evaluate(table: Table, cells: list[tuple[str, str]], check: Callable[[dict],
     first_fail = None
     varies = False
     for combo in itertools.product(*per_row):
-        vals: dict = {}
+        vals = {}
         for part in combo:
             vals.update(part)
-        if any(v is None for v in vals.values()) or len(vals) < len(set(cells)):
+        if not all(_countable(v) for v in vals.values()) or len(vals) < len(set(cells)):
             return Outcome("unknown")
         ok = check(vals)
         if ok is None:
@@ -64,3 +83,10 @@ def evaluate(table: Table, cells: list[tuple[str, str]], check: Callable[[dict],
             elif vals != first_fail:
                 varies = True
     return Outcome(verdicts.pop() if verdicts else "unknown", first_fail, varies)
+
+
+_LIMIT = 10 ** 12  # more than 12 digits: not a count
+
+
+def _countable(v) -> bool:
+    return v is not None and -_LIMIT < v < _LIMIT

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 from ..errors import ConfigError
 from ..findings import Finding, NotAssessable
 from ..model import Report
-from ..resources import read_toml_file, schema
+from ..resources import schema
 
 CheckFn = Callable[[Report, "RuleContext"], Iterable[Finding | NotAssessable]]
 
@@ -79,11 +79,31 @@ def _resolve_impl(ref: str) -> CheckFn:
 
 
 def load_pack_file(path: Path) -> list[Rule]:
-    """Load and validate one TOML rule pack. Raises ConfigError naming the file and the key."""
-    import jsonschema
+    """Load and validate one TOML rule pack. Raises ConfigError naming the file and the key.
+
+    A built-in pack unchanged since the package was built comes from its validated form
+    (engine/packcache.py); every other pack is parsed and validated here.
+    """
+    from . import packcache
 
     try:
-        data = read_toml_file(path)
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: 不是有效的 TOML（{exc}）") from None
+    data = packcache.validated(path, raw)
+    if data is None:
+        data = parse_and_validate(path, raw)
+    return _rules_from(path, data)
+
+
+def parse_and_validate(path: Path, raw: bytes) -> dict:
+    """The pack's content, checked against rulepack.schema.json; ConfigError otherwise."""
+    import jsonschema
+
+    from ..resources import tomllib
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except Exception as exc:
         raise ConfigError(f"{path}: 不是有效的 TOML（{exc}）") from None
     validator = jsonschema.Draft202012Validator(schema("rulepack.schema.json"))
@@ -92,6 +112,10 @@ def load_pack_file(path: Path) -> list[Rule]:
         e = errors[0]
         where = ".".join(str(p) for p in e.absolute_path) or "(顶层)"
         raise ConfigError(f"{path}: 规则包格式错误，位置 {where}：{e.message}")
+    return data
+
+
+def _rules_from(path: Path, data: dict) -> list[Rule]:
     from . import declarative
 
     pack = data["pack"]["name"]

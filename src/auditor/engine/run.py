@@ -33,8 +33,10 @@ def audit(report: Report, rules: list, cfg: Config) -> tuple[list[Finding], list
     findings: list[Finding] = []
     skipped: list[NotAssessable] = []
     active = applicable(report, rules, cfg)
+    # By identity: `rule in active` would compare Rule dataclasses field by field, for every rule.
+    active_ids = {id(r) for r in active}
     for rule in rules:
-        if rule not in active:
+        if id(rule) not in active_ids:
             stand_in = next((r.id for r in active if rule.id in r.replaces), None)
             if stand_in:
                 skipped.append(NotAssessable(rule.id, rule.pack, f"由地区规则 {stand_in} 代替"))

@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from lark import Token
+from lark.lexer import Lexer
+
 from ..model import Breakdown, Claim, Narrative, Paragraph, Rate, Report, Section
 from ..resources import grammar_text
 
@@ -67,7 +70,7 @@ APPROX_SCOPE = "约数，不作精确比较"
 _RATE_VALUE = re.compile(r"(\d+)(?:\.(\d+))?\s*%")
 
 
-@dataclass
+@dataclass(slots=True)
 class Tok:
     kind: str  # terminal name, or "QTY" for a quantity
     text: str
@@ -81,57 +84,280 @@ class Tok:
     claim: Claim | None = None
 
 
-class _ClaimLexing:
-    """Lark custom lexer: one alternation of the grammar's terminals, gaps become FILLER.
+_APPROX_KINDS = frozenset({"APPROX_PRE", "APPROX_MID", "APPROX_POST"})
+
+
+def _terminal_regex(terminals) -> re.Pattern:
+    """One alternation of the grammar's terminals (FILLER excepted), tried in priority order, so a
+    longer keyword wins over a shorter one that starts at the same place.
+
+    The regex engine tries every alternative at every position, which made this scan the costliest
+    step of reading the narrative. Runs of a few consecutive alternatives are therefore put behind
+    a look-ahead for the characters they can start with: where the character does not fit, the run
+    is skipped in one test. The order of the alternatives is unchanged, so every match is the same.
+    """
+    terms = [t for t in terminals if t.name != "FILLER"]
+    terms.sort(key=lambda t: (-t.priority, -t.pattern.max_width, t.name))
+    runs: list[tuple[str, list[str]]] = []  # (first-character class or "", alternatives)
+    for t in terms:
+        regexp = t.pattern.to_regexp()
+        alt = f"(?P<{t.name}>{regexp})"
+        first = _first_class(regexp)
+        if first is None:
+            runs.append(("", [alt]))
+        elif runs and runs[-1][0] and len(runs[-1][1]) < _RUN:
+            runs[-1] = (runs[-1][0] + first, runs[-1][1] + [alt])
+        else:
+            runs.append((first, [alt]))
+    return re.compile("|".join(f"(?=[{cls}])(?:{'|'.join(alts)})" if cls else "|".join(alts)
+                               for cls, alts in runs))
+
+
+_RUN = 4  # alternatives per look-ahead (measured: 3–5 are about equally fast)
+_MAX_FIRST = 200  # a wider first-character class (e.g. every CJK character) is not worth a look-ahead
+
+
+def _first_class(regexp: str) -> str | None:
+    """The characters a match of `regexp` can start with, as the inside of a character class, or
+    None when that is unknown, unbounded or too wide to help."""
+    try:
+        items, nullable = _first_of(_sre_parser.parse(regexp))
+    except Exception:  # an unusual construct: no look-ahead, which is always correct
+        return None
+    if items is None or nullable:
+        return None
+    size = sum(hi - lo + 1 for kind, (lo, hi) in items if kind == "range")
+    if size > _MAX_FIRST:
+        return None
+    parts = []
+    for kind, value in items:
+        if kind == "range":
+            lo, hi = value
+            parts.append(re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}")
+        else:
+            parts.append(value)
+    return "".join(dict.fromkeys(parts))
+
+
+try:  # the regex parser of the standard library (renamed in 3.11)
+    from re import _constants as _sre, _parser as _sre_parser
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre
+    import sre_parse as _sre_parser
+
+_CATEGORIES = {_sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_DIGIT: r"\d"}
+
+
+def _first_of(seq) -> tuple[list | None, bool]:
+    """(first-character items, can be empty) of a parsed regex sequence; items None = unknown."""
+    items: list = []
+    for op, av in seq:
+        if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):  # zero-width: look at what follows
+            continue
+        if op is _sre.LITERAL:
+            return items + [("range", (av, av))], False
+        if op is _sre.IN:
+            for o, a in av:
+                if o is _sre.LITERAL:
+                    items.append(("range", (a, a)))
+                elif o is _sre.RANGE:
+                    items.append(("range", a))
+                elif o is _sre.CATEGORY and a in _CATEGORIES:
+                    items.append(("class", _CATEGORIES[a]))
+                else:  # negated sets, \w …
+                    return None, False
+            return items, False
+        if op is _sre.SUBPATTERN:
+            sub, nullable = _first_of(av[-1])
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            sub, nullable = _first_of(av[2])
+            nullable = nullable or av[0] == 0
+        elif op is _sre.BRANCH:
+            sub, nullable = [], False
+            for branch in av[1]:
+                b, n = _first_of(branch)
+                if b is None:
+                    return None, False
+                sub += b
+                nullable = nullable or n
+        else:
+            return None, False
+        if sub is None:
+            return None, False
+        items += sub
+        if not nullable:
+            return items, False
+    return items, True
+
+
+class ClaimLexer(Lexer):
+    """Lark custom lexer: the terminal alternation, gaps become FILLER.
 
     A terminal the parser cannot accept where it occurs (a stray "）", "以上" that follows no unit)
     is passed on as FILLER, so every sentence parses; a group still open at the end is closed.
-    Mixed into lark's Lexer base class when the parser is built (lark is imported lazily).
+    `ClaimParser.tokens` runs the same lexing against the LALR table without lark's Token and Tree
+    objects; this class makes the Lark object a complete parser of its own (tests compare the two).
+    Module-level so that Lark's parser cache can pickle a reference to it.
     """
 
     __future_interface__ = 2  # lark passes (lexer_state, parser_state) to lex()
 
     def __init__(self, lexer_conf):
-        terms = [t for t in lexer_conf.terminals if t.name != "FILLER"]
-        terms.sort(key=lambda t: (-t.priority, -t.pattern.max_width, t.name))
-        self.regex = re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terms))
+        self.regex = _terminal_regex(lexer_conf.terminals)
 
     def lex(self, lexer_state, parser_state):
-        from lark import Token
-
         sl = lexer_state.text
         text = sl.text[sl.start:sl.end]
         states = parser_state.parse_conf.states
-        depth = 0
-        pos = 0
-
-        def tok(kind, a, b):
-            return Token(kind, text[a:b], start_pos=a, end_pos=b)
-
+        depth = pos = 0
         for m in self.regex.finditer(text):
             if m.start() > pos:
-                yield tok("FILLER", pos, m.start())
+                yield Token("FILLER", text[pos:m.start()], start_pos=pos, end_pos=m.start())
             kind = m.lastgroup
             if kind == "RPAR" and depth == 0 or kind not in states[parser_state.position]:
                 kind = "FILLER"
-            depth += {"LPAR": 1, "RPAR": -1}.get(kind, 0)
-            yield tok(kind, m.start(), m.end())
+            elif kind == "LPAR":
+                depth += 1
+            elif kind == "RPAR":
+                depth -= 1
+            yield Token(kind, m.group(), start_pos=m.start(), end_pos=m.end())
             pos = m.end()
         if pos < len(text):
-            yield tok("FILLER", pos, len(text))
+            yield Token("FILLER", text[pos:], start_pos=pos, end_pos=len(text))
         for _ in range(depth):
             yield Token("RPAR", "", start_pos=len(text), end_pos=len(text))
 
 
+class ClaimParser:
+    """The claims grammar compiled by Lark (LALR), run over one sentence at a time.
+
+    Lark builds the LALR(1) table and the terminal definitions from grammars/claims.lark (plus
+    plugin `%extend` fragments); `tokens` lexes a sentence with the terminal alternation and drives
+    that table directly, so a sentence costs one regex scan and a few table look-ups per token —
+    no lark Token, Tree or per-token dict. The result is what a walk of lark's own parse tree gives
+    (tests/test_claims_speed.py checks that on every corpus and sample sentence).
+    """
+
+    def __init__(self, lark):
+        from lark.parsers.lalr_analysis import Shift
+
+        self.lark = lark
+        self.regex = _terminal_regex(lark.terminals)
+        table = lark.parser.parser.parser.parse_table
+        self.start_state = table.start_states["start"]
+        self.end_state = table.end_states["start"]
+        # state -> {symbol: next state (shift/goto, an int) or (symbols popped, rule name) (reduce)}
+        self.actions: dict[int, dict[str, int | tuple[int, str]]] = {
+            state: {sym: (arg if action is Shift else (len(arg.expansion), arg.origin.name))
+                    for sym, (action, arg) in acts.items()}
+            for state, acts in table.states.items()}
+
+    def tokens(self, sentence: str) -> list[Tok] | None:
+        """The sentence's tokens, quantities folded into one QTY token each, with their group depth
+        and clause number; None if the table rejects the sentence."""
+        actions = self.actions
+        stack = [self.start_state]
+        out: list[Tok] = []
+        depth = clause = pos = 0
+
+        def feed(kind: str, tok: Tok | None) -> bool:
+            while True:
+                act = actions[stack[-1]].get(kind)
+                if act is None:
+                    return False
+                if act.__class__ is int:
+                    stack.append(act)
+                    if tok is not None:
+                        out.append(tok)
+                    return True
+                size, name = act
+                if size:
+                    del stack[-size:]
+                    if name == "quantity":
+                        out[-size:] = [_quantity(sentence, out[-size:])]
+                stack.append(actions[stack[-1]][name])
+                if tok is None and stack[-1] == self.end_state:
+                    return True
+
+        for m in self.regex.finditer(sentence):
+            a = m.start()
+            for step in (0, 1):  # the gap before the match (FILLER), then the match
+                if step == 0:
+                    if a == pos:
+                        continue
+                    kind = "FILLER"
+                    tok = Tok(kind, sentence[pos:a], pos, a, depth, clause)
+                else:
+                    kind = m.lastgroup
+                    if kind == "RPAR" and depth == 0 or kind not in actions[stack[-1]]:
+                        kind = "FILLER"
+                    b = m.end()
+                    if kind == "SEP":
+                        clause += 1
+                        tok = Tok(kind, m.group(), a, b, depth, clause)
+                    elif kind == "LPAR":
+                        clause += 1
+                        tok = Tok(kind, m.group(), a, b, depth, clause)
+                        depth += 1
+                        clause += 1
+                    elif kind == "RPAR":
+                        depth -= 1
+                        clause += 1
+                        tok = Tok(kind, m.group(), a, b, depth, clause)
+                    else:
+                        tok = Tok(kind, m.group(), a, b, depth, clause)
+                    pos = b
+                while True:  # `feed`, inlined: the hot loop of reading the narrative
+                    act = actions[stack[-1]].get(kind)
+                    if act is None:
+                        return None
+                    if act.__class__ is int:
+                        stack.append(act)
+                        out.append(tok)
+                        break
+                    size, name = act
+                    if size:
+                        del stack[-size:]
+                        if name == "quantity":
+                            out[-size:] = [_quantity(sentence, out[-size:])]
+                    stack.append(actions[stack[-1]][name])
+        n = len(sentence)
+        if pos < n and not feed("FILLER", Tok("FILLER", sentence[pos:], pos, n, depth, clause)):
+            return None
+        while depth:  # close the groups still open
+            depth -= 1
+            clause += 1
+            if not feed("RPAR", Tok("RPAR", "", n, n, depth, clause)):
+                return None
+        return out if feed("$END", None) else None
+
+
+def _quantity(sentence: str, parts: list[Tok]) -> Tok:
+    """One QTY token from the terminals of a `quantity` (APPROX_PRE? NUMBER APPROX_MID? UNIT APPROX_POST?)."""
+    first, last = parts[0], parts[-1]
+    number = unit = None
+    approx = False
+    for t in parts:
+        if t.kind == "NUMBER":
+            number = t.text
+        elif t.kind == "UNIT":
+            unit = t.text.strip()
+        elif t.kind in _APPROX_KINDS:
+            approx = True
+    return Tok("QTY", sentence[first.start:last.end], first.start, last.end, first.depth, first.clause,
+               value=_number(number), unit=unit, approx=approx)
+
+
 @lru_cache(maxsize=8)
-def _parser(extensions: tuple[str, ...] = ()):
+def _parser(extensions: tuple[str, ...] = ()) -> ClaimParser:
     """The claims parser; `extensions` are grammar fragments from plugins (`%extend RECEIVED: …`)."""
     from lark import Lark
-    from lark.lexer import Lexer
 
-    lexer = type("ClaimLexer", (_ClaimLexing, Lexer), {})
+    from ..resources import lark_cache
+
     text = "\n".join((grammar_text("claims.lark"), *extensions))
-    return Lark(text, parser="lalr", lexer=lexer, maybe_placeholders=False)
+    options = dict(parser="lalr", lexer=ClaimLexer, maybe_placeholders=False)
+    return ClaimParser(Lark(text, cache=lark_cache("claims", text, options), **options))
 
 
 def check_extension(fragment: str) -> str | None:
@@ -145,16 +371,36 @@ def check_extension(fragment: str) -> str | None:
     return None
 
 
+# A claim with more digits than this is not a count of anything a report tabulates (and summing it
+# with a decimal would overflow a float): it is kept, but never compared.
+MAX_COUNT_DIGITS = 12
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_PLAIN = re.compile(r"[零〇一二两三四五六七八九十百千]{1,12}")
+
+
+NOT_A_COUNT = f"数字超过{MAX_COUNT_DIGITS}位，不是件数"
+
+
+def is_count(value) -> bool:
+    """A value that can be a count or amount a report tabulates: known and at most 12 digits."""
+    return value is not None and -10 ** MAX_COUNT_DIGITS < value < 10 ** MAX_COUNT_DIGITS
+
+
 def _number(text: str) -> int | float | None:
     text = text.replace(",", "").strip()
+    if text.isdigit() and text.isascii():
+        return int(text)
     if re.fullmatch(r"\d+(?:\.\d+)?万", text):  # "1.2万"
         value = float(text[:-1]) * 10000
         return int(value) if value.is_integer() else value
-    if re.fullmatch(r"\d+", text):
-        return int(text)
     if re.fullmatch(r"\d+\.\d+", text):
         return float(text)
-    import cn2an
+    value = _small_chinese_number(text)
+    if value is not None:
+        return value
+    import cn2an  # slow to import (~0.1 s): only for the numerals the plain reading leaves out
 
     try:
         return int(cn2an.cn2an(text, "smart"))
@@ -162,45 +408,54 @@ def _number(text: str) -> int | float | None:
         return None
 
 
+def _small_chinese_number(text: str) -> int | None:
+    """A Chinese numeral below 万 in its regular form ("十", "二十一", "一百零五", "两千"), read as
+    cn2an reads it; None for anything else, which is left to cn2an (tests compare the two)."""
+    if not _CN_PLAIN.fullmatch(text):
+        return None
+    total = 0
+    digit = None
+    last_unit = 10_000
+    for i, ch in enumerate(text):
+        if ch in _CN_DIGITS:
+            if digit is not None:
+                return None  # "二三": digits without a unit between them
+            digit = _CN_DIGITS[ch]
+            if digit == 0:
+                if len(text) == 1:
+                    return 0
+                # "一百零五": one zero, right after 百 or 千, before a digit, only marks a gap
+                if i == 0 or i == len(text) - 1 or text[i - 1] not in "百千" or text[i + 1] not in _CN_DIGITS:
+                    return None
+                digit = None
+                continue
+        else:
+            unit = _CN_UNITS[ch]
+            if unit >= last_unit:
+                return None
+            if digit is None:
+                if i != 0 or unit != 10:  # only a leading "十" stands for 一十
+                    return None
+                digit = 1
+            if digit == 2 and text[i - 1] == "两" and unit == 10:
+                return None  # "两十" is not a regular numeral
+            total += digit * unit
+            last_unit = unit
+            digit = None
+    if digit is not None:
+        if last_unit != 10_000 and last_unit != 10 and text[-2] not in "零〇":
+            return None  # "一百五": an abbreviated form, left to cn2an
+        total += digit
+    return total
+
+
 def tokenize(sentence: str, extensions: tuple[str, ...] = ()) -> list[Tok]:
     """Parse one sentence into a flat token list; quantities become one QTY token each.
 
-    The lexer makes every input parseable; should lark still reject a sentence, it yields nothing
-    (a missed claim, never a wrong one).
+    The lexer makes every input parseable; should the table still reject a sentence, it yields
+    nothing (a missed claim, never a wrong one).
     """
-    from lark.exceptions import LarkError
-
-    try:
-        tree = _parser(extensions).parse(sentence)
-    except LarkError:
-        return []
-    out: list[Tok] = []
-    clause = 0
-
-    def walk(node, depth):
-        nonlocal clause
-        for child in node.children:
-            if not hasattr(child, "data"):
-                if child.type == "SEP":
-                    clause += 1
-                out.append(Tok(child.type, str(child), child.start_pos, child.end_pos, depth, clause))
-            elif child.data == "quantity":
-                parts = {t.type: t for t in child.children}
-                num = parts["NUMBER"]
-                first, last = child.children[0], child.children[-1]
-                out.append(Tok("QTY", sentence[first.start_pos:last.end_pos], first.start_pos, last.end_pos,
-                               depth, clause, value=_number(str(num)), unit=str(parts["UNIT"]).strip(),
-                               approx=any(k in parts for k in ("APPROX_PRE", "APPROX_MID", "APPROX_POST"))))
-            else:  # group
-                lpar, *inner, rpar = child.children
-                clause += 1
-                out.append(Tok("LPAR", str(lpar), lpar.start_pos, lpar.end_pos, depth, clause))
-                clause += 1
-                walk(type("G", (), {"children": inner})(), depth + 1)
-                clause += 1
-                out.append(Tok("RPAR", str(rpar), rpar.start_pos, rpar.end_pos, depth, clause))
-    walk(tree, 0)
-    return out
+    return _parser(extensions).tokens(sentence) or []
 
 
 @dataclass
@@ -345,6 +600,10 @@ def _judge_scope(report: Report, s: _Sentence, c: Claim, app_context: bool) -> N
         c.comparable = False
         c.scope = "未能判断所指事项"
         return
+    if not is_count(c.value):  # never compared: an unreadable numeral, or too many digits to be a count
+        c.comparable = False
+        c.scope = "数字无法读取" if c.value is None else NOT_A_COUNT
+        return
     reason = None
     scope = s.has("SCOPE")
     self_scope = s.has("SELF_SCOPE")
@@ -388,7 +647,8 @@ def _rates(s: _Sentence, claims: list[Claim], app_context: bool) -> list[Rate]:
         num = next((c for c in reversed(before) if c.metric in ("app.processed", "app.handled")), None)
         den = next((c for c in reversed(before) if c.metric == "app.received" and num and c.start < num.start),
                    None)
-        if num and den and (num.unit != den.unit or num.approx or den.approx):
+        if num and den and (num.unit != den.unit or num.approx or den.approx or not is_count(num.value)
+                            or not is_count(den.value)):
             num = den = None
         application = bool((s.has("APPLICATION", "CHANNEL") or app_context)
                            and not s.has("FOREIGN_TOPIC", "SCOPE", "ORGAN"))
@@ -417,7 +677,7 @@ def _breakdowns(s: _Sentence) -> list[Breakdown]:
             continue
         if total is None or not parts or total.approx or any(p.approx for p in parts):
             continue
-        if total.value is None or any(p.value is None for p in parts):
+        if not is_count(total.value) or not all(is_count(p.value) for p in parts):
             continue
         out.append(Breakdown(total=total.claim, parts=[p.claim for p in parts], sentence=s.text.strip(),
                              line=s.line(total.start), explicit=explicit))

@@ -51,8 +51,11 @@ def _parser():
         def start(self, children):
             return children
 
-    return Lark(grammar_text("report.lark"), parser="lalr", lexer="contextual",
-                transformer=_ToSections(), maybe_placeholders=False)
+    from ..resources import lark_cache
+
+    text = grammar_text("report.lark")
+    options = dict(parser="lalr", lexer="contextual", maybe_placeholders=False)
+    return Lark(text, cache=lark_cache("report", text, options), transformer=_ToSections(), **options)
 
 
 def parse_structure(norm_lines: list[str]) -> list[RawSection]:

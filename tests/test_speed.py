@@ -1,0 +1,318 @@
+"""The fast paths give the results of the straightforward ones; numbers too long to be counts
+never crash a rule (issue 11); caches are safe (issue 13)."""
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from auditor.batch import audit_file
+from auditor.config import Config
+from auditor.parse import claims
+from auditor.plugins import default_plugins
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "sample_reports" / "000_4514475f3fb3965f.txt"
+HUGE = "9" * 400  # beyond a float (1.8e308): summed with a decimal it overflowed
+
+
+def _audit(tmp_path: Path, text: str):
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    loaded = default_plugins()
+    return audit_file(path, loaded.rules, Config(), loaded)
+
+
+def _with_cell(text: str, label: str, value: str) -> str:
+    """The seed with the first cell of the 表三 row `label` replaced by `value`."""
+    lines = text.split("\n")
+    i = next(i for i, ln in enumerate(lines) if label in ln and "\t" in ln)
+    head, sep, rest = lines[i].partition(label)
+    cells = rest.split("\t")
+    j = next(k for k, c in enumerate(cells) if c.strip())
+    cells[j] = value
+    lines[i] = head + sep + "\t".join(cells)
+    return "\n".join(lines)
+
+
+def test_huge_number_in_a_breakdown_is_not_a_count(tmp_path):
+    # Before: OverflowError in NAT-TXT-SUM (a 300-digit int plus a decimal), reported as a crash.
+    text = SEED.read_text(encoding="utf-8").replace(
+        "共受理政府信息公开申请6件，", f"共受理政府信息公开申请3件（其中：信函申请{HUGE}件，网上申请1.5件），")
+    result = _audit(tmp_path, text)
+    assert result.error is None
+    rules = {f.rule for f in result.findings}
+    assert "AUDITOR-RULE-CRASH" not in rules
+    assert not {"NAT-TXT-SUM", "NAT-TXT-SUM-SHORT"} & rules
+    huge = [c for c in result.report.narrative.claims if c.value is not None and c.value > 10 ** 12]
+    assert huge and all(not c.comparable and c.scope == claims.NOT_A_COUNT for c in huge)
+    assert not any(b for b in result.report.narrative.breakdowns if b.total.value == 3)
+
+
+def test_huge_number_as_a_claim_is_not_compared(tmp_path):
+    text = SEED.read_text(encoding="utf-8").replace("共受理政府信息公开申请6件，", f"共受理政府信息公开申请{HUGE}件，")
+    result = _audit(tmp_path, text)
+    assert "NAT-TXT-RECEIVED" not in {f.rule for f in result.findings}
+    assert "AUDITOR-RULE-CRASH" not in {f.rule for f in result.findings}
+
+
+def test_huge_cell_next_to_a_decimal_makes_the_column_not_assessable(tmp_path):
+    # Before: OverflowError in NAT-T3-SUM (the results column sums a 300-digit cell and 0.5).
+    text = _with_cell(SEED.read_text(encoding="utf-8"), "4. 保护第三方合法权益", HUGE)
+    text = _with_cell(text, "5. 属于三类内部事务信息", "0.5")
+    result = _audit(tmp_path, text)
+    assert result.error is None
+    by_rule = {f.rule for f in result.findings}
+    assert "AUDITOR-RULE-CRASH" not in by_rule
+    skipped = [s for s in result.skipped if s.rule == "NAT-T3-SUM" and s.location.get("column") == "natural"]
+    assert skipped, "the 自然人 column of NAT-T3-SUM should be not assessable"
+    assert not [f for f in result.findings if f.rule == "NAT-T3-SUM" and f.location.get("column") == "natural"]
+
+
+# ---------------------------------------------------------------- claims: the table-driven parse
+
+def _corpus_sentences() -> list[str]:
+    import tomllib
+
+    from auditor.api import parse_file
+    from auditor.parse.normalize import normalize
+
+    texts = []
+    for f in sorted((ROOT / "sample_reports").glob("*.txt")):
+        texts += [p.text for _s, p in parse_file(f).paragraphs()]
+    with open(ROOT / "tests" / "data" / "claims_corpus.toml", "rb") as fh:
+        texts += ["".join(normalize(c["text"])) for c in tomllib.load(fh)["case"]]
+    texts += ["约 3件", "3 件以上", "（（3件）", "3件））（", "共收到申请3件（其中：信函申请3件，网上申请1件", "一起办理三个",
+              "收到二十一件，办结一百零五件。", "受理三千件、办结十几件", "共7件（5件、2件）", "第一件", "两千零三件"]
+    return sorted({m.group(0) for t in texts for m in claims._SENTENCE.finditer(t)})
+
+
+def _walk_lark_tree(sentence: str, lark) -> list[tuple]:
+    """Reference: lark's own parse of the sentence, its tree walked into tokens (the former code)."""
+    from lark.exceptions import LarkError
+
+    try:
+        tree = lark.parse(sentence)
+    except LarkError:
+        return []
+    out, clause = [], 0
+
+    def walk(children, depth):
+        nonlocal clause
+        for child in children:
+            if not hasattr(child, "data"):
+                if child.type == "SEP":
+                    clause += 1
+                out.append((child.type, str(child), child.start_pos, child.end_pos, depth, clause))
+            elif child.data == "quantity":
+                first, last = child.children[0], child.children[-1]
+                num = next(t for t in child.children if t.type == "NUMBER")
+                out.append(("QTY", sentence[first.start_pos:last.end_pos], first.start_pos, last.end_pos, depth,
+                            clause, claims._number(str(num))))
+            else:
+                lpar, *inner, rpar = child.children
+                clause += 1
+                out.append(("LPAR", str(lpar), lpar.start_pos, lpar.end_pos, depth, clause))
+                clause += 1
+                walk(inner, depth + 1)
+                clause += 1
+                out.append(("RPAR", str(rpar), rpar.start_pos, rpar.end_pos, depth, clause))
+    walk(tree.children, 0)
+    return out
+
+
+@pytest.mark.parametrize("extensions", [(), ("%extend RECEIVED: /登记在册/",)])
+def test_table_driven_parse_equals_larks_own_parse(extensions):
+    parser = claims._parser(extensions)
+    sentences = _corpus_sentences()
+    assert len(sentences) > 300
+    for s in sentences:
+        fast = [(t.kind, t.text, t.start, t.end, t.depth, t.clause) + ((t.value,) if t.kind == "QTY" else ())
+                for t in claims.tokenize(s, extensions)]
+        assert fast == _walk_lark_tree(s, parser.lark), s
+
+
+def test_gated_alternation_matches_the_plain_one():
+    import re
+
+    terms = [t for t in claims._parser().lark.terminals if t.name != "FILLER"]
+    terms.sort(key=lambda t: (-t.priority, -t.pattern.max_width, t.name))
+    plain = re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terms))
+    gated = claims._parser().regex
+    assert gated.pattern != plain.pattern  # the look-aheads are really there
+    for s in _corpus_sentences():
+        assert [(m.lastgroup, m.span()) for m in gated.finditer(s)] == \
+               [(m.lastgroup, m.span()) for m in plain.finditer(s)], s
+
+
+def test_first_class_is_a_superset_of_the_first_characters():
+    import re
+
+    for pattern, text in [(r"(?<![\d.第])(?:\d+|[一二]+)(?=件)", "12件"), (r"(?:行政)?复议后", "复议后"),
+                          (r"\s*(?:件|条)", " 件"), (r"(?:按时)?办结率", "办结率")]:
+        cls = claims._first_class(pattern)
+        assert cls is not None and re.match(f"[{cls}]", text), (pattern, cls)
+    assert claims._first_class(r"[\u4e00-\u9fa5]{1,8}?局") is None  # too wide to help
+    assert claims._first_class(r"a*") is None  # can match the empty string
+
+
+def test_plain_chinese_numerals_read_as_cn2an_reads_them():
+    cn2an = pytest.importorskip("cn2an")
+
+    def reference(text):
+        try:
+            return int(cn2an.cn2an(text, "smart"))
+        except (ValueError, KeyError):
+            return None
+
+    alphabet = "零〇一二两三四五六七八九十百千"
+    candidates = {"".join(p) for n in (1, 2, 3) for p in itertools.product(alphabet, repeat=n)}
+    candidates |= {cn2an.an2cn(i, "low") for i in range(10000)}
+    candidates |= {"两千零三", "两百", "一千零五十", "十万", "三千五", "二十万", "一万零一"}
+    read = 0
+    for text in candidates:
+        mine = claims._small_chinese_number(text)
+        if mine is not None:
+            read += 1
+            assert mine == reference(text), text
+        assert claims._number(text) == reference(text), text
+    assert read > 9000
+
+
+# ---------------------------------------------------------------- engine fast paths
+
+def test_single_reading_fast_path_equals_the_general_path():
+    import random
+
+    from auditor.engine.readings import evaluate
+    from auditor.model import Row, Table
+
+    rng = random.Random(13)
+    cols = ["a", "b", "total"]
+    for _ in range(300):
+        values = [tuple(rng.choice([0, 1, 2, 3, None, 1.5, 10 ** 13]) for _c in cols) for _r in range(3)]
+        one = Table("t3", rows={f"r{i}": Row(f"r{i}", "", 1, cols, {}, readings=[v]) for i, v in enumerate(values)})
+        # the same rows with a duplicated reading take the general path and mean the same
+        two = Table("t3", rows={f"r{i}": Row(f"r{i}", "", 1, cols, {}, readings=[v, v]) for i, v in enumerate(values)})
+        cells = [(f"r{i}", c) for i in range(3) for c in rng.sample(cols, 2)]
+        check = lambda v: sum(v[k] for k in cells[1:]) == v[cells[0]]  # noqa: E731
+        fast, general = evaluate(one, cells, check), evaluate(two, cells, check)
+        assert (fast.verdict, fast.values, fast.varies) == (general.verdict, general.values, general.varies)
+
+
+def test_per_file_ignore_matchers_match_as_fnmatch_does():
+    import fnmatch
+
+    from auditor.config import ignored_for_file
+    from auditor.engine.rules import Rule
+
+    rule = Rule("NAT-T3-COL", "x", "national", "error", "totals", "", "", {}, check=lambda r, c: ())
+    paths = ["reports/003_a.txt", "003_a.txt", "a/b/c.docx", "x/2020/报告.pdf", "[x].txt"]
+    for pattern in ["003_*.txt", "reports/*", "*.docx", "x/*/报告.pdf", "[[]x].txt", "*/b/*", "?03_a.txt"]:
+        cfg = Config(per_file_ignores={pattern: ["NAT-T3"]})
+        for p in paths:
+            expected = fnmatch.fnmatch(Path(p).as_posix(), pattern) or fnmatch.fnmatch(Path(p).name, pattern)
+            assert ignored_for_file(rule, cfg, p) == expected, (pattern, p)
+    assert not ignored_for_file(rule, Config(), "anything.txt")
+
+
+# ---------------------------------------------------------------- built-in packs from their validated form
+
+def test_builtin_pack_cache_is_consistent_with_the_toml_sources():
+    from auditor.engine import packcache
+    from auditor.resources import read_toml_file
+
+    built = packcache.build()
+    assert packcache.MANIFEST.read_text(encoding="utf-8") == packcache.dumps(built), \
+        "src/auditor/engine/builtin_packs.json is stale: run python tools/pack_cache.py"
+    files = packcache.builtin_pack_files()
+    assert sorted(built["packs"]) == sorted(packcache.builtin_name(f) for f in files) and files
+    for f in files:
+        raw = f.read_bytes()
+        assert packcache.validated(f, raw) == read_toml_file(f)
+        assert packcache.validated(f, raw + b"\n# edited\n") is None  # an edited pack is validated again
+
+
+def test_rules_from_the_cache_equal_rules_validated_from_toml(monkeypatch):
+    from auditor.engine import packcache, rules
+
+    files = packcache.builtin_pack_files()
+    cached = [r for f in files for r in rules.load_pack_file(f)]
+    monkeypatch.setattr(packcache, "validated", lambda path, raw: None)
+    fresh = [r for f in files for r in rules.load_pack_file(f)]
+    assert cached == fresh and len(cached) > 30
+
+
+def test_third_party_pack_is_validated_even_when_it_copies_a_builtin_one(tmp_path, monkeypatch):
+    from auditor.engine import packcache, rules
+    from auditor.errors import ConfigError
+
+    source = packcache.builtin_pack_files()[0]
+    copy = tmp_path / source.name
+    copy.write_bytes(source.read_bytes())
+    assert packcache.validated(copy, copy.read_bytes()) is None  # same bytes, but not a built-in pack
+    calls = []
+    real = rules.parse_and_validate
+    monkeypatch.setattr(rules, "parse_and_validate", lambda p, raw: calls.append(p) or real(p, raw))
+    assert rules.load_pack_file(copy) and calls == [copy]
+    tampered = tmp_path / "tampered.toml"
+    tampered.write_text(source.read_text(encoding="utf-8").replace('severity = "', 'severity = "fatal-', 1),
+                        encoding="utf-8")
+    with pytest.raises(ConfigError, match="规则包格式错误"):
+        rules.load_pack_file(tampered)
+
+
+# ---------------------------------------------------------------- Lark parser cache
+
+def _fresh_parse(monkeypatch, cache_dir: str | None):
+    from auditor.parse import document
+
+    if cache_dir is None:
+        monkeypatch.delenv("AUDITOR_CACHE_DIR", raising=False)
+    else:
+        monkeypatch.setenv("AUDITOR_CACHE_DIR", cache_dir)
+    claims._parser.cache_clear()
+    document._parser.cache_clear()
+    try:
+        return [[(t.kind, t.text) for t in claims.tokenize(s)] for s in _corpus_sentences()[:40]]
+    finally:
+        claims._parser.cache_clear()
+        document._parser.cache_clear()
+
+
+def test_lark_cache_is_written_reused_and_equal(tmp_path, monkeypatch, capfd):
+    reference = _fresh_parse(monkeypatch, "")  # empty: no cache
+    first = _fresh_parse(monkeypatch, str(tmp_path / "c"))
+    files = sorted(p.name for p in (tmp_path / "c").iterdir())
+    assert any(f.startswith("claims-") for f in files)
+    second = _fresh_parse(monkeypatch, str(tmp_path / "c"))  # loaded from the cache
+    assert reference == first == second
+    for f in (tmp_path / "c").iterdir():  # a corrupt cache file is rebuilt silently
+        f.write_bytes(b"not a cache")
+    assert _fresh_parse(monkeypatch, str(tmp_path / "c")) == reference
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_lark_cache_dir_that_cannot_be_created_or_written_is_silently_skipped(tmp_path, monkeypatch, capfd):
+    from auditor.resources import cache_dir
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(blocker / "sub"))
+    assert cache_dir() is None
+    reference = _fresh_parse(monkeypatch, "")
+    assert _fresh_parse(monkeypatch, str(blocker / "sub")) == reference
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        assert _fresh_parse(monkeypatch, str(ro)) == reference
+        import os
+        if os.geteuid() != 0:  # root may write anywhere
+            assert list(ro.iterdir()) == []
+    finally:
+        ro.chmod(0o700)
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
