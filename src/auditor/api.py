@@ -59,7 +59,7 @@ def parse_extracted(ex: Extracted, plugins=None, region: str | None = None) -> R
         rep.tables["t3"] = binder.bind_t3(section_lines.get(3, everything), notes)
         rep.tables["t4"] = binder.bind_t4(section_lines.get(4, []), notes)
     if flat:
-        flattened.mark_unreadable(rep)
+        flattened.mark_unreadable(rep, source_text)
     rep.template = _overall_template(rep)
     loaded = plugins if plugins is not None else _default_plugins()
     rep.narrative = claims.extract(rep, loaded.claims_grammar)

@@ -26,8 +26,9 @@ from .normalize import _WIDTH, key
 LONG_LINE = 1500
 MEAN_LINE = 400
 MIN_CHARS = 1200
-RESEGMENT_FROM = 300  # only lines at least this long are cut into virtual lines
 MAX_READINGS = 2000  # per row; above it the row's cells are unknown and a parse note says so
+MAX_CELL_DIGITS = 9  # a count in these tables never has more digits; bounds the search
+MAX_STEPS = 200_000  # search budget per row (dead ends included): beyond it, as if capped
 
 # Width-normalized text with the same length as the source (offsets stay source offsets).
 _SAME_WIDTH = dict(_WIDTH)
@@ -44,6 +45,8 @@ _HEADING = re.compile(
     r"|其他需要报告的事项)")
 # Enumerators that begin a row label: "（三）", "一、", "1." (row numbers are single digits).
 _ENUM = re.compile(r"[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}、|\d[.．、]")
+_TITLE = re.compile(r"\d{4}\s*年(?:度)?\s*政府信息公开(?:工作)?年度报告")
+_CLOSING = re.compile(r"[。！；]\s*([^。！；\d]{2,30}?)\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
 _T4_HEADER = re.compile(r"结果\s*维持|未经复议|复议后起诉")
 _ALL_DIGITS = re.compile(r"^-?\d+$")
 # A run of values inside a table line: "5000005", "30 0 00 0 131", "431 -262296626", "0.5".
@@ -83,28 +86,29 @@ def _row_specs() -> dict[str, list[dict]]:
     return {"t2": t["t2"]["rows"], "t3": t["t3"]["rows"]}
 
 
-def _label_starts(s: str, lo: int, hi: int, specs: list[dict]) -> list[int]:
-    """Offsets in `s[lo:hi]` where a table row label begins, found in template order."""
+def _label_starts(s: str, lo: int, hi: int, specs: list[dict]) -> list[tuple[int, bool]]:
+    """Offsets in `s[lo:hi]` where a table row label begins, found in template order, and whether
+    the label is one that must stand alone (an `exact` alias such as "规章")."""
     k, pos = _keyed(s[lo:hi])
     starts: list[int] = []
     at, last = 0, -1
     while True:
-        best = None  # (key offset, row index, alias length)
+        best = None  # (key offset, row index, alias length, exact)
         for i in range(last + 1, len(specs)):
             spec = specs[i]
             for alias in spec.get("aliases", []):
                 j = k.find(alias, at)
                 if j >= 0 and (best is None or j < best[0] or (j == best[0] and len(alias) > best[2])):
-                    best = (j, i, len(alias))
+                    best = (j, i, len(alias), False)
             if i == last + 1:
                 for ex in spec.get("exact", []):
                     j = k.find(ex, at)
                     if j >= 0 and (best is None or j < best[0]):
-                        best = (j, i, len(ex))
+                        best = (j, i, len(ex), True)
         if best is None:
             return starts
-        j, i, n = best
-        starts.append(lo + pos[j])
+        j, i, n, exact = best
+        starts.append((lo + pos[j], exact))
         at, last = j + n, i
 
 
@@ -140,19 +144,31 @@ def _space_values(text: str, label_end: int) -> str:
     return head + tail
 
 
-def resegment_line(src: str, line_no: int) -> list[VirtualLine]:
-    """Cut one long source line into virtual lines at headings and table row labels."""
+def resegment_text(src: str) -> list[VirtualLine]:
+    """Cut the text into virtual lines at headings and table row labels (and at its own line
+    breaks). The whole text is searched at once: a table may run over from one line to the next."""
+    import bisect
+
     s = src.translate(_SAME_WIDTH)
+    line_starts = [0] + [i + 1 for i, ch in enumerate(s) if ch == "\n"]
     heads = list(_HEADING.finditer(s))
     cuts: set[int] = set()
     label_ends: dict[int, int] = {}  # virtual line start -> offset where its values begin
     by_number: dict[int, re.Match] = {}
     from .document import standard_number
 
+    # The title ("…2020年政府信息公开工作年度报告") ends a virtual line when it precedes the body.
+    title = _TITLE.search(s, 0, heads[0].start() if heads else len(s))
+    if title:
+        cuts.add(title.end())
     for m in heads:
         cuts.update((m.start(), m.end()))
         n = standard_number(m.group(0)[2:])
         by_number.setdefault(n, m)
+    # A closing signature and date ("…。吴忠市人民政府办公室2021年2月20日") end the text.
+    closing = _CLOSING.search(s)
+    if closing:
+        cuts.update((closing.start(1), closing.start(2)))
     specs = _row_specs()
 
     def region(after: int, before: int) -> tuple[int, int]:
@@ -165,11 +181,13 @@ def resegment_line(src: str, line_no: int) -> list[VirtualLine]:
         if a not in by_number and heads:
             continue  # headings were found but not this one: do not look for the table in prose
         floor = lo
-        for at in _label_starts(s, lo, hi, specs[table]):
+        for at, exact in _label_starts(s, lo, hi, specs[table]):
             if "。" in s[floor:at] and floor != lo:
                 break  # prose between rows: the table has ended
             for c in _cut_before_label(s, floor, at):
                 cuts.add(c)
+            if exact:
+                cuts.add(at)
             # values begin after the alias; the first digit right of it starts them
             m = re.compile(r"\d").search(s, at, hi)
             if m:
@@ -179,7 +197,7 @@ def resegment_line(src: str, line_no: int) -> list[VirtualLine]:
         # matched, e.g. a scrambled one), never more values of this row.
         starts = _label_starts(s, lo, hi, specs[table])
         if starts:
-            for m in _VALUE_RUN.finditer(s, starts[0], hi):
+            for m in _VALUE_RUN.finditer(s, starts[0][0], hi):
                 e = m.end()
                 while e > m.start() and s[e - 1].isspace():
                     e -= 1
@@ -196,6 +214,8 @@ def resegment_line(src: str, line_no: int) -> list[VirtualLine]:
         tail = re.search(r"总计\s*(\d[\d\s]*)$", s[lo:hi].rstrip("。 "))
         if tail:
             cuts.add(lo + tail.start(1))
+    for i in line_starts[1:]:
+        cuts.update((i - 1, i))
     bounds = sorted(c for c in cuts if 0 < c < len(s)) + [len(s)]
     out: list[VirtualLine] = []
     start = 0
@@ -205,7 +225,8 @@ def resegment_line(src: str, line_no: int) -> list[VirtualLine]:
         if piece.strip():
             vals = [v for v in value_at if start <= v < end]
             text = _space_values(piece, vals[0] - start) if vals else piece
-            out.append(VirtualLine(text, line_no, start))
+            n = bisect.bisect_right(line_starts, start)
+            out.append(VirtualLine(text, n, start - line_starts[n - 1]))
         start = end
     return out
 
@@ -214,15 +235,11 @@ def resegment(text: str, refs: list[str] | None = None) -> tuple[str, list[str]]
     """Virtual text (one virtual line per '\n') and each virtual line's source position."""
     lines: list[str] = []
     out_refs: list[str] = []
-    for n, src in enumerate(text.split("\n"), start=1):
+    for vl in resegment_text(text):
+        n = vl.src_line
         base = refs[n - 1] if refs and n - 1 < len(refs) else f"第{n}行"
-        if len(src) < RESEGMENT_FROM:
-            lines.append(src)
-            out_refs.append(base)
-            continue
-        for vl in resegment_line(src, n):
-            lines.append(vl.text)
-            out_refs.append(f"{base}第{vl.col + 1}字")
+        lines.append(vl.text)
+        out_refs.append(f"{base}第{vl.col + 1}字")
     return "\n".join(lines), out_refs
 
 
@@ -244,7 +261,10 @@ def digit_splits(tokens: list[str], ncols: int, cap: int = MAX_READINGS) -> list
     """Every split of the digit runs, in order, into `ncols` non-negative integers without leading
     zeros ("0" alone is fine). None when there are more than `cap` splits."""
     out: list[tuple[int, ...]] = []
+    steps = [0]
     n = len(tokens)
+    if sum(len(t.lstrip("+-")) for t in tokens) > ncols * MAX_CELL_DIGITS:
+        return []
     # the fewest/most cells the remaining tokens can give, for pruning
     min_rest = [0] * (n + 1)
     max_rest = [0] * (n + 1)
@@ -258,11 +278,14 @@ def digit_splits(tokens: list[str], ncols: int, cap: int = MAX_READINGS) -> list
             for p in parts(tok[1:], k):
                 yield (sign * p[0],) + p[1:]
             return
+        steps[0] += 1
+        if steps[0] > MAX_STEPS:
+            raise OverflowError
         if k == 1:
-            if len(tok) == 1 or tok[0] != "0":
+            if (len(tok) == 1 or tok[0] != "0") and len(tok) <= MAX_CELL_DIGITS:
                 yield (int(tok),)
             return
-        head_max = len(tok) - (k - 1)
+        head_max = min(len(tok) - (k - 1), MAX_CELL_DIGITS)
         for L in range(1, head_max + 1):
             h = tok[:L]
             if L > 1 and h[0] == "0":
@@ -342,11 +365,38 @@ def split_row(acc, columns: list[str], table: str, notes: list[ParseNote], label
     return row
 
 
-def mark_unreadable(report) -> None:
-    """Flattened text in which a standard section or a table could still not be located: that is
-    the missing line structure, not proof of absence. Said once; presence checks then skip."""
-    missing_secs = [n for n in range(1, 7) if report.section(n) is None]
-    missing_tabs = [n for n in ("t2", "t3", "t4") if not report.tables[n].found]
+_LOOSE_HEAD = re.compile(r"[一二三四五六七八九十]{1,2}[、.]")
+_TABLE_WORDS = {"t2": ("信息内容", "本年新制作", "本年制发", "处理决定数量", "行政许可"),
+                "t3": ("申请人情况", "自然人", "本年新收", "予以公开", "总计"),
+                "t4": ("结果维持", "尚未审结", "未经复议", "复议后起诉")}
+_TABLE_SECTION = {"t2": 2, "t3": 3, "t4": 4}
+
+
+def _heading_maybe_there(text: str, number: int) -> bool:
+    """A loose look for section `number`'s heading anywhere in the text (numeral, then its words)."""
+    from .document import standard_number
+
+    t = text.translate(_SAME_WIDTH)
+    return any(standard_number(t[m.end():m.end() + 24]) == number for m in _LOOSE_HEAD.finditer(t))
+
+
+def mark_unreadable(report, source_text: str) -> None:
+    """Flattened text in which a standard section or a table was not located although something
+    like it is there (its heading words, its header words): that is the missing line structure,
+    not proof of absence. Said once; the presence checks then skip. What is truly absent from the
+    text stays reportable."""
+    missing_secs = [n for n in range(1, 7) if report.section(n) is None and _heading_maybe_there(source_text, n)]
+    missing_tabs = []
+    for name in ("t2", "t3", "t4"):
+        if report.tables[name].found:
+            continue
+        sec = report.section(_TABLE_SECTION[name])
+        if sec is None:
+            missing_tabs.append(name)
+            continue
+        body = "".join(report.lines[sec.line - 1:sec.end_line])
+        if any(w in body for w in _TABLE_WORDS[name]):
+            missing_tabs.append(name)
     if not missing_secs and not missing_tabs:
         return
     report.structure_unreadable = True
