@@ -22,7 +22,6 @@ LOST = {
     "002-issued-gt": {"NAT-T2-21-ISSUED"},  # "301114" splits several ways
     "002-fee-yuan": {"NAT-T2-21-FEE-UNIT"},  # the unit is glued to the next row's digits
     "002-carried-forward-1": {"NAT-T3-COL"},  # the other 002 rows it sums against are ambiguous
-    "003-online-1": {"NAT-TXT-CHANNELS"},  # the channel sentence is cut by the table's virtual lines
 }
 
 
@@ -154,7 +153,8 @@ def test_no_new_error_on_flattened_seed(seed):
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_flattened_variant_keeps_its_findings(name):
-    expect = set(VARIANTS[name]["expect"]) - LOST.get(name, set())
+    # (with the installed plugins a regional rule may stand in for a national one, on both sides)
+    expect = set(VARIANTS[name]["expect"]) & plain(name).fired - LOST.get(name, set())
     got = flat(name)
     assert expect <= got.fired, f"{name}: lost {expect - got.fired}"
     new_errors = {f.rule for f in got.findings if f.severity == "error"} - {
@@ -165,7 +165,7 @@ def test_flattened_variant_keeps_its_findings(name):
 def test_lost_list_is_current():
     """Every LOST entry is a variant finding that really does not survive (so the list cannot rot)."""
     for name, rules in LOST.items():
-        assert rules <= set(VARIANTS[name]["expect"]), name
+        assert rules <= set(VARIANTS[name]["expect"]) & plain(name).fired, name
         assert not (rules & flat(name).fired), f"{name}: {rules & flat(name).fired} survives now; shorten LOST"
 
 
