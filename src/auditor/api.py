@@ -1,11 +1,13 @@
 """Public entry points: read and parse a report file into the typed model."""
 from __future__ import annotations
 
+import dataclasses
+from contextlib import nullcontext
 from pathlib import Path
 
 from .ingest import Extracted, read_report
 from .model import ParseNote, Report
-from .parse import binder, claims, profile
+from .parse import binder, claims, flattened, profile
 from .parse.document import SrcLine, build_paragraphs, parse_structure, recognise_sections
 from .parse.normalize import normalize
 
@@ -13,6 +15,11 @@ from .parse.normalize import normalize
 def parse_extracted(ex: Extracted, plugins=None, region: str | None = None) -> Report:
     """`plugins` (a LoadedPlugins) answer the region hook; by default the installed ones.
     `region` overrides region detection."""
+    source_text = ex.text
+    flat = flattened.is_flattened(ex.text)
+    if flat:  # no usable line structure: parse virtual lines that keep their source positions
+        text, refs = flattened.resegment(ex.text, ex.refs)
+        ex = dataclasses.replace(ex, text=text, refs=refs)
     src_lines = ex.text.split("\n")
     norm = normalize(ex.text)
     raw = parse_structure(norm)
@@ -20,6 +27,13 @@ def parse_extracted(ex: Extracted, plugins=None, region: str | None = None) -> R
     rep = Report(source=ex.path, kind=ex.kind, lines=[ln.rstrip("\r") for ln in src_lines],
                  refs=ex.refs, encoding=ex.encoding)
     rep.parse_notes.extend(ParseNote("ingest", n) for n in ex.notes)
+    if flat:
+        rep.layout = "flattened"
+        src = [ln for ln in source_text.split("\n") if ln.strip()]
+        rep.parse_notes.append(ParseNote(
+            "layout.flattened",
+            f"原文没有可用的行结构（{len(src)} 行共 {sum(len(x) for x in src)} 字，最长一行 {max(len(x) for x in src)} 字），"
+            f"已按部分标题和表格行标签切分为 {len(src_lines)} 段虚拟行；位置以“第N行第M字”表示"))
     rep.preamble = build_paragraphs(pre_lines)
     section_lines: dict[int, list[SrcLine]] = {}
     for i, (sec, lines) in enumerate(sections):
@@ -40,9 +54,12 @@ def parse_extracted(ex: Extracted, plugins=None, region: str | None = None) -> R
     notes = rep.parse_notes
     everything = [ln for _s, ls in sections for ln in ls]
     # Tables are read from their own sections; when a heading is missing, from the whole body.
-    rep.tables["t2"] = binder.bind_t2(section_lines.get(2, everything), notes)
-    rep.tables["t3"] = binder.bind_t3(section_lines.get(3, everything), notes)
-    rep.tables["t4"] = binder.bind_t4(section_lines.get(4, []), notes)
+    with flattened.binding() if flat else nullcontext():
+        rep.tables["t2"] = binder.bind_t2(section_lines.get(2, everything), notes)
+        rep.tables["t3"] = binder.bind_t3(section_lines.get(3, everything), notes)
+        rep.tables["t4"] = binder.bind_t4(section_lines.get(4, []), notes)
+    if flat:
+        flattened.mark_unreadable(rep, source_text)
     rep.template = _overall_template(rep)
     loaded = plugins if plugins is not None else _default_plugins()
     rep.narrative = claims.extract(rep, loaded.claims_grammar)

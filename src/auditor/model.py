@@ -210,6 +210,12 @@ class Report:
     parse_notes: list[ParseNote] = field(default_factory=list)
     date_line: tuple[str, int] | None = None  # (YYYY-MM-DD, line) of a closing date, if any
     narrative: Narrative = field(default_factory=Narrative)
+    # "flattened": the text had no usable line structure and was cut into virtual lines
+    # (parse/flattened.py); `lines`/`refs` are then the virtual lines and their source positions.
+    layout: str | None = None
+    # Headings or tables could not be located because the text has no usable line structure:
+    # section/table presence checks are not assessable rather than "missing".
+    structure_unreadable: bool = False
 
     def section(self, number: int) -> Section | None:
         for s in self.sections:
@@ -250,7 +256,7 @@ class Report:
                 yield s, p
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "schema_version": SCHEMA_VERSION,
             "source": self.source,
             "format": self.kind,
@@ -267,3 +273,7 @@ class Report:
             "parse_notes": [n.to_dict() for n in self.parse_notes],
             "narrative": self.narrative.to_dict(),
         }
+        if self.layout is not None:
+            out["layout"] = self.layout
+            out["structure_unreadable"] = self.structure_unreadable
+        return out

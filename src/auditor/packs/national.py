@@ -29,7 +29,17 @@ def _ev_line(report: Report, line: int | None, text: str | None = None) -> dict:
 
 # ---------------------------------------------------------------- sections
 
+def _unstructured(report: Report, ctx):
+    """Not assessable when headings/tables could not be located for want of line structure."""
+    if getattr(report, "structure_unreadable", False):
+        yield ctx.skip("原文没有可用的行结构（整篇报告挤在少数几行中），无法定位各部分标题和表格")
+        return True
+    return False
+
+
 def sections_missing(report: Report, ctx):
+    if (yield from _unstructured(report, ctx)):
+        return
     for n in range(1, 7):
         if report.section(n) is None:
             yield ctx.fail(location={"section": n}, expected=STANDARD_TITLES[n], actual=None,
@@ -196,12 +206,16 @@ def deadline(report: Report, ctx):
 # ---------------------------------------------------------------- tables
 
 def table_missing(report: Report, ctx):
+    if (yield from _unstructured(report, ctx)):
+        return
     for name, section in (("t2", 2), ("t3", 3), ("t4", 4)):
         if not report.tables[name].found:
             yield ctx.fail(location={"table": name, "section": section}, table=TABLE_NAMES[name])
 
 
 def table_rows(report: Report, ctx):
+    if (yield from _unstructured(report, ctx)):
+        return
     for note in report.parse_notes:
         if note.code == "table.missing_row" and report.tables[note.table].found:
             yield ctx.fail(location={"table": note.table, "row": note.row},

@@ -247,6 +247,12 @@ def _readings(values: list[Item], ncols: int) -> list[tuple]:
 
 def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, int] | None,
                  notes: list[ParseNote], label_for_notes: str) -> Row:
+    # Hook (crawler-flattened text): concatenated digit runs are split in parse/flattened.py.
+    from . import flattened
+    if flattened.active():
+        split = flattened.split_row(acc, columns, table, notes, label_for_notes)
+        if split is not None:
+            return split
     ncols = len(columns)
     vals = acc.values
     row = Row(key=acc.spec["key"], label=acc.label, line=acc.line, columns=columns, cells={},
