@@ -158,6 +158,9 @@ def test_cli_history_from_folder_and_json(set_dir, tmp_path):
     doc = json.loads(r.stdout)
     assert [f["rule"] for f in doc["reports"][0]["findings"]] == ["NAT-X-T3-CARRY"] * 2
     assert len(doc["reports"]) == 1  # history is not audited
+    import jsonschema
+    from auditor.resources import schema
+    jsonschema.validate(doc, schema("findings.schema.json"))
     # last year's JSON output (with tables) serves as history too
     out = tmp_path / "2021.json"
     r = subprocess.run(exe + ["check", str(files[0]), "-f", "json", "--with-tables", "-o", str(out), "--fail-on", "never"],
@@ -174,6 +177,15 @@ def test_cli_history_from_folder_and_json(set_dir, tmp_path):
     assert r.returncode == 0 and "--with-tables" in r.stderr and "NAT-X-T3-CARRY" in r.stdout
     r = subprocess.run(exe + ["check", str(files[1]), "--history", str(tmp_path / "nope")], capture_output=True, text=True)
     assert r.returncode == 2 and "不存在" in r.stderr
+    # a damaged history file: a clear message, never a traceback
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["reports"][0]["cross"]["tables"] = "x"
+    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    r = subprocess.run(exe + ["check", str(files[1]), "--select", "NAT-X", "--history", str(out)], capture_output=True, text=True)
+    assert r.returncode == 0 and "格式无效" in r.stderr and "Traceback" not in r.stderr
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    r = subprocess.run(exe + ["check", str(files[1]), "--history", str(tmp_path / "bad.json")], capture_output=True, text=True)
+    assert r.returncode == 2 and "JSON" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_config_threshold_and_severity(batch_outcome, set_dir, tmp_path):

@@ -119,13 +119,19 @@ def load_history(path: str | Path, plugins=None) -> tuple[list[CrossDoc], list[s
         if not isinstance(reports, list):
             raise InputError(str(path), "不是 auditor check --format json 的输出（缺少 reports）")
         docs = []
-        lacking = 0
+        lacking = broken = 0
         for rec in reports:
-            d = _doc(rec, True) if isinstance(rec, dict) else None
+            try:
+                d = _doc(rec, True) if isinstance(rec, dict) else None
+            except (AttributeError, TypeError, ValueError, KeyError, IndexError):  # hand-edited or foreign JSON
+                broken += 1
+                continue
             if d is None:
                 lacking += 1 if isinstance(rec, dict) and not rec.get("error") else 0
                 continue
             docs.append(d)
+        if broken:
+            problems.append(f"{path}: {broken} 份报告的表格和正文数据格式无效，未用于跨报告比较")
         if lacking:
             problems.append(f"{path}: {lacking} 份报告缺少表格和正文数据（生成时请加 --with-tables），未用于跨报告比较")
         return docs, problems

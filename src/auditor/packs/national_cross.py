@@ -266,7 +266,7 @@ def foreign_organ(batch, ctx):
             for i in range(len(text)):
                 for n in lengths:
                     cand = text[i:i + n]
-                    if cand in places and cand != own and _peer(doc, cand, own):
+                    if cand in places and cand != own and _self_naming(text, i, n) and _peer(doc, cand, own):
                         where = hits.setdefault(cand, [])
                         if (line, text) not in where:
                             where.append((line, text))
@@ -278,6 +278,15 @@ def foreign_organ(batch, ctx):
             yield ctx.fail(doc, location={"line": where[0][0]}, expected=own, actual=cand, evidence=ev,
                            related=[other.related(other.title_line, other.title)],
                            other=cand, own=own, count=len(where), other_source=other.source)
+
+
+def _self_naming(text: str, i: int, n: int) -> bool:
+    """The name at text[i:i+n] is used as the report's own subject: followed by 人民政府/政府/党委,
+    or opening the paragraph or a sentence ("2022年，XX镇…"); a passing mention is not enough."""
+    after = text[i + n:i + n + 4]
+    before = text[max(0, i - 2):i]
+    return (after.startswith(("人民政府", "政府", "党委")) or i == 0
+            or before.endswith(("年，", "年,", "。", "《")) or before[-1:] in ("本", "我"))
 
 
 def _peer(doc, cand: str, own: str) -> bool:
