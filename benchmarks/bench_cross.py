@@ -2,7 +2,7 @@
 
 Generates N varied reports (default 2,000: N/4 organs × 4 years, from sample report 002 through
 tools/series.py — different organ names, table figures, 第五部分 texts and sentence mixes, with
-some planted copies and broken chains), audits each one as `auditor check` does (parse + the
+planted copies (every 23rd organ's 2023 第五部分 = its 2022 one) and broken chains (every 37th)), audits each one as `auditor check` does (parse + the
 per-report rules), then runs `auditor.crossreport.run` over the whole batch, and prints both times
 and the ratio (target: cross-report ≤ 20% of the per-report time). It also times the cross-report
 step on 1/4 and 1/2 of the batch to show its growth (linear: organ series are looked up by key,
@@ -67,9 +67,12 @@ def generate(n: int, outdir: Path, seed: int = 7) -> list[Path]:
             stock = max(stock + issued - repealed, 0)
             if k % 37 == 0 and year == 2023:
                 carried += 1  # a broken chain now and then
+            planted = k % 23 == 0 and year == 2023  # 第五部分 copied from 2022's report
+            own = random.Random(f"{k}-{2022 if planted else year}")
+            plans = "".join(s.format(n=own.randint(1, 9), m=own.randint(10, 500)) for s in own.sample(SENTENCES, 5))
             text = S._report(min(year, 2023), organ, new=new, carried=carried, carried_forward=fwd,
-                             normative=(issued, repealed, stock),
-                             problems_year=2021 + (k + year) % 3 if k % 23 else 2022)
+                             normative=(issued, repealed, stock), problems_extra=plans,
+                             problems_year=2021 + (k + (2022 if planted else year)) % 3)
             mix = "".join(s.format(n=rng.randint(1, 9), m=rng.randint(10, 500))
                           for s in rng.sample(SENTENCES, 4))
             text = text.replace("(五)监督保障方面。", f"(五)监督保障方面。{mix}", 1)

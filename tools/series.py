@@ -69,7 +69,7 @@ def _t3_row(label_prefix: str, natural: int, total: int | None = None) -> str:
 
 def _report(year: int, organ: str, *, problems_year: int | None = None, normative=(3, 11, 14), new: int = 5,
             carried: int = 0, carried_forward: int = 0, review_pending: int = 0, review_upheld: int = 0,
-            received_sentence: str | None = None) -> str:
+            received_sentence: str | None = None, problems_extra: str = "") -> str:
     """Seed 002 rewritten for `organ` and `year`, with the given table figures."""
     t = _seed()
     lines = t.split("\n")
@@ -78,7 +78,7 @@ def _report(year: int, organ: str, *, problems_year: int | None = None, normativ
     first = next(i for i, ln in enumerate(lines) if ln.startswith(SEED_PROBLEMS[0]))
     second = next(i for i, ln in enumerate(lines) if ln.startswith(SEED_PROBLEMS[1]))
     lines[first] = PROBLEMS[py][0].format(Y=py, N=py + 1, O=SEED_ORGAN)
-    lines[second] = PROBLEMS[py][1].format(Y=py, N=py + 1, O=SEED_ORGAN)
+    lines[second] = PROBLEMS[py][1].format(Y=py, N=py + 1, O=SEED_ORGAN) + problems_extra
     t = "\n".join(lines)
     t = _replace(t, T2_NORMATIVE, "行政规范性文件\t{}\t{}\t{}".format(*normative))
     processed = new + carried - carried_forward
