@@ -206,3 +206,18 @@ def test_config_threshold_and_severity(batch_outcome, set_dir, tmp_path):
     assert sev == ["error"]
     cfg = Config(ignore=["cross-report"])
     assert crossreport.run(results, resolve(loaded.rules, cfg), cfg) == {}
+
+
+def test_parent_named_without_prefix_is_not_a_foreign_organ(tmp_path):
+    """A township whose name lacks its county names the county government: normal, not a copy."""
+    from auditor.testing import audit_batch
+    from tools.series import _report
+
+    (tmp_path / "county.txt").write_text(_report(2022, "红寺堡区人民政府"), encoding="utf-8")
+    lines = _report(2022, "大河乡人民政府", new=6).split("\n")
+    lines[6] = "2022年,红寺堡区人民政府统一部署,持续加大公开力度,有序增加公开深度。"  # 一、's first paragraph
+    town = "\n".join(lines)
+    (tmp_path / "town.txt").write_text(town, encoding="utf-8")
+    out = audit_batch(sorted(tmp_path.iterdir()))
+    o = _by_name(out, "town.txt")
+    assert "NAT-X-ORGAN-NAME" not in o.fired

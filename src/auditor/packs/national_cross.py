@@ -266,14 +266,15 @@ def foreign_organ(batch, ctx):
             for i in range(len(text)):
                 for n in lengths:
                     cand = text[i:i + n]
-                    if cand in places and cand != own and _self_naming(text, i, n) and _peer(doc, cand, own):
+                    if (cand in places and cand != own and _self_naming(text, i, n) and _peer(doc, cand, own)
+                            and any(o.organ_kind == doc.organ_kind for o in places[cand])):
                         where = hits.setdefault(cand, [])
                         if (line, text) not in where:
                             where.append((line, text))
         if not hits:
             continue
         for cand, where in hits.items():
-            other = places[cand][0]
+            other = next(o for o in places[cand] if o.organ_kind == doc.organ_kind)
             ev = [{"line": line, "ref": doc.ref(line), "text": text[:160]} for line, text in where[:5]]
             yield ctx.fail(doc, location={"line": where[0][0]}, expected=own, actual=cand, evidence=ev,
                            related=[other.related(other.title_line, other.title)],
@@ -291,7 +292,8 @@ def _self_naming(text: str, i: int, n: int) -> bool:
 
 def _peer(doc, cand: str, own: str) -> bool:
     """`cand` is neither above nor below this organ in the place hierarchy (a county named in its
-    township's report, or a township in its county's report, is normal)."""
+    township's report, or a township in its county's report, is normal). The caller also requires
+    an organ of the same kind (a township report naming a county is never a leftover name)."""
     key = doc.key or ""
     return cand not in key.replace(own, "") and own not in cand
 
