@@ -74,6 +74,8 @@ def check(
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="达到该级别即以退出码 1 结束：error、warning、info 或 never"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="把结果写入文件（默认输出到屏幕）"),
     region: Optional[str] = typer.Option(None, "--region", help="指定报告所属省级地区（如 ningxia、gansu），不再自动识别"),
+    history: Optional[Path] = typer.Option(None, "--history", help="往年报告的目录，或往年 --format json --with-tables 的输出文件：只作跨年度比较的对象，不再审查"),
+    with_tables: bool = typer.Option(False, "--with-tables", help="JSON 输出包含表格和正文段落（供下一年 --history 使用）"),
 ):
     from .batch import audit_file, expand
     from .findings import SEVERITY_RANK
@@ -86,6 +88,7 @@ def check(
     known_errors = len(loaded.errors)
     for f in files:
         results.append(audit_file(f, rules, cfg, loaded))
+    _cross_report(results, rules, cfg, history, loaded)
     for e in loaded.errors[known_errors:]:  # a plugin hook that failed while reading the reports
         _err(e)
     results.sort(key=lambda r: r.source)
@@ -94,7 +97,7 @@ def check(
         if format == OutFormat.json:
             from .render.json_out import dumps, to_document
 
-            stream.write(dumps(to_document(results, show_skipped)) + "\n")
+            stream.write(dumps(to_document(results, show_skipped, with_cross=with_tables)) + "\n")
         else:
             from .render.text import render
 
@@ -112,6 +115,22 @@ def check(
         if any(SEVERITY_RANK[f.severity] >= threshold for r in results for f in r.findings):
             raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_OK)
+
+
+def _cross_report(results, rules, cfg, history, loaded) -> None:
+    """Checks across the reports of the batch (and --history): findings join each report's own."""
+    from . import crossreport
+    from .errors import InputError
+
+    problems: list[str] = []
+    try:
+        outcomes = crossreport.run(results, rules, cfg, history=history, plugins=loaded, problems=problems)
+    except InputError as exc:
+        _err(f"--history {exc.path}: {exc.reason}")
+        raise typer.Exit(EXIT_ERROR)
+    for p in problems:
+        _err(p)
+    crossreport.merge(results, outcomes)
 
 
 @app.command(help="解析一个报告，输出结构化模型（章节、表格单元格、解析说明）。")

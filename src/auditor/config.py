@@ -29,6 +29,7 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     fail_on: str = "error"
     region: str | None = None
+    cross: dict = field(default_factory=dict)  # [cross]: thresholds of the cross-report checks
     # Ids of all installed rules: a selector equal to one of them selects exactly that rule.
     rule_ids: frozenset[str] = frozenset()
 
@@ -75,7 +76,8 @@ def load_config(path: Path | None) -> Config:
     return Config(path=str(path), packs=data.get("packs"), select=data.get("select"),
                   extend_select=data.get("extend-select", []), ignore=data.get("ignore", []),
                   severity=data.get("severity", {}), per_file_ignores=data.get("per-file-ignores", {}),
-                  fail_on=data.get("fail-on", "error"), region=data.get("region"))
+                  fail_on=data.get("fail-on", "error"), region=data.get("region"),
+                  cross=data.get("cross", {}))
 
 
 def selector_matches(selector: str, rule, rule_ids: frozenset[str] = frozenset()) -> bool:

@@ -19,6 +19,17 @@ class AuditorSpec:
         """
 
     @hookspec
+    def auditor_batch_rules(self):
+        """Return a list of paths to TOML rule packs of cross-report rules (same schema as
+        `auditor_rule_packs`; every rule's category must be `cross-report`).
+
+        They run once per batch (`auditor.crossreport.run`), not once per report: `impl =
+        "module:function"` names a function `(batch, ctx)` that yields `(source, outcome)` pairs,
+        built with `ctx.fail(doc, …, related=[doc.related(…)])` and `ctx.skip(doc, reason)`.
+        Config select/ignore/severity and `auditor rules`/`explain` treat them like any rule.
+        """
+
+    @hookspec
     def auditor_detect_region(self, report):
         """Return evidence that the report belongs to a province: an `auditor.regions.RegionEvidence`
         (or a list of them), or None.

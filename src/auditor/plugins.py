@@ -81,6 +81,7 @@ def load_plugins() -> LoadedPlugins:
                     out.rule_plugins.setdefault(r.id, plugin_name)
             except ConfigError as exc:
                 out.errors.append(f"插件“{plugin_name}”的规则包无法加载：{exc}")
+    _load_batch_rules(out)
     out.claims_grammar = tuple(_grammar_extensions(out))
     seen: dict[str, str] = {}
     unique = []
@@ -92,6 +93,26 @@ def load_plugins() -> LoadedPlugins:
         unique.append(r)
     out.rules = unique
     return out
+
+
+def _load_batch_rules(out: LoadedPlugins) -> None:
+    """Cross-report rules: the same packs and metadata as per-report rules, marked scope "batch"."""
+    from .engine.rules import load_pack_file
+
+    for name, paths in out.call("auditor_batch_rules"):
+        for path in paths:
+            try:
+                pack_rules = load_pack_file(Path(path))
+            except ConfigError as exc:
+                out.errors.append(f"插件“{name}”的跨报告规则包无法加载：{exc}")
+                continue
+            for r in pack_rules:
+                if r.category != "cross-report":
+                    out.errors.append(f"插件“{name}”的跨报告规则 {r.id} 类别应为 cross-report，已忽略")
+                    continue
+                r.scope = "batch"
+                out.rules.append(r)
+                out.rule_plugins.setdefault(r.id, name)
 
 
 def _grammar_extensions(out: LoadedPlugins):

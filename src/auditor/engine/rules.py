@@ -33,6 +33,7 @@ class Rule:
     source: str = ""
     regions: tuple[str, ...] | None = None  # the pack's regions; None = every report
     replaces: tuple[str, ...] = ()  # rules this one stands in for where it applies (e.g. a stricter regional form)
+    scope: str = "report"  # "batch": a cross-report rule (auditor_batch_rules), run by auditor.crossreport
 
     def applies(self, report: Report) -> str | None:
         """None if the rule applies to this report, else the Chinese reason it does not."""

@@ -32,6 +32,7 @@ def packs_applied(report: Report, rules: list, cfg: Config) -> list[str]:
 def audit(report: Report, rules: list, cfg: Config) -> tuple[list[Finding], list[NotAssessable]]:
     findings: list[Finding] = []
     skipped: list[NotAssessable] = []
+    rules = [r for r in rules if r.scope == "report"]  # batch rules run in auditor.crossreport
     active = applicable(report, rules, cfg)
     # By identity: `rule in active` would compare Rule dataclasses field by field, for every rule.
     active_ids = {id(r) for r in active}

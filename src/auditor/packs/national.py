@@ -17,7 +17,10 @@ from ..resources import data_dir
 
 @hookimpl
 def auditor_rule_packs():
-    return sorted((data_dir("rules") / "national").glob("*.toml"))
+    return sorted(p for p in (data_dir("rules") / "national").glob("*.toml") if p.name != "cross.toml")
+
+
+from .national_cross import auditor_batch_rules  # noqa: E402,F401  cross-report rules (rules/national/cross.toml)
 
 
 def _ev_line(report: Report, line: int | None, text: str | None = None) -> dict:

@@ -8,8 +8,8 @@ from ..model import SCHEMA_VERSION
 from .record import report_record
 
 
-def to_document(results: list, show_skipped: bool) -> dict:
-    reports = [report_record(res, show_skipped) for res in results]
+def to_document(results: list, show_skipped: bool, with_cross: bool = False) -> dict:
+    reports = [report_record(res, show_skipped, with_cross=with_cross) for res in results]
     summary = {s: sum(1 for res in results for f in res.findings if f.severity == s)
                for s in ("error", "warning", "info")}
     summary["reports"] = len(results)

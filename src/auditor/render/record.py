@@ -7,9 +7,11 @@ memory does not hold whole `Report` objects for a large batch.
 from __future__ import annotations
 
 
-def report_record(res, show_skipped: bool = False, with_tables: bool = False) -> dict:
+def report_record(res, show_skipped: bool = False, with_tables: bool = False, with_cross: bool = False) -> dict:
     """The JSON-output entry of one AuditResult; `with_tables` adds the parsed tables and sections
-    (the shape of `auditor parse --format json`) for renderers that show them."""
+    (the shape of `auditor parse --format json`) for renderers that show them; `with_cross` adds
+    what cross-report checks read (`crossreport.doc.to_cross_data`: tables with every reading,
+    narrative paragraphs with line numbers), so this record can serve as next year's --history."""
     entry = {"source": res.source, "error": res.error, "packs": res.packs}
     if res.report is not None:
         r = res.report
@@ -22,6 +24,10 @@ def report_record(res, show_skipped: bool = False, with_tables: bool = False) ->
             d = r.to_dict()
             entry["tables"] = d.get("tables", {})
             entry["sections"] = d.get("sections", [])
+        if with_cross:
+            from ..crossreport.doc import to_cross_data
+
+            entry["cross"] = to_cross_data(r)
     else:
         entry["profile"] = None
         entry["findings"] = []

@@ -65,6 +65,8 @@ def render(results: list, show_skipped: bool, stream=None) -> None:
                     out.write(c("dim", f"        公式：{f.formula}（期望 {f.expected}，实际 {f.actual}）") + "\n")
                 for ev in f.evidence[:12]:
                     out.write(c("dim", "        · " + _evidence_line(ev)) + "\n")
+                for rel in f.related[:12]:  # the other report(s) of a cross-report finding
+                    out.write(c("dim", "        ↔ " + _related_line(rel)) + "\n")
                 if f.basis:
                     out.write(c("dim", f"        依据：{f.basis}") + "\n")
         if show_skipped and res.skipped:
@@ -78,6 +80,13 @@ def render(results: list, show_skipped: bool, stream=None) -> None:
               + (f"；{failed} 份无法读取" if failed else "") + "\n")
 
 
+def _related_line(rel: dict) -> str:
+    head = f"{rel.get('source')}（{rel.get('organ') or '机关未识别'} {rel.get('year') or '年度未知'}年度）"
+    where = rel.get("ref") or (f"第{rel['line']}行" if rel.get("line") else "")
+    shown = "；".join(_evidence_line(c) for c in rel.get("cells", [])[:4]) or (rel.get("excerpt") or "")
+    return f"{head} {where}{'：' + shown if shown else ''}"
+
+
 def _evidence_line(ev: dict) -> str:
     if "label" in ev:  # a table cell
         raw = ev.get("raw")
@@ -87,6 +96,8 @@ def _evidence_line(ev: dict) -> str:
         return f"{ev['label']} = {shown}{where}"
     if "text" in ev:
         where = f"{ev['ref']}：" if ev.get("ref") else ""
+        if ev.get("other_ref"):  # a passage shared with another report
+            where = f"{ev.get('ref')} ≈ 对方{ev['other_ref']}（相似度 {ev.get('similarity')}）："
         claim = ev.get("claim")
         understood = f"〔理解为：{claim['understood']} = {claim['value']}〕" if claim and claim.get("understood") else ""
         return f"{where}{ev['text']}{understood}"

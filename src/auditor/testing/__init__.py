@@ -59,6 +59,26 @@ def audit_file(path: str | Path, *, region: str | None = None, select: list[str]
     return Outcome(res.report, res.findings, res.skipped, [r.id for r in applicable(res.report, rules, cfg)])
 
 
+def audit_batch(paths, *, history=None, region: str | None = None,
+                select: list[str] | None = None) -> dict[str, Outcome]:
+    """Audit several reports as `auditor check` does, cross-report rules included: {source: Outcome}."""
+    from .. import batch, crossreport
+    from ..config import resolve
+    from ..engine.run import applicable
+    from ..plugins import default_plugins
+
+    loaded = default_plugins()
+    cfg = Config(select=select, region=region)
+    rules = resolve(loaded.rules, cfg, where="测试")
+    results = [batch.audit_file(Path(p), rules, cfg, loaded) for p in paths]
+    bad = [r for r in results if r.error]
+    if bad:
+        raise ValueError(f"{bad[0].source}: {bad[0].error}")
+    crossreport.merge(results, crossreport.run(results, rules, cfg, history=history, plugins=loaded))
+    return {r.source: Outcome(r.report, r.findings, r.skipped, [x.id for x in applicable(r.report, rules, cfg)])
+            for r in results}
+
+
 def audit_text(text: str, *, region: str | None = None, select: list[str] | None = None,
                suffix: str = ".txt") -> Outcome:
     with tempfile.TemporaryDirectory() as tmp:
