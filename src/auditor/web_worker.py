@@ -43,6 +43,8 @@ def audit_upload(path: str, source: str, region: str | None, select: list[str] |
     loaded = default_plugins()
     rules = resolve(loaded.rules, cfg, where="网页")
     res = audit_file(Path(path), rules, cfg, loaded)
+    if res.error and "MemoryError" in res.error:  # audit_file turns every parser exception into text
+        raise MemoryError
     res.source = source
     record = report_record(res, show_skipped=True, with_tables=True)
     if res.report is not None:
