@@ -405,6 +405,7 @@ def create_app(settings: WebSettings | None = None) -> Starlette:
         Route("/download/{token}/{fmt}", web.download, methods=["GET"]),
         Route("/static/{name}", web.static, methods=["GET"]),
         Route("/healthz", web.healthz, methods=["GET"]),
+        Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
     ]
     app = Starlette(routes=routes, exception_handlers={404: not_found, 405: bad_method, 500: internal})
     app.state.web = web
