@@ -175,10 +175,13 @@ def test_long_pdf_times_out_and_server_keeps_serving():
 
 
 def test_memory_limit_is_an_error_not_a_crash():
-    runner = AuditRunner(WebSettings(memory_mb=64, timeout=30))
-    with pytest.raises(AuditFailed) as exc:
-        runner.run(SAMPLE_003.read_bytes() * 3000, ".txt", "003.txt", None, None)
-    assert exc.value.kind == "memory" and "内存" in exc.value.message
+    runner = AuditRunner(WebSettings(memory_mb=64, timeout=30, jobs=1))
+    try:
+        with pytest.raises(AuditFailed) as exc:
+            runner.run(SAMPLE_003.read_bytes() * 3000, ".txt", "003.txt", None, None)
+        assert exc.value.kind == "memory" and "内存" in exc.value.message
+    finally:
+        runner.close()
 
 
 def test_api_check_equals_cli_json(client, tmp_path):

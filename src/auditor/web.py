@@ -13,10 +13,12 @@ posts carry a double-submit CSRF token; every HTML response has a strict Content
 """
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import multiprocessing
 import os
+import queue
 import re
 import secrets
 import tempfile
@@ -81,57 +83,95 @@ def _mp_context():
     return _CTX
 
 
+class _Worker:
+    def __init__(self, ctx, memory_bytes: int | None):
+        from . import web_worker
+
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=web_worker.worker_main, args=(child, memory_bytes), daemon=True)
+        self.proc.start()
+        child.close()
+        self.jobs = 0
+
+    def stop(self, kill: bool = False) -> None:
+        try:
+            if kill:
+                self.proc.kill()
+            else:
+                self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.conn.close()
+        self.proc.join(2)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(2)
+
+
 class AuditRunner:
-    """Runs audits in child processes, at most `jobs` at a time, each with the limits."""
+    """Audits in `jobs` long-lived child processes, each with an address-space limit; a job that
+    overruns the timeout or kills its process is an error for that upload and the process is
+    replaced. Uploads beyond `jobs` wait for a free process."""
+
+    RECYCLE_AFTER = 200  # jobs per process, so fragmentation under the memory limit cannot build up
 
     def __init__(self, settings: WebSettings):
         self.settings = settings
-        self.slots = threading.BoundedSemaphore(settings.jobs)
+        self.idle: queue.LifoQueue = queue.LifoQueue()
+        for _ in range(settings.jobs):
+            self.idle.put(None)  # a slot whose process starts on first use
+        self._closed = False
+
+    def _memory(self) -> int | None:
+        return self.settings.memory_mb * 1024 * 1024 if self.settings.memory_mb else None
 
     def run(self, data: bytes, suffix: str, source: str, region: str | None, select: list[str] | None) -> dict:
-        from . import web_worker
-
-        with self.slots, tempfile.TemporaryDirectory(prefix="auditor-web-") as tmp:
-            # A fixed name: the user's filename never becomes a path.
-            path = Path(tmp) / f"upload{suffix}"
-            path.write_bytes(data)
-            ctx = _mp_context()
-            recv, send = ctx.Pipe(duplex=False)
-            mem = self.settings.memory_mb * 1024 * 1024 if self.settings.memory_mb else None
-            proc = ctx.Process(target=web_worker.child_main, daemon=True,
-                               args=(send, mem, (str(path), source, region, select, self.settings.config)))
-            proc.start()
-            send.close()
-            try:
-                msg = self._receive(recv, proc)
-            finally:
-                recv.close()
-                if proc.is_alive():
-                    proc.kill()
-                proc.join(5)
+        worker = self.idle.get()
+        keep = False
+        try:
+            if worker is None or not worker.proc.is_alive():
+                worker = _Worker(_mp_context(), self._memory())
+            with tempfile.TemporaryDirectory(prefix="auditor-web-") as tmp:
+                # A fixed name: the user's filename never becomes a path.
+                path = Path(tmp) / f"upload{suffix}"
+                path.write_bytes(data)
+                worker.conn.send((str(path), source, region, select, self.settings.config))
+                msg = self._receive(worker)
+            worker.jobs += 1
+            keep = not (msg[0] == "error" and msg[1] in ("memory", "internal")) and worker.jobs < self.RECYCLE_AFTER
+        finally:
+            if not keep and worker is not None:
+                worker.stop(kill=True)
+                worker = None
+            self.idle.put(worker)
         if msg[0] == "ok":
             return msg[1]
         status = 400 if msg[1] == "config" else 422
         raise AuditFailed(msg[1], msg[2], status)
 
-    def _receive(self, recv, proc):
+    def _receive(self, worker: _Worker):
         deadline = time.monotonic() + self.settings.timeout
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                proc.kill()
                 raise AuditFailed("timeout", f"审查超时（超过 {self.settings.timeout:g} 秒），文件可能过大或过于复杂")
             try:
-                if recv.poll(min(left, 0.5)):
-                    return recv.recv()
+                if worker.conn.poll(min(left, 0.5)):
+                    return worker.conn.recv()
             except (EOFError, OSError):
-                return self._died(proc)
-            if not proc.is_alive() and not recv.poll(0):
-                return self._died(proc)
+                raise AuditFailed("memory", "审查进程意外结束（文件过大或结构过于复杂，超出内存限制）") from None
+            if not worker.proc.is_alive() and not worker.conn.poll(0):
+                raise AuditFailed("memory", "审查进程意外结束（文件过大或结构过于复杂，超出内存限制）")
 
-    def _died(self, proc):
-        proc.join(1)
-        raise AuditFailed("memory", "审查进程意外结束（文件过大或结构过于复杂，超出内存限制）")
+    def close(self) -> None:
+        """Stop the audit processes (server shutdown)."""
+        while True:
+            try:
+                worker = self.idle.get_nowait()
+            except queue.Empty:
+                break
+            if worker is not None:
+                worker.stop()
 
 
 # -- results kept for download (memory only, bounded) ------------------------------------------
@@ -407,7 +447,13 @@ def create_app(settings: WebSettings | None = None) -> Starlette:
         Route("/healthz", web.healthz, methods=["GET"]),
         Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: bad_method, 500: internal})
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        web.runner.close()
+
+    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: bad_method, 500: internal},
+                    lifespan=lifespan)
     app.state.web = web
     return app
 

@@ -11,16 +11,19 @@ from pathlib import Path
 
 
 def warm() -> None:
-    """Load plugins and build the parsers once, before any job is forked."""
-    try:
-        from .api import parse_extracted
-        from .ingest import Extracted
-        from .plugins import default_plugins
+    """Load plugins, build the parsers and run every rule once, before any job is forked."""
+    import tempfile
 
-        loaded = default_plugins()
-        text = ("某某局2020年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n"
-                "三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况\n")
-        parse_extracted(Extracted(path="warm.txt", kind="txt", text=text), loaded)
+    text = ("某某局2020年政府信息公开工作年度报告\n一、总体情况\n2020年，共收到申请3件，办结3件。\n"
+            "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n"
+            "规章\t0\t0\t0\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量\t3\t0\t0\t0\t0\t0\t3\n"
+            "四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n六、其他需要报告的事项\n无。\n")
+    try:
+        with tempfile.TemporaryDirectory(prefix="auditor-warm-") as tmp:
+            path = f"{tmp}/warm.txt"
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            audit_upload(path, "warm.txt", None, None, None)
     except Exception:  # warming is an optimisation only; a real job reports real errors
         pass
 
@@ -48,15 +51,13 @@ def audit_upload(path: str, source: str, region: str | None, select: list[str] |
     res.source = source
     record = report_record(res, show_skipped=True, with_tables=True)
     if res.report is not None:
-        record["parse_notes"] = [n.to_dict() for n in res.report.parse_notes]
         if res.report.region_basis:
             record["region_basis"] = res.report.region_basis
     return {"doc": to_document([res], show_skipped=False), "record": record,
             "lines": list(res.report.lines) if res.report is not None else None}
 
 
-def child_main(conn, memory_bytes: int | None, args: tuple) -> None:
-    """Process entry: limit memory, run, send ("ok", result) or ("error", kind, message)."""
+def _limit_memory(memory_bytes: int | None) -> None:
     if memory_bytes:
         try:
             import resource
@@ -64,18 +65,43 @@ def child_main(conn, memory_bytes: int | None, args: tuple) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         except (ImportError, ValueError, OSError):
             pass
+
+
+def _one(args: tuple) -> tuple:
     from .errors import ConfigError
 
     try:
-        result = audit_upload(*args)
-        conn.send(("ok", result))
+        return ("ok", audit_upload(*args))
     except ConfigError as exc:
-        conn.send(("error", "config", str(exc)))
+        return ("error", "config", str(exc))
     except MemoryError:
-        conn.send(("error", "memory", "文件过大或结构过于复杂，审查时超出内存限制"))
+        return ("error", "memory", "文件过大或结构过于复杂，审查时超出内存限制")
     except Exception as exc:  # reported to the user as an internal error, never a traceback
-        conn.send(("error", "internal", f"审查时发生内部错误（{type(exc).__name__}: {exc}），请报告此问题"))
+        return ("error", "internal", f"审查时发生内部错误（{type(exc).__name__}: {exc}），请报告此问题")
+
+
+def worker_main(conn, memory_bytes: int | None) -> None:
+    """A long-lived audit process: one job at a time from `conn`, until None or a failure.
+
+    After a memory or internal error the process exits, so the parent starts a fresh one rather
+    than trusting a process that ran out of memory half-way."""
+    _limit_memory(memory_bytes)
+    try:
+        while True:
+            try:
+                job = conn.recv()
+            except (EOFError, OSError):
+                break
+            if job is None:
+                break
+            msg = _one(job)
+            try:
+                conn.send(msg)
+            except MemoryError:
+                conn.send(("error", "memory", "审查结果过大，超出内存限制"))
+                break
+            if msg[0] == "error" and msg[1] in ("memory", "internal"):
+                break
     finally:
         conn.close()
-        os._exit(0)  # skip interpreter teardown: the result is sent, nothing else to flush
-
+        os._exit(0)  # skip interpreter teardown: nothing else to flush

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 
 def report_record(res, show_skipped: bool = False, with_tables: bool = False) -> dict:
-    """The JSON-output entry of one AuditResult; `with_tables` adds the parsed tables and sections
-    (the shape of `auditor parse --format json`) for renderers that show them."""
+    """The JSON-output entry of one AuditResult; `with_tables` adds the parsed tables, sections and
+    parse notes (the shape of `auditor parse --format json`) for renderers that show them."""
     entry = {"source": res.source, "error": res.error, "packs": res.packs}
     if res.report is not None:
         r = res.report
@@ -22,6 +22,7 @@ def report_record(res, show_skipped: bool = False, with_tables: bool = False) ->
             d = r.to_dict()
             entry["tables"] = d.get("tables", {})
             entry["sections"] = d.get("sections", [])
+            entry["parse_notes"] = d.get("parse_notes", [])
     else:
         entry["profile"] = None
         entry["findings"] = []
