@@ -3,6 +3,7 @@ and against a batch HTML file. Skips with the reason when the browser or seleniu
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import socket
@@ -193,3 +194,31 @@ def test_batch_file_highlighting_filters_sorting(driver, tmp_path):
     driver.save_screenshot(str(shot))
     print(f"screenshot of the batch file: {shot}")
     assert _console_errors(driver) == []
+
+
+def test_long_upload_shows_progress(driver, server, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from webutil import many_pages_pdf
+
+    path = tmp_path / "long.pdf"
+    path.write_bytes(many_pages_pdf(600))
+    driver.get(server + "/")
+    driver.find_element(By.ID, "file").send_keys(str(path))
+    # WebDriver waits for the navigation a submit starts, so the page itself records (in
+    # sessionStorage, which survives the navigation) what the indicator showed while it waited.
+    driver.execute_script("""
+        var b = document.getElementById('busy');
+        new MutationObserver(function () {
+          sessionStorage.setItem('busy', JSON.stringify([getComputedStyle(b).display, b.textContent,
+                                                       document.getElementById('submit').disabled]));
+        }).observe(b, {attributes: true});
+        sessionStorage.removeItem('busy');""")
+    driver.find_element(By.ID, "submit").click()
+    WebDriverWait(driver, 60).until(ec.presence_of_element_located((By.CSS_SELECTOR, "div.verdict")))
+    assert "long.pdf" in driver.find_element(By.TAG_NAME, "main").text  # a result or a message page
+    display, text, disabled = json.loads(driver.execute_script("return sessionStorage.getItem('busy')"))
+    assert display == "block" and "正在审查" in text and disabled is True
+    assert _console_errors(driver, allow="/check - Failed to load resource: the server responded with a status of 422") == []
