@@ -1,4 +1,4 @@
-"""Command line: auditor check / parse / rules / explain."""
+"""Command line: auditor check / parse / rules / explain / serve."""
 from __future__ import annotations
 
 import sys
@@ -259,6 +259,50 @@ def explain(rule_id: str = typer.Argument(..., help="规则编号，如 NAT-T3-C
             return
     _err(f"没有编号为“{rule_id}”的规则（用 auditor rules 查看全部规则）")
     raise typer.Exit(EXIT_ERROR)
+
+
+@app.command(help="启动本机自查网页：上传或粘贴报告，在浏览器里查看审查结果（需要安装 auditor[web]）。")
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认只允许本机访问；设为 0.0.0.0 可供局域网内其他电脑访问）"),
+    port: int = typer.Option(8765, "--port", help="端口"),
+    max_upload_mb: float = typer.Option(50, "--max-upload-mb", help="上传文件大小上限（MB）"),
+    timeout: float = typer.Option(120, "--timeout", help="每份报告的审查时限（秒）"),
+    memory_mb: int = typer.Option(2048, "--memory-mb", help="每份报告审查进程的内存上限（MB，0 为不限）"),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="同时审查的报告数（默认为 CPU 核数）"),
+    config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认查找 auditor.toml 或 pyproject.toml 的 [tool.auditor]）"),
+):
+    import os
+
+    try:
+        from .web import WebSettings, is_loopback, serve as run_server
+    except ImportError as exc:
+        _err(f"网页功能需要额外的依赖（{exc.name}）：请运行 pip install 'gov-report-auditor[web]'")
+        raise typer.Exit(EXIT_ERROR)
+    from .config import find_config, load_config
+    from .errors import ConfigError
+
+    if max_upload_mb <= 0 or timeout <= 0 or memory_mb < 0 or jobs < 0 or not 0 < port < 65536:
+        _err("--max-upload-mb、--timeout 须为正数，--memory-mb、--jobs 不能为负数，--port 须在 1–65535 之间")
+        raise typer.Exit(EXIT_ERROR)
+    cfg_path = config if config is not None else find_config(Path.cwd())
+    try:
+        load_config(cfg_path)
+    except ConfigError as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_ERROR)
+    settings = WebSettings(max_upload_bytes=int(max_upload_mb * 1024 * 1024), timeout=timeout, memory_mb=memory_mb,
+                           jobs=jobs or max(1, os.cpu_count() or 1), config=str(cfg_path) if cfg_path else None)
+    if not is_loopback(host):
+        _err(f"警告：正在监听 {host}，局域网内的其他电脑都可以访问此页面并上传文件。"
+             "只在可信的办公网络中这样使用；用完请关闭。")
+    shown = f"[{host}]" if ":" in host else host
+    sys.stderr.write(f"自查网页已启动：在浏览器中打开 http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"
+                     "  （按 Ctrl+C 停止）\n")
+    try:
+        run_server(host, port, settings)
+    except OSError as exc:
+        _err(f"无法在 {host}:{port} 上启动（{exc.strerror or exc}）")
+        raise typer.Exit(EXIT_ERROR)
 
 
 def main() -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 
 def report_record(res, show_skipped: bool = False, with_tables: bool = False, with_cross: bool = False) -> dict:
-    """The JSON-output entry of one AuditResult; `with_tables` adds the parsed tables and sections
-    (the shape of `auditor parse --format json`) for renderers that show them; `with_cross` adds
-    what cross-report checks read (`crossreport.doc.to_cross_data`: tables with every reading,
-    narrative paragraphs with line numbers), so this record can serve as next year's --history."""
+    """The JSON-output entry of one AuditResult; `with_tables` adds the parsed tables, sections and
+    parse notes (the shape of `auditor parse --format json`) for renderers that show them;
+    `with_cross` adds what cross-report checks read (`crossreport.doc.to_cross_data`: tables with
+    every reading, narrative paragraphs with line numbers), so this record can serve as next
+    year's --history."""
     entry = {"source": res.source, "error": res.error, "packs": res.packs}
     if res.report is not None:
         r = res.report
@@ -24,6 +25,7 @@ def report_record(res, show_skipped: bool = False, with_tables: bool = False, wi
             d = r.to_dict()
             entry["tables"] = d.get("tables", {})
             entry["sections"] = d.get("sections", [])
+            entry["parse_notes"] = d.get("parse_notes", [])
         if with_cross:
             from ..crossreport.doc import to_cross_data
 
