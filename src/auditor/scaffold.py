@@ -92,8 +92,13 @@ def auditor_detect_region(report):
     """Evidence that a report belongs to $province (organ name, document citations, mentions)."""
     return _GAZETTEER.evidence(report)
 ''',
-    "src/$module/region.toml": '''# How reports of $province are recognised. Add the province's cities, counties and districts to
-# `places`, and the prefixes of its document numbers (e.g. "陕政办发") to `doc_prefixes`.
+    "src/$module/region.toml": '''# How reports of $province are recognised. Until `places` lists the province's cities,
+# counties and districts, only reports that name the province itself (or cite a document with a
+# prefix from `doc_prefixes`) are detected, and the pack is skipped on all others
+# (`auditor check --show-skipped` says so). Fill in both lists, for example (Shaanxi):
+#   places = ["西安", "宝鸡", "咸阳", "铜川", "渭南", "延安", "榆林", "汉中", "安康", "商洛",
+#             "碑林区", "雁塔区", "长安区", "凤翔区", "神木市"]
+#   doc_prefixes = ["陕政办发", "陕政发", "陕政办函"]
 names = $names
 places = []
 doc_prefixes = []
