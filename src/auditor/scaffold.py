@@ -114,6 +114,7 @@ regions = ["$region"]
 [[rule]]
 id = "$prefix-CONTACT"
 name = "contact"
+title = "未提供联系方式"
 severity = "info"
 category = "content"
 status = "I"
@@ -131,6 +132,7 @@ params = {pattern = "联系电话|电话[:：]|联系方式|联系地址"}
 [[rule]]
 id = "$prefix-OVERVIEW-LENGTH"
 name = "overview-length"
+title = "总体情况过长"
 severity = "info"
 category = "content"
 status = "I"
