@@ -59,7 +59,7 @@ def test_python_rule_example_runs_on_a_report_without_section_three():
     exec(compile(code, "docs/plugins.md", "exec"), namespace)
 
     class FakeRule:  # the context a rule receives, with a summary the example fills
-        id, pack, category, basis, params = "SX-APP", "shaanxi", "content", "", {}
+        id, pack, category, basis, params, status = "SX-APP", "shaanxi", "content", "", {}, "I"
         summary = "收到申请 {received} 件，未说明办理情况"
 
     seed = (ROOT / "sample_reports" / "000_4514475f3fb3965f.txt").read_text(encoding="utf-8")
