@@ -291,12 +291,58 @@ _ORGAN_KIND_LABEL = {"township": "乡镇、街道", "gov_office": "政府办公�
                      "department": "政府部门", "other": "其他机关"}
 
 
+def _show_version(value: bool) -> None:
+    if not value:
+        return
+    from . import __version__
+    from .plugins import load_plugins
+
+    loaded = load_plugins()
+    sys.stdout.write(f"auditor {__version__}\n")
+    for name, _plugin in sorted(loaded.manager.list_name_plugin(), key=lambda p: (p[0] != "national", p[0])):
+        if name == "national":
+            continue
+        dist = loaded.distributions.get(name, "")
+        sys.stdout.write(f"  插件 {name} {loaded.versions.get(name, '')}" + (f"（{dist}）" if dist else "") + "\n")
+    for e in loaded.errors:
+        sys.stdout.write(f"  加载失败：{e}\n")
+    raise typer.Exit(EXIT_ERROR if loaded.errors else EXIT_OK)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_show_version,
+                                       help="显示 auditor 及已安装插件的版本并退出")):
+    """政府信息公开工作年度报告审查工具：解析报告正文和表格，按规则包检查问题。"""
+
+
+def command():
+    """The click command behind `auditor`, with Chinese help pages (tests invoke it too)."""
+    import typer.main
+
+    from .cli_help import localize
+
+    cmd = typer.main.get_command(app)
+    localize(cmd)
+    return cmd
+
+
 def main() -> None:
+    from .cli_help import show_usage_error
+
     try:
-        app()
+        code = command().main(prog_name="auditor", standalone_mode=False)
     except KeyboardInterrupt:
         _err("已中断")
         sys.exit(130)
+    except Exception as exc:  # click's usage errors, whatever click/typer version raised them
+        kinds = {k.__name__ for k in type(exc).__mro__}
+        if "UsageError" in kinds:
+            sys.exit(show_usage_error(exc))
+        if "Abort" in kinds:
+            _err("已取消")
+            sys.exit(1)
+        raise
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":
