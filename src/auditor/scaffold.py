@@ -30,7 +30,7 @@ def create(name: str, directory: Path, region: str | None = None, prefix: str | 
     names = provinces[region]["names"]
     values = {"name": name, "dist": root.name, "module": f"auditor_{name}", "region": region,
               "prefix": prefix, "province": max(names, key=len), "names": repr(names).replace("'", '"'),
-              "core_version": __version__}
+              "core_version": __version__, "province_code": provinces[region].get("province_code", "")}
     for rel, text in _FILES.items():
         path = root / Template(rel).substitute(values)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,14 +92,15 @@ def auditor_detect_region(report):
     """Evidence that a report belongs to $province (organ name, document citations, mentions)."""
     return _GAZETTEER.evidence(report)
 ''',
-    "src/$module/region.toml": '''# How reports of $province are recognised. Until `places` lists the province's cities,
-# counties and districts, only reports that name the province itself (or cite a document with a
-# prefix from `doc_prefixes`) are detected, and the pack is skipped on all others
-# (`auditor check --show-skipped` says so). Fill in both lists, for example (Shaanxi):
-#   places = ["西安", "宝鸡", "咸阳", "铜川", "渭南", "延安", "榆林", "汉中", "安康", "商洛",
-#             "碑林区", "雁塔区", "长安区", "凤翔区", "神木市"]
+    "src/$module/region.toml": '''# How reports of $province are recognised. `province_code` (GB/T 2260) brings in every city,
+# county and district of the province from auditor's national division table, so detection of
+# places works as generated. Add local names the table lacks (townships, development zones) to
+# `places`, and the prefixes of the province's document numbers to `doc_prefixes`, for example:
+#   places = ["高新区", "杨凌示范区"]
 #   doc_prefixes = ["陕政办发", "陕政发", "陕政办函"]
+# `auditor check --show-skipped` tells when the pack was not applied because of the region.
 names = $names
+province_code = "$province_code"
 places = []
 doc_prefixes = []
 ''',
