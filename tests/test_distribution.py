@@ -86,7 +86,7 @@ def test_new_plugin_installs_and_its_tests_pass(fresh, tmp_path):
         assert {"DM-CONTACT", "DM-OVERVIEW-LENGTH"} <= rule_ids(bindir)
         t = sh(bindir / "python", "-m", "pytest", "-q", root, "-p", "no:cacheprovider", cwd=root, check=False)
         assert t.returncode == 0, t.stdout[-3000:]
-        assert "5 passed" in t.stdout
+        assert "6 passed" in t.stdout  # 3 cases, the case-coverage check, 2 ordinary tests
         # The generated cases really test: break the rule's pattern and they fail.
         rules = root / "src" / "auditor_demo" / "rules.toml"
         rules.write_text(rules.read_text(encoding="utf-8").replace("联系电话|", "不存在的词|").replace(
@@ -96,3 +96,33 @@ def test_new_plugin_installs_and_its_tests_pass(fresh, tmp_path):
         assert t.returncode == 1 and "DM-CONTACT" in t.stdout
     finally:
         sh(bindir / "pip", "uninstall", "-q", "-y", "auditor-demo")
+
+
+def test_plugin_guide_commands_do_what_the_guide_says(fresh, tmp_path):
+    """Section 2 of docs/plugins.md, run literally in a fresh folder with the fresh venv on PATH."""
+    import re
+
+    guide = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    part = guide[guide.index("## 2."):guide.index("## 3.")]
+    commands = [c.split("  #")[0].strip() for b in re.findall(r"```bash\n(.*?)```", part, flags=re.S)
+                for c in b.splitlines() if c.strip()]
+    assert commands[0].startswith("auditor new-plugin shaanxi") and len(commands) >= 5
+    _where, bindir = fresh
+    env = dict(os.environ, PATH=f"{bindir}{os.pathsep}{os.environ['PATH']}", NO_COLOR="1",
+               PIP_DISABLE_PIP_VERSION_CHECK="1")
+    env.pop("PYTHONPATH", None)
+    outputs = {}
+    try:
+        for cmd in commands:
+            r = subprocess.run(["bash", "-c", cmd], cwd=tmp_path, env=env, capture_output=True, text=True,
+                               timeout=900)
+            assert r.returncode == 0, f"{cmd} -> {r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
+            outputs[cmd] = r.stdout
+        plugins_out = next(v for k, v in outputs.items() if k.startswith("auditor plugins"))
+        assert "shaanxi" in plugins_out and "陕西" in plugins_out
+        grep_out = next(v for k, v in outputs.items() if "grep SX-" in k)
+        assert {ln.split()[0] for ln in grep_out.splitlines()} == {"SX-CONTACT", "SX-OVERVIEW-LENGTH"}
+        pytest_out = next(v for k, v in outputs.items() if "pytest" in k)
+        assert "6 passed" in pytest_out  # 3 cases + the coverage check + 2 ordinary tests
+    finally:
+        sh(bindir / "pip", "uninstall", "-q", "-y", "auditor-shaanxi", check=False)

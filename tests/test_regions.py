@@ -29,15 +29,30 @@ def test_plugins_detect_region_from_organ_name(seed, regional):
     assert rep.region == region and place in rep.region_basis
 
 
-def test_core_alone_knows_only_province_names(tmp_path):
-    # 固原市 is a Ningxia city only the plugin knows; the body names 宁夏 and 贵州 once each.
+def test_core_alone_knows_every_province_and_its_divisions(tmp_path):
+    # 固原市 is a Ningxia city: the core's division table (GB/T 2260) knows it without any plugin.
     rep = parse_file(SEEDS[0], plugins=core_only())
-    assert rep.region is None
+    assert rep.region == "ningxia" and "固原" in rep.region_basis
+    # A short name (红寺堡 for 红寺堡区) counts in the organ name …
     report = tmp_path / "r.txt"
-    text = SEEDS[0].read_text(encoding="utf-8").replace("固原市人民政府办公室", "宁夏回族自治区教育厅", 1)
+    text = SEEDS[0].read_text(encoding="utf-8").replace("固原市人民政府办公室", "红寺堡教育局", 1)
     report.write_text(text, encoding="utf-8")
+    assert parse_file(report, plugins=core_only()).region == "ningxia"
+    # … and a place of another province in the organ name outweighs the body's mentions of 宁夏.
+    report.write_text(text.replace("红寺堡教育局", "宝鸡市统计局", 1), encoding="utf-8")
     rep = parse_file(report, plugins=core_only())
-    assert rep.region == "ningxia" and "宁夏回族自治区" in rep.region_basis
+    assert rep.region == "shaanxi" and "宝鸡" in rep.region_basis
+
+
+def test_division_names_shared_by_two_provinces_are_not_evidence():
+    from auditor.regions import division_places
+
+    full, short = division_places("21")  # Liaoning has 朝阳市; Beijing has 朝阳区
+    assert "朝阳市" in full and "朝阳" not in short
+    _full_qh, short_qh = division_places("63")  # 海南藏族自治州 (Qinghai): "海南" is a province's name
+    assert "海南" not in short_qh
+    _f, short_gs = division_places("62")
+    assert "景泰" in short_gs
 
 
 def test_strongest_evidence_wins_and_ties_are_not_broken():

@@ -51,6 +51,12 @@ def test_every_rule_has_cases_and_doc(rules):
     assert set(RULE_CASES) <= {r.id for r in national}, "cases for rules that do not exist"
 
 
+def test_every_shipped_rule_has_a_short_chinese_title(regional):
+    for r in regional:
+        assert r.title and len(r.title) <= 40 and "{" not in r.title, f"{r.id} needs a short title"
+        assert re.search(r"[\u4e00-\u9fff]", r.title), f"{r.id} title must be Chinese"
+
+
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_variant_has_no_unstated_narrative_findings(name, audit_case):
     """Narrative checks must be precise: on a variant they raise exactly what the variant states."""

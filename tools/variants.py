@@ -45,6 +45,10 @@ VARIANTS = {
                            expect=["NAT-DEADLINE"], about="政府办公室落款晚于1月31日"),
     "004-dated-ok": dict(seed="004", append="\n吴忠市人民政府办公室\n2021年1月20日\n", expect=[],
                          about="政府办公室落款在1月31日前"),
+    "004-dated-feb30": dict(seed="004", append="\n吴忠市人民政府办公室\n2021年2月30日\n",
+                            expect=["NAT-DATE-INVALID"], about="落款日期2月30日不存在（不再导致程序出错）"),
+    "004-dated-cn-late": dict(seed="004", append="\n吴忠市人民政府办公室\n二〇二一年二月二十日\n",
+                              expect=["NAT-DEADLINE"], about="中文数字落款日期晚于1月31日"),
     "000-no-t4": dict(seed="000", edits=[(
         "行政复议\t\t\t\t\t行政诉讼\t\t\t\t\t\t\t\t\t\n", ""), (
         "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t\n", ""), (
@@ -133,7 +137,8 @@ RULE_CASES = {
     "NAT-PERIOD-YEAR": (["000-period-2019", "000-as-2022"], ["seed:000", "seed:001", "seed:002", "seed:003"]),
     "NAT-YEAR-PLAN": (["seed:001"], ["seed:000", "seed:002", "seed:003", "seed:004"]),
     "NAT-TITLE-YEAR": (["002-preamble-2021"], ["seed:002"]),
-    "NAT-DEADLINE": (["004-dated-late"], ["004-dated-ok"]),
+    "NAT-DEADLINE": (["004-dated-late", "004-dated-cn-late"], ["004-dated-ok"]),
+    "NAT-DATE-INVALID": (["004-dated-feb30"], ["004-dated-ok", "004-dated-cn-late"]),
     "NAT-TBL-MISSING": (["000-no-t4"], ["seed:000"]),
     "NAT-TBL-ROWS": (["000-no-row"], ["seed:000"]),
     "NAT-TBL-NONNUM": (["seed:002"], ["seed:000"]),

@@ -161,18 +161,46 @@ def parse(
     render_report(report, sys.stdout)
 
 
-@app.command(help="列出所有已安装的规则。")
+_SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+@app.command(help="列出已安装的规则（可按编号前缀、规则包或类别筛选）。")
 def rules(
+    pattern: Optional[str] = typer.Argument(None, help="只列出编号以此开头、或属于该规则包/类别的规则，如 NAT-T3、ningxia、totals"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件"),
     all_rules: bool = typer.Option(True, "--all/--selected", help="列出全部规则，或只列出配置选中的规则"),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
 ):
+    from .findings import STATUS_LABEL, STATUS_TAG
+
     cfg, selected, loaded = _load_rules(config, None, None, None)
-    shown = loaded.rules if all_rules else selected
-    sev = {"error": "错误", "warning": "警告", "info": "提示"}
-    for r in sorted(shown, key=lambda r: (r.pack != "national", r.pack, r.id)):
+    shown = [r for r in (loaded.rules if all_rules else selected) if pattern is None or _rule_matches(r, pattern)]
+    if pattern is not None and not shown:
+        _err(f"没有与“{pattern}”匹配的规则（用 auditor rules 查看全部规则）")
+        raise typer.Exit(EXIT_ERROR)
+    shown.sort(key=lambda r: (r.pack != "national", r.pack, r.id))
+    if format == OutFormat.json:
+        import json
+
+        doc = [{"id": r.id, "title": _title(r), "pack": r.pack, "severity": r.severity, "category": r.category,
+                "status": STATUS_TAG.get(r.status or ""), "summary": r.summary, "basis": r.basis,
+                "selected": r in selected} for r in shown]
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        return
+    for r in shown:
         mark = "" if r in selected else "（未选中）"
-        sys.stdout.write(f"{r.id:<26} {r.pack:<10} {sev[r.severity]:<3} {r.category:<11} {_plain_summary(r.summary)}{mark}\n")
+        tag = STATUS_LABEL.get(STATUS_TAG.get(r.status or ""), "")
+        sys.stdout.write(f"{r.id:<26} {r.pack:<10} {_SEVERITY_LABEL[r.severity]:<3} {tag:<4} {_title(r)}{mark}\n")
     sys.stdout.write(f"共 {len(shown)} 条规则\n")
+
+
+def _rule_matches(rule, pattern: str) -> bool:
+    p = pattern.upper()
+    return rule.id.upper().startswith(p) or rule.pack == pattern or rule.category == pattern
+
+
+def _title(rule) -> str:
+    return rule.title or _plain_summary(rule.summary)
 
 
 @app.command(help="列出已加载的插件（规则包）及其版本、规则数和适用地区。")
@@ -229,36 +257,92 @@ def _plain_summary(s: str) -> str:
     return re.sub(r"\{[a-z_]+\}", "…", s)
 
 
-@app.command(help="解释一条规则：问题、依据、反例、正例。")
-def explain(rule_id: str = typer.Argument(..., help="规则编号，如 NAT-T3-COL")):
+@app.command(help="解释一条规则：问题、依据、反例、正例、法律依据；给出前缀时列出匹配的规则。")
+def explain(rule_id: str = typer.Argument(..., help="规则编号，如 NAT-T3-COL；或编号前缀，如 NAT-T3")):
+    from .findings import STATUS_LABEL, STATUS_TAG
     from .plugins import load_plugins
 
     loaded = load_plugins()
-    for r in loaded.rules:
-        if r.id.upper() == rule_id.upper():
-            sev = {"error": "错误", "warning": "警告", "info": "提示"}[r.severity]
-            status = {"V": "已核实原文", "V-seed": "见于真实报告", "C": "多方印证", "R": "未核实（记忆）",
-                      "I": "推定"}.get(r.status or "", "")
-            out = [f"{r.id}（{r.name}）  规则包：{r.pack}  级别：{sev}  类别：{r.category}"
-                   + (f"  可信度：{status}" if status else ""),
-                   f"提示语：{_plain_summary(r.summary)}", ""]
-            for k in ("问题", "依据", "反例", "正例"):
-                out.append(f"【{k}】{r.doc[k]}")
-            out.append(f"【法律依据】{r.basis}")
-            applies = []
-            if r.years != (None, None):
-                lo, hi = r.years
-                applies.append(f"年度 {lo or ''}–{hi if hi and hi < 2100 else ''}")
-            if r.templates:
-                applies.append("格式 " + "/".join(r.templates))
-            if r.organ_kinds:
-                applies.append("机关 " + "/".join(r.organ_kinds))
-            if applies:
-                out.append("【适用范围】" + "；".join(applies))
-            sys.stdout.write("\n".join(out) + "\n")
+    exact = [r for r in loaded.rules if r.id.upper() == rule_id.upper()]
+    if not exact:
+        matching = sorted((r for r in loaded.rules if _rule_matches(r, rule_id)), key=lambda r: r.id)
+        if matching:
+            sys.stdout.write(f"“{rule_id}”不是完整的规则编号；匹配的规则有 {len(matching)} 条：\n")
+            for r in matching:
+                sys.stdout.write(f"  {r.id:<26} {_title(r)}\n")
+            sys.stdout.write("用 auditor explain 完整编号 查看其中一条的说明。\n")
             return
-    _err(f"没有编号为“{rule_id}”的规则（用 auditor rules 查看全部规则）")
-    raise typer.Exit(EXIT_ERROR)
+        _err(f"没有编号为“{rule_id}”的规则（用 auditor rules 查看全部规则）")
+        raise typer.Exit(EXIT_ERROR)
+    r = exact[0]
+    status = STATUS_LABEL.get(STATUS_TAG.get(r.status or ""), "")
+    out = [f"{r.id}　{_title(r)}",
+           f"规则包：{r.pack}　级别：{_SEVERITY_LABEL[r.severity]}　类别：{_CATEGORY_LABEL.get(r.category, r.category)}"
+           + (f"　依据可信度：{status}" if status else ""),
+           f"提示语：{_plain_summary(r.summary)}", ""]
+    for k in ("问题", "依据", "反例", "正例"):
+        out.append(f"【{k}】{r.doc[k]}")
+    out.append(f"【法律依据】{r.basis}")
+    applies = []
+    if r.years != (None, None):
+        lo, hi = r.years
+        hi = hi if hi and hi < 2100 else None
+        applies.append(f"{lo} 年度报告" if lo and lo == hi else f"{lo} 年及以后的报告" if lo and not hi
+                       else f"{hi} 年及以前的报告" if hi and not lo else f"{lo}–{hi} 年度报告")
+    if r.templates:
+        applies.append("、".join(f"{t}版格式" for t in r.templates if t != "mixed"))
+    if r.organ_kinds:
+        applies.append("、".join(_ORGAN_KIND_LABEL.get(k, k) for k in r.organ_kinds))
+    if r.regions:
+        from .regions import known_regions
+
+        names = known_regions()
+        applies.append("、".join(names.get(g, g) for g in r.regions) + "的报告")
+    if applies:
+        out.append("【适用范围】" + "；".join(a for a in applies if a))
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+_CATEGORY_LABEL = {"section": "章节", "template": "格式版本", "table": "表格", "totals": "表格合计",
+                   "text-table": "正文与表格", "text": "正文", "date": "日期", "content": "内容",
+                   "parse": "解析", "cross-report": "跨报告"}
+_ORGAN_KIND_LABEL = {"township": "乡镇、街道", "gov_office": "政府办公室（厅）", "gov_county_plus": "县级以上人民政府",
+                     "department": "政府部门", "other": "其他机关"}
+
+
+def _show_version(value: bool) -> None:
+    if not value:
+        return
+    from . import __version__
+    from .plugins import load_plugins
+
+    loaded = load_plugins()
+    sys.stdout.write(f"auditor {__version__}\n")
+    for name, _plugin in sorted(loaded.manager.list_name_plugin(), key=lambda p: (p[0] != "national", p[0])):
+        if name == "national":
+            continue
+        dist = loaded.distributions.get(name, "")
+        sys.stdout.write(f"  插件 {name} {loaded.versions.get(name, '')}" + (f"（{dist}）" if dist else "") + "\n")
+    for e in loaded.errors:
+        sys.stdout.write(f"  加载失败：{e}\n")
+    raise typer.Exit(EXIT_ERROR if loaded.errors else EXIT_OK)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_show_version,
+                                       help="显示 auditor 及已安装插件的版本并退出")):
+    """政府信息公开工作年度报告审查工具：解析报告正文和表格，按规则包检查问题。"""
+
+
+def command():
+    """The click command behind `auditor`, with Chinese help pages (tests invoke it too)."""
+    import typer.main
+
+    from .cli_help import localize
+
+    cmd = typer.main.get_command(app)
+    localize(cmd)
+    return cmd
 
 
 @app.command(help="启动本机自查网页：上传或粘贴报告，在浏览器里查看审查结果（需要安装 auditor[web]）。")
@@ -306,11 +390,22 @@ def serve(
 
 
 def main() -> None:
+    from .cli_help import show_usage_error
+
     try:
-        app()
+        code = command().main(prog_name="auditor", standalone_mode=False)
     except KeyboardInterrupt:
         _err("已中断")
         sys.exit(130)
+    except Exception as exc:  # click's usage errors, whatever click/typer version raised them
+        kinds = {k.__name__ for k in type(exc).__mro__}
+        if "UsageError" in kinds:
+            sys.exit(show_usage_error(exc))
+        if "Abort" in kinds:
+            _err("已取消")
+            sys.exit(1)
+        raise
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
+# How sure we are of a rule's basis: the pack's status code → the tag users see.
+#   verified  已核实 – the legal text or the official template says it
+#   practice  据实践 – seen in real reports or corroborated by several regional notices
+#   inferred  推定   – inferred from the template's structure or recalled, not verified
+STATUS_TAG = {"V": "verified", "V-seed": "practice", "C": "practice", "R": "inferred", "I": "inferred"}
+STATUS_LABEL = {"verified": "已核实", "practice": "据实践", "inferred": "推定"}
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 CATEGORIES = ("section", "template", "table", "totals", "text-table", "text", "date", "content", "parse",
               "cross-report")
@@ -26,6 +32,7 @@ class Finding:
     # Cross-report findings: the other reports involved, each {"source", "organ", "year", "line",
     # "ref", "excerpt", "cells"}; `location` is the place in this finding's own report.
     related: list[dict[str, Any]] = field(default_factory=list)
+    status: str | None = None  # STATUS_TAG value of the rule's basis
 
     def to_dict(self) -> dict:
         d = {"rule": self.rule, "pack": self.pack, "severity": self.severity, "category": self.category,
@@ -35,6 +42,8 @@ class Finding:
             d["formula"] = self.formula
         if self.related:
             d["related"] = self.related
+        if self.status:
+            d["status"] = self.status
         return d
 
     def sort_key(self):

@@ -41,6 +41,11 @@ def load_toml(relpath: str) -> dict:
         return tomllib.load(fh)
 
 
+def data_file(relpath: str) -> str:
+    """A text data file shipped under rules/ (e.g. "divisions.csv")."""
+    return (data_dir("rules") / relpath).read_text(encoding="utf-8")
+
+
 @lru_cache(maxsize=None)
 def schema(name: str) -> dict:
     return json.loads((_PKG / "schemas" / name).read_text(encoding="utf-8"))

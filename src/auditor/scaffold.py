@@ -30,7 +30,7 @@ def create(name: str, directory: Path, region: str | None = None, prefix: str | 
     names = provinces[region]["names"]
     values = {"name": name, "dist": root.name, "module": f"auditor_{name}", "region": region,
               "prefix": prefix, "province": max(names, key=len), "names": repr(names).replace("'", '"'),
-              "core_version": __version__}
+              "core_version": __version__, "province_code": provinces[region].get("province_code", "")}
     for rel, text in _FILES.items():
         path = root / Template(rel).substitute(values)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -92,9 +92,15 @@ def auditor_detect_region(report):
     """Evidence that a report belongs to $province (organ name, document citations, mentions)."""
     return _GAZETTEER.evidence(report)
 ''',
-    "src/$module/region.toml": '''# How reports of $province are recognised. Add the province's cities, counties and districts to
-# `places`, and the prefixes of its document numbers (e.g. "陕政办发") to `doc_prefixes`.
+    "src/$module/region.toml": '''# How reports of $province are recognised. `province_code` (GB/T 2260) brings in every city,
+# county and district of the province from auditor's national division table, so detection of
+# places works as generated. Add local names the table lacks (townships, development zones) to
+# `places`, and the prefixes of the province's document numbers to `doc_prefixes`, for example:
+#   places = ["高新区", "杨凌示范区"]
+#   doc_prefixes = ["陕政办发", "陕政发", "陕政办函"]
+# `auditor check --show-skipped` tells when the pack was not applied because of the region.
 names = $names
+province_code = "$province_code"
 places = []
 doc_prefixes = []
 ''',
@@ -109,6 +115,7 @@ regions = ["$region"]
 [[rule]]
 id = "$prefix-CONTACT"
 name = "contact"
+title = "未提供联系方式"
 severity = "info"
 category = "content"
 status = "I"
@@ -126,6 +133,7 @@ params = {pattern = "联系电话|电话[:：]|联系方式|联系地址"}
 [[rule]]
 id = "$prefix-OVERVIEW-LENGTH"
 name = "overview-length"
+title = "总体情况过长"
 severity = "info"
 category = "content"
 status = "I"

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..errors import ConfigError
-from ..findings import Finding, NotAssessable
+from ..findings import STATUS_TAG, Finding, NotAssessable
 from ..model import Report
 from ..resources import schema
 
@@ -34,6 +34,7 @@ class Rule:
     regions: tuple[str, ...] | None = None  # the pack's regions; None = every report
     replaces: tuple[str, ...] = ()  # rules this one stands in for where it applies (e.g. a stricter regional form)
     scope: str = "report"  # "batch": a cross-report rule (auditor_batch_rules), run by auditor.crossreport
+    title: str = ""  # short Chinese title for listings; packs without one fall back to the summary
 
     def applies(self, report: Report) -> str | None:
         """None if the rule applies to this report, else the Chinese reason it does not."""
@@ -68,7 +69,8 @@ class RuleContext:
         return Finding(rule=self.rule.id, pack=self.rule.pack, severity=self.severity,
                        category=self.rule.category, message=self.rule.summary.format(**message_args),
                        location=location or {}, expected=expected, actual=actual,
-                       evidence=evidence or [], basis=self.rule.basis, formula=formula)
+                       evidence=evidence or [], basis=self.rule.basis, formula=formula,
+                       status=STATUS_TAG.get(self.rule.status or ""))
 
     def skip(self, reason: str, location: dict | None = None) -> NotAssessable:
         return NotAssessable(rule=self.rule.id, pack=self.rule.pack, reason=reason, location=location or {})
@@ -138,5 +140,5 @@ def _rules_from(path: Path, data: dict) -> list[Rule]:
             templates=tuple(spec["templates"]) if "templates" in spec else None,
             organ_kinds=tuple(spec["organ_kinds"]) if "organ_kinds" in spec else None,
             status=spec.get("status"), source=str(path), regions=regions,
-            replaces=tuple(spec.get("replaces", ()))))
+            replaces=tuple(spec.get("replaces", ())), title=spec.get("title", "")))
     return rules

@@ -200,10 +200,36 @@ def deadline(report: Report, ctx):
     else:
         yield ctx.skip("乡镇、街道及其他机关的公布时限由地方规定，条例未规定")
         return
-    signed = date.fromisoformat(iso)
+    signed = _calendar_date(iso)
+    if signed is None:
+        yield ctx.skip(f"落款日期“{_printed_date(iso)}”不存在，无法判断是否逾期（见 NAT-DATE-INVALID）",
+                       {"line": line})
+        return
     if signed > limit:
         yield ctx.fail(location={"line": line}, expected=f"不晚于 {limit.isoformat()}", actual=iso,
                        evidence=[_ev_line(report, line)], date=iso, limit=limit.isoformat(), who=who)
+
+
+def _calendar_date(iso: str) -> date | None:
+    try:
+        return date.fromisoformat(iso)
+    except ValueError:
+        return None
+
+
+def _printed_date(iso: str) -> str:
+    y, mo, d = iso.split("-")
+    return f"{int(y)}年{int(mo)}月{int(d)}日"
+
+
+def date_invalid(report: Report, ctx):
+    if report.date_line is None:
+        yield ctx.skip("报告中未找到落款日期")
+        return
+    iso, line = report.date_line
+    if _calendar_date(iso) is None:
+        yield ctx.fail(location={"line": line}, actual=_printed_date(iso),
+                       evidence=[_ev_line(report, line)], date=_printed_date(iso))
 
 
 # ---------------------------------------------------------------- tables

@@ -10,6 +10,10 @@ _TITLE = re.compile(r"^(?P<organ>.*?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*
 _PERIOD_YEAR = re.compile(r"统计(?:期限|时限|期间|区间|数据)[^。]{0,30}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+# "二〇二一年五月十日": the year digit by digit, month and day as Chinese numbers.
+_CN_DIGITS = "〇一二三四五六七八九"
+_CN_DATE = re.compile(r"^\s*([〇零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+                      r"\s*([一二三四五六七八九十]{1,4})\s*日\s*$")
 
 
 def find_title(preamble: list[SrcLine]) -> tuple[str | None, str | None, int | None, int | None]:
@@ -63,18 +67,43 @@ def organ_kind(organ: str | None) -> str | None:
     return "other"
 
 
+def _cn_small(s: str) -> int:
+    """A Chinese number below 100 ("十", "十二", "二十一", "三十")."""
+    import cn2an  # only reports dated in Chinese numerals pay for the import
+
+    return int(cn2an.cn2an(s, "smart"))
+
+
+def _date_parts(s: str) -> tuple[int, int, int] | None:
+    m = _DATE.match(s)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+        return y, mo, d
+    m = _CN_DATE.match(s)
+    if m:
+        y = int("".join(str(_CN_DIGITS.index(c)) for c in m.group(1).replace("零", "〇")))
+        try:
+            return y, _cn_small(m.group(2)), _cn_small(m.group(3))
+        except ValueError:
+            return None
+    return None
+
+
 def closing_date(lines: list[str]) -> tuple[str, int] | None:
-    """A date alone on one of the last non-blank lines (signature date), as (ISO date, line)."""
+    """A date alone on one of the last non-blank lines (signature date), as (YYYY-MM-DD, line).
+
+    The date is kept as printed even when it does not exist ("2021年2月30日" → "2021-02-30"):
+    that is the report's error to point out, not a reason to drop the date."""
     seen = 0
     for idx in range(len(lines) - 1, -1, -1):
         s = lines[idx].strip()
         if not s:
             continue
         seen += 1
-        m = _DATE.match(s)
-        if m:
-            y, mo, d = (int(g) for g in m.groups())
-            if 1 <= mo <= 12 and 1 <= d <= 31:
+        parts = _date_parts(s)
+        if parts:
+            y, mo, d = parts
+            if 1 <= mo <= 99 and 1 <= d <= 99:
                 return f"{y:04d}-{mo:02d}-{d:02d}", idx + 1
         if seen >= 4:
             break

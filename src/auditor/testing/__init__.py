@@ -144,3 +144,30 @@ def load_cases(path: str | Path) -> list[Case]:
             raise ValueError(f"{path}: 第 {i} 个用例既没有 text 也没有 file")
         cases.append(Case(merged.get("name", f"case{i}"), path, merged))
     return cases
+
+
+def coverage_problems(cases_file: str | Path) -> list[str]:
+    """Rules of the tested pack(s) that lack a case where they fire or a case where they pass."""
+    from ..plugins import default_plugins
+    from ..resources import read_toml_file
+
+    folder = Path(cases_file).parent
+    files = sorted(folder.glob("*.cases.toml"))
+    cases = [c for f in files for c in load_cases(f)]
+    pack_of = {r.id: r.pack for r in default_plugins().rules}
+    named = read_toml_file(Path(cases_file)).get("defaults", {}).get("pack")
+    if named:
+        packs = {named}
+    else:
+        packs = {pack_of[i] for c in cases for k in ("fires", "silent") for i in c.spec.get(k, [])
+                 if i in pack_of and pack_of[i] != "national"}
+    if not packs:
+        return []
+    fires = {i for c in cases for i in c.spec.get("fires", [])}
+    silent = {i for c in cases for i in c.spec.get("silent", [])}
+    problems = []
+    for rule_id in sorted(i for i, p in pack_of.items() if p in packs):
+        missing = [what for what, ids in (("报告问题（fires）", fires), ("通过（silent）", silent)) if rule_id not in ids]
+        if missing:
+            problems.append(f"规则 {rule_id} 没有{'和'.join(missing)}的用例（{folder}/*.cases.toml）")
+    return problems

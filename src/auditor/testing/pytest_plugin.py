@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from . import Case, load_cases
+from . import Case, coverage_problems, load_cases
 
 
 def pytest_collect_file(parent, file_path):
@@ -16,6 +16,27 @@ class RuleCasesFile(pytest.File):
     def collect(self):
         for case in load_cases(self.path):
             yield RuleCaseItem.from_parent(self, name=case.name, case=case)
+        yield RuleCoverageItem.from_parent(self, name="每条规则都有报告问题和通过的用例")
+
+
+class RuleCoverageItem(pytest.Item):
+    """Fails when a rule of the pack these cases test has no firing or no silent case.
+
+    The pack is the one named by `[defaults] pack`, else every non-national pack whose rules the
+    cases of this folder name; cases of all `*.cases.toml` files in the folder count."""
+
+    def runtest(self):
+        problems = coverage_problems(self.path)
+        if problems:
+            raise RuleCaseFailed(problems)
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, RuleCaseFailed):
+            return "\n".join(excinfo.value.problems)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, "规则用例覆盖"
 
 
 class RuleCaseItem(pytest.Item):
