@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-COMMANDS = ["check", "parse", "rules", "explain", "plugins", "new-plugin"]
+COMMANDS = ["check", "parse", "rules", "explain", "plugins", "new-plugin", "serve"]
 ALLOWED = {"auditor", "text", "json", "toml", "pyproject", "tool", "txt", "docx", "html", "htm", "pdf",
            "error", "warning", "info", "never", "ningxia", "gansu", "shaanxi", "all", "selected", "dir",
-           "NAT", "COL", "national", "totals", "plugin", "Python", "TOML", "new", "bogus", "nosuch", "xml", *COMMANDS}  # plus the bad inputs below
+           "NAT", "COL", "national", "totals", "plugin", "Python", "TOML", "JSON", "new", "serve", "web", "bogus", "nosuch", "xml", *COMMANDS}  # plus the bad inputs below
 
 
 def run(*args):

@@ -352,7 +352,7 @@ def serve(
     max_upload_mb: float = typer.Option(50, "--max-upload-mb", help="上传文件大小上限（MB）"),
     timeout: float = typer.Option(120, "--timeout", help="每份报告的审查时限（秒）"),
     memory_mb: int = typer.Option(2048, "--memory-mb", help="每份报告审查进程的内存上限（MB，0 为不限）"),
-    jobs: int = typer.Option(0, "--jobs", "-j", help="同时审查的报告数（默认为 CPU 核数）"),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="同时审查的报告数（默认为处理器核数）"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认查找 auditor.toml 或 pyproject.toml 的 [tool.auditor]）"),
 ):
     import os

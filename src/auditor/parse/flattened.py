@@ -46,7 +46,8 @@ _HEADING = re.compile(
 # Enumerators that begin a row label: "（三）", "一、", "1." (row numbers are single digits).
 _ENUM = re.compile(r"[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}、|\d[.．、]")
 _TITLE = re.compile(r"\d{4}\s*年(?:度)?\s*政府信息公开(?:工作)?年度报告")
-_CLOSING = re.compile(r"[。！；]\s*([^。！；\d]{2,30}?)\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
+_CLOSING = re.compile(r"[。！；]\s*([^。！；\d]{2,30}?)\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+                      r"|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,4}日)\s*$")
 _T4_HEADER = re.compile(r"结果\s*维持|未经复议|复议后起诉")
 _ALL_DIGITS = re.compile(r"^-?\d+$")
 # A run of values inside a table line: "5000005", "30 0 00 0 131", "431 -262296626", "0.5".
