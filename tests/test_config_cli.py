@@ -56,7 +56,7 @@ def test_pyproject_tool_section_and_per_file_ignores(tmp_path):
     ('fail-on = "sometimes"\n', "fail-on"),
     ('select = ["NAT-NOPE"]\n', "不匹配任何规则"),
     ('severity = { "NAT-T3-COL" = "fatal" }\n', "severity.NAT-T3-COL"),
-    ('select = [\n', "不是有效的 TOML"),
+    ('select = [\n', "TOML 语法错误"),
 ])
 def test_invalid_config_is_a_clear_error(tmp_path, content, needle):
     cfg = tmp_path / "auditor.toml"

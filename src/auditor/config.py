@@ -58,7 +58,9 @@ def load_config(path: Path | None) -> Config:
     except FileNotFoundError:
         raise ConfigError(f"{path}: 配置文件不存在") from None
     except Exception as exc:
-        raise ConfigError(f"{path}: 不是有效的 TOML（{exc}）") from None
+        from .schema_messages import toml_error
+
+        raise ConfigError(f"{path}: {toml_error(exc)}") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("auditor", {})
         prefix = "tool.auditor."
@@ -72,7 +74,9 @@ def load_config(path: Path | None) -> Config:
         if e.validator == "additionalProperties":
             extra = sorted(set(e.instance) - set(e.schema.get("properties", {})))
             raise ConfigError(f"{path}: 未知的配置项 {prefix}{', '.join(extra)}")
-        raise ConfigError(f"{path}: 配置项 {where} 无效：{e.message}")
+        from .schema_messages import reason
+
+        raise ConfigError(f"{path}: 配置项 {where} 无效：{reason(e)}")
     return Config(path=str(path), packs=data.get("packs"), select=data.get("select"),
                   extend_select=data.get("extend-select", []), ignore=data.get("ignore", []),
                   severity=data.get("severity", {}), per_file_ignores=data.get("per-file-ignores", {}),

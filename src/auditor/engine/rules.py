@@ -92,7 +92,7 @@ def load_pack_file(path: Path) -> list[Rule]:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{path}: 不是有效的 TOML（{exc}）") from None
+        raise ConfigError(f"{path}: 无法读取规则包（{exc.strerror or '读取失败'}）") from None
     data = packcache.validated(path, raw)
     if data is None:
         data = parse_and_validate(path, raw)
@@ -105,16 +105,18 @@ def parse_and_validate(path: Path, raw: bytes) -> dict:
 
     from ..resources import tomllib
 
+    from ..schema_messages import schema_error, toml_error
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: 不是 UTF-8 编码的文本文件") from None
     except Exception as exc:
-        raise ConfigError(f"{path}: 不是有效的 TOML（{exc}）") from None
+        raise ConfigError(f"{path}: {toml_error(exc)}") from None
     validator = jsonschema.Draft202012Validator(schema("rulepack.schema.json"))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
-        e = errors[0]
-        where = ".".join(str(p) for p in e.absolute_path) or "(顶层)"
-        raise ConfigError(f"{path}: 规则包格式错误，位置 {where}：{e.message}")
+        raise ConfigError(f"{path}: 规则包格式错误，{schema_error(errors[0], data)}")
     return data
 
 
@@ -130,8 +132,11 @@ def _rules_from(path: Path, data: dict) -> list[Rule]:
         else:
             try:
                 check = _resolve_impl(spec["impl"])
-            except (ImportError, AttributeError) as exc:
-                raise ConfigError(f"{path}: 规则 {spec['id']} 的实现 {spec['impl']} 无法加载（{exc}）") from None
+            except ImportError as exc:
+                what = f"找不到模块 {exc.name}" if getattr(exc, "name", None) else "模块导入失败"
+                raise ConfigError(f"{path}: 规则 {spec['id']} 的实现 {spec['impl']} 无法加载（{what}）") from None
+            except AttributeError:
+                raise ConfigError(f"{path}: 规则 {spec['id']} 的实现 {spec['impl']} 无法加载（模块中没有这个函数）") from None
         years = spec.get("years", [None, None])
         rules.append(Rule(
             id=spec["id"], name=spec["name"], pack=pack, severity=spec["severity"],
