@@ -56,7 +56,7 @@ def test_invalid_pack_names_file_and_key(tmp_path: Path):
     try:
         load_pack_file(p)
     except ConfigError as exc:
-        assert "bad.toml" in str(exc) and "rule.0" in str(exc)
+        assert "bad.toml" in str(exc) and "第 1 条规则（X-1）" in str(exc)
     else:
         raise AssertionError("invalid pack accepted")
 
