@@ -228,12 +228,13 @@ class RowMatcher:
                         span = _subsequence_span(alias, k)
                         if span is not None and span <= 3 * len(alias):
                             return i
-            return self._typo_match(label, k)
         return None
 
-    def _typo_match(self, label: str, k: str) -> int | None:
+    def typo_match(self, label: str) -> int | None:
         """A label one edit away from the alias of the next row(s) in template order, and from no
         other row of the template (a typo that could be two rows is not matched)."""
+        self.typo = None
+        k = _label_keys(label)[0]
         near = {i for i, spec in enumerate(self.specs)
                 for alias in spec.get("aliases", []) if len(alias) >= TYPO_MIN_ALIAS and _near_alias(alias, k)}
         if len(near) != 1:
@@ -273,6 +274,10 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
             hit = matcher.match(joined) if pending else None
             if hit is None:
                 hit = matcher.match("".join(it.text for it in line_labels), fuzzy=True)
+            for it in reversed(line_labels if hit is None else []):  # leaf label first
+                hit = matcher.typo_match(it.text)
+                if hit is not None:
+                    break
             hit_item = line_labels[0] if hit is not None else None
         if hit is not None and cur is not None and hit == cur.idx and not cur.values:
             cur.label += "".join(it.text for it in line_labels)  # second half of a wrapped label
