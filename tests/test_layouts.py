@@ -174,3 +174,13 @@ def test_faulty_variants_give_the_same_findings(name, layout, outdir, rules):
     expected = rules_of(text_path)
     assert set(variants.VARIANTS[name]["expect"]) <= set(expected)
     assert rules_of(path) == expected
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=seed_id)
+def test_t3_applicant_columns_in_another_order_are_read_by_the_header(seed, outdir):
+    text_rep = parse_file(seed)
+    path = outdir / f"{seed.stem}.swapped.txt"
+    path.write_text(layouts.tab_text(text_rep, swap_t3_columns=(4, 6)), encoding="utf-8")
+    rep = parse_file(path)
+    assert cells(rep) == cells(text_rep)
+    assert any(n.code == "t3.column_order" and "社会公益组织、科研机构、商业企业" in n.message for n in rep.parse_notes)

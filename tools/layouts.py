@@ -42,13 +42,19 @@ def _grid_lines(report, name: str, sep: str, expand: bool) -> list[list[str]]:
     return out
 
 
-def tab_text(report) -> str:
+def tab_text(report, swap_t3_columns: tuple[int, int] | None = None) -> str:
     """Text as copied from an HTML table or a spreadsheet: one tab field per grid column, empty
-    cells (blank or covered by a merge) kept as empty fields."""
+    cells (blank or covered by a merge) kept as empty fields. `swap_t3_columns` (grid column
+    indices, 3–9 are the applicant columns) prints two 表三 columns in each other's place."""
     out = []
     for kind, text in _paragraph_blocks(report):
         if kind == "table":
-            out += ["\t".join(cells) for cells in _grid_lines(report, text, "\t", expand=False)]
+            grid = _grid_lines(report, text, "\t", expand=False)
+            if text == "t3" and swap_t3_columns:
+                a, b = swap_t3_columns
+                for cells in grid:
+                    cells[a], cells[b] = cells[b], cells[a]
+            out += ["\t".join(cells) for cells in grid]
         else:
             out.append(text)
     return "\n".join(out) + "\n"

@@ -327,8 +327,10 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
     return rows, labels
 
 
-def header_positions(labels: list[Item], column_labels: list[str], columns: list[str]) -> dict[str, int] | None:
-    """Tab positions of the column headers, if every column header was found exactly once."""
+def header_positions(labels: list[Item], column_labels: list[str], columns: list[str],
+                     allow_reorder: bool = False) -> dict[str, int] | None:
+    """Tab positions of the column headers, if every column header was found exactly once (and,
+    unless `allow_reorder`, in template order)."""
     wanted = {key(lbl): col for lbl, col in zip(column_labels, columns)}
     pos: dict[str, int] = {}
     for it in labels:
@@ -340,9 +342,19 @@ def header_positions(labels: list[Item], column_labels: list[str], columns: list
     if len(pos) != len(columns):
         return None
     ordered = [pos[c] for c in columns]
-    if ordered != sorted(set(ordered)):
+    if len(set(ordered)) != len(ordered) or (ordered != sorted(ordered) and not allow_reorder):
         return None
     return pos
+
+
+def _to_template_order(row: Row, columns: list[str]) -> Row:
+    """A row read in printed column order, with cells and readings put back in template order."""
+    printed = row.columns
+    idx = [printed.index(c) for c in columns]
+    row.cells = {c: row.cells[c] for c in columns}
+    row.readings = [tuple(r[i] for i in idx) for r in row.readings]
+    row.columns = list(columns)
+    return row
 
 
 def _readings(values: list[Item], ncols: int) -> list[tuple]:
@@ -479,7 +491,15 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     table.found = True
     table.line = min(a.line for a in accs.values())
     table.template = "2021" if is_2021 else ("2019" if "other" in accs else None)
-    hpos = header_positions(labels, spec["column_labels"], spec["columns"])
+    columns = list(spec["columns"])
+    hpos = header_positions(labels, spec["column_labels"], spec["columns"], allow_reorder=True)
+    printed = sorted(columns, key=hpos.get) if hpos else columns
+    if printed != columns:
+        # The applicant columns are printed in another order: the header says which is which.
+        labels_by_col = dict(zip(spec["columns"], spec["column_labels"]))
+        notes.append(ParseNote("t3.column_order",
+                               "表三申请人各列的顺序与模板不同（" + "、".join(labels_by_col[c] for c in printed)
+                               + "），已按表头读取各列", table.line, "t3", None))
     if not _grid_consistent(accs, hpos, len(spec["columns"])):
         hpos = None
     slots = field_slots(accs, len(spec["columns"]))
@@ -488,8 +508,8 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
         if acc is None:
             notes.append(ParseNote("table.missing_row", f"表三未找到“{r['label']}”行", None, "t3", r["key"]))
             continue
-        table.rows[r["key"]] = finalize_row(acc, spec["columns"], "t3", hpos, notes, _short(r["label"]),
-                                           slots.get(r["key"]))
+        row = finalize_row(acc, printed, "t3", hpos, notes, _short(r["label"]), slots.get(r["key"]))
+        table.rows[r["key"]] = _to_template_order(row, columns) if printed != columns else row
     return table
 
 
