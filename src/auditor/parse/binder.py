@@ -7,6 +7,8 @@ recognised; the values after it, up to the next recognised label, are its values
 When a row has the wrong number of values, we do not guess:
 - if the extraction kept tab positions and the whole table's grid agrees with its header, the
   positions tell which cells are blank;
+- if the table's tab fields form a uniform grid (HTML/DOCX readers, spreadsheet copies, Markdown
+  pipe tables), a row's empty fields are blank cells at their columns (`field_slots`);
 - otherwise the row gets every alternative reading (which values belong to which columns) and a
   parse note. A cell is known only when all readings agree on it.
 """
