@@ -26,6 +26,9 @@ class Extracted:
 
 SUPPORTED = {".txt": "txt", ".text": "txt", ".docx": "docx", ".html": "html", ".htm": "html",
              ".shtml": "html", ".xhtml": "html", ".pdf": "pdf"}
+# Markdown is read as text when a file is named explicitly; a folder scan skips it (folders of
+# reports often hold a README.md that is no report).
+EXPLICIT_ONLY = {".md": "txt", ".markdown": "txt"}
 
 _UNSUPPORTED_HINTS = {
     ".doc": "不支持旧版 Word（.doc）二进制格式，请另存为 .docx",
@@ -41,10 +44,10 @@ def read_report(path: str | Path) -> Extracted:
     if p.is_dir():
         raise InputError(p, "这是一个目录，不是文件")
     ext = p.suffix.lower()
-    kind = SUPPORTED.get(ext)
+    kind = SUPPORTED.get(ext) or EXPLICIT_ONLY.get(ext)
     if kind is None:
         hint = _UNSUPPORTED_HINTS.get(ext)
-        raise InputError(p, hint or f"不支持的文件类型“{ext or '无扩展名'}”（支持 .txt .docx .html .htm .pdf）")
+        raise InputError(p, hint or f"不支持的文件类型“{ext or '无扩展名'}”（支持 .txt .md .docx .html .htm .pdf）")
     try:
         data = p.read_bytes()
     except OSError as exc:

@@ -7,6 +7,8 @@ recognised; the values after it, up to the next recognised label, are its values
 When a row has the wrong number of values, we do not guess:
 - if the extraction kept tab positions and the whole table's grid agrees with its header, the
   positions tell which cells are blank;
+- if the table's tab fields form a uniform grid (HTML/DOCX readers, spreadsheet copies, Markdown
+  pipe tables), a row's empty fields are blank cells at their columns (`field_slots`);
 - otherwise the row gets every alternative reading (which values belong to which columns) and a
   parse note. A cell is known only when all readings agree on it.
 """
@@ -25,6 +27,9 @@ _VALUE = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:万元|万|元|%|件|个|条|�
 _PLACEHOLDER = re.compile(r"^(?:/|-|—|——|–|－|\\|无|空|N/?A|n/?a|/)$")
 _ENUM_PREFIX = re.compile(r"^[0-9一二三四五六七八九十]+")
 MAX_EXTRA = 2  # beyond this many missing/surplus values a row is left undetermined
+MAX_DIGITS = 12  # a longer digit run is not a count (garbled extraction, concatenated cells)
+# A number-like token damaged by the decoder (U+FFFD replacement character): a cell, never a count.
+_DAMAGED = re.compile(r"^[\d,.\ufffd]*\ufffd[\d,.\ufffd]*$")
 
 
 @dataclass
@@ -45,11 +50,52 @@ class _RowAcc:
     label_pos: list[int] = field(default_factory=list)
     values: list[Item] = field(default_factory=list)
     extra_sources: list["_RowAcc"] = field(default_factory=list)
+    # All tab fields of the label's line (empty ones included), when the line was tab-separated;
+    # None otherwise or once values from other lines were added.
+    fields_after: list[str] | None = None
+
+
+def tab_fields_after_label(ln: SrcLine, items: list[Item]) -> list[str] | None:
+    """All tab fields of the label's line (empty ones included), or None when the line has no
+    field grid (not tab-separated, or values sharing the label's field: "label 1 2")."""
+    if "\t" not in ln.text:
+        return None
+    label_pos = [it.pos for it in items if it.kind == "label" and it.pos is not None]
+    if not label_pos:
+        return None
+    last = max(label_pos)
+    if any(it.pos == last for it in items if it.kind == "value"):
+        return None
+    return [f.strip() for f in ln.text.split("\t")]
+
+
+def field_slots(accs: dict[str, "_RowAcc"], ncols: int) -> dict[str, list[str]]:
+    """Value fields per row when the table's tab fields form a trustworthy grid.
+
+    Either every row line has the same number of fields W (HTML/DOCX readers emit one field per
+    grid column; spreadsheets copy that way): the last `ncols` fields are the value columns; or
+    every row has exactly `ncols` fields after its label. Ragged extractions (trailing tabs on
+    some rows, merged cells dropped on others) are not a grid: their empty fields prove nothing.
+    """
+    rows = {k: a for k, a in accs.items() if not a.extra_sources}
+    if len(rows) < 3 or any(a.fields_after is None for a in rows.values()):
+        return {}
+    widths = {len(a.fields_after) for a in rows.values()}
+    if len(widths) == 1 and (w := widths.pop()) > ncols:
+        if all(max(a.label_pos) < w - ncols for a in rows.values()):
+            return {k: a.fields_after[w - ncols:] for k, a in rows.items()}
+        return {}
+    after = {k: a.fields_after[max(a.label_pos) + 1:] for k, a in rows.items()}
+    if all(len(f) == ncols for f in after.values()):
+        return after
+    return {}
 
 
 def parse_value(tok: str) -> float | int | None:
     t = tok.replace(",", "")
     t = re.sub(r"(万元|万|元|%|件|个|条|项)$", "", t)
+    if sum(ch.isdigit() for ch in t) > MAX_DIGITS:
+        return None
     try:
         return int(t)
     except ValueError:
@@ -57,7 +103,16 @@ def parse_value(tok: str) -> float | int | None:
 
 
 def is_value_token(tok: str) -> bool:
-    return bool(_VALUE.match(tok) or _PLACEHOLDER.match(tok))
+    return bool(_VALUE.match(tok) or _PLACEHOLDER.match(tok) or _DAMAGED.match(tok))
+
+
+def unreadable_reason(raw: str) -> str | None:
+    """Why a number-like cell is not a count, or None."""
+    if "\ufffd" in raw:
+        return "含有无法解码的字符（U+FFFD），不作为数字"
+    if sum(ch.isdigit() for ch in raw) > MAX_DIGITS:
+        return f"超过 {MAX_DIGITS} 位数字，不作为数字"
+    return None
 
 
 def split_items(ln: SrcLine) -> list[Item]:
@@ -108,23 +163,62 @@ def _subsequence_span(needle: str, hay: str) -> int | None:
     return best
 
 
+def _within_one_edit(a: str, b: str) -> bool:
+    """Levenshtein distance of a and b is at most 1."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) <= 1
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:]
+
+
+def _near_alias(alias: str, k: str) -> bool:
+    """Some window of k is one dropped, doubled or replaced character away from alias."""
+    n = len(alias)
+    for width in (n - 1, n, n + 1):
+        for start in range(0, len(k) - width + 1):
+            if _within_one_edit(alias, k[start:start + width]):
+                return True
+    return False
+
+
+TYPO_MIN_ALIAS = 4  # shorter aliases are one edit away from too many strings
+
+
 class RowMatcher:
     def __init__(self, specs: list[dict]):
         self.specs = specs
         self.last = -1
+        self.typo: str | None = None  # the label text when the last match was by edit distance
+        # Alias index by first character: a label is looked up at each of its positions instead
+        # of testing every alias of every row against it.
+        self._by_first: dict[str, list[tuple[str, int]]] = {}
+        for i, spec in enumerate(specs):
+            for alias in spec.get("aliases", []):
+                self._by_first.setdefault(alias[0], []).append((alias, i))
 
     def match(self, label: str, fuzzy: bool = False) -> int | None:
+        self.typo = None
         k, k_noenum = _label_keys(label)
         if not k:
             return None
+        nxt = self.last + 1
+        if nxt < len(self.specs) and k_noenum in self.specs[nxt].get("exact", []):
+            return nxt
+        hits = set()
+        for pos, ch in enumerate(k):
+            for alias, i in self._by_first.get(ch, ()):
+                if k.startswith(alias, pos):
+                    hits.add((i, alias))
         best, best_len = None, 0
-        for i, spec in enumerate(self.specs):
-            for alias in spec.get("aliases", []):
-                if alias in k and (len(alias) > best_len or
-                                   (len(alias) == best_len and best is not None and best <= self.last < i)):
-                    best, best_len = i, len(alias)
-            if i == self.last + 1 and k_noenum in spec.get("exact", []):
-                return i
+        for i, alias in sorted(hits, key=lambda h: (h[0], self.specs[h[0]]["aliases"].index(h[1]))):
+            if len(alias) > best_len or (len(alias) == best_len and best is not None and best <= self.last < i):
+                best, best_len = i, len(alias)
         if best is not None:
             return best
         if fuzzy:
@@ -137,6 +231,21 @@ class RowMatcher:
                         if span is not None and span <= 3 * len(alias):
                             return i
         return None
+
+    def typo_match(self, label: str) -> int | None:
+        """A label one edit away from the alias of the next row(s) in template order, and from no
+        other row of the template (a typo that could be two rows is not matched)."""
+        self.typo = None
+        k = _label_keys(label)[0]
+        near = {i for i, spec in enumerate(self.specs)
+                for alias in spec.get("aliases", []) if len(alias) >= TYPO_MIN_ALIAS and _near_alias(alias, k)}
+        if len(near) != 1:
+            return None
+        (i,) = near
+        if not (self.last < i <= self.last + 2):
+            return None
+        self.typo = label.strip()
+        return i
 
 
 def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
@@ -167,10 +276,15 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
             hit = matcher.match(joined) if pending else None
             if hit is None:
                 hit = matcher.match("".join(it.text for it in line_labels), fuzzy=True)
+            for it in reversed(line_labels if hit is None else []):  # leaf label first
+                hit = matcher.typo_match(it.text)
+                if hit is not None:
+                    break
             hit_item = line_labels[0] if hit is not None else None
         if hit is not None and cur is not None and hit == cur.idx and not cur.values:
             cur.label += "".join(it.text for it in line_labels)  # second half of a wrapped label
             cur.values = [it for it in items if it.kind == "value"]
+            cur.fields_after = tab_fields_after_label(ln, items)
             continue
         if hit is not None:
             spec = specs[hit]
@@ -184,6 +298,11 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
                                        f"第{ln.line}行在行标签前有无法归属的数值“{' '.join(s.text for s in stray)}”，已忽略",
                                        ln.line, table, spec["key"]))
             acc.values = [it for it in items[first_label_index:] if it.kind == "value"]
+            acc.fields_after = tab_fields_after_label(ln, items)
+            if matcher.typo is not None:
+                notes.append(ParseNote("table.label_typo",
+                                       f"第{ln.line}行的行标签“{matcher.typo}”与模板行“{spec['label']}”相差一个字，"
+                                       "按表格顺序视为该行", ln.line, table, spec["key"]))
             matcher.last = max(matcher.last, hit)
             if spec["key"] in rows:
                 rows[spec["key"]].extra_sources.append(acc)
@@ -206,11 +325,14 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
             target = cur.extra_sources[-1] if cur is not None and cur.extra_sources else cur
             if target is not None:
                 target.values.extend(values)
+                target.fields_after = None
     return rows, labels
 
 
-def header_positions(labels: list[Item], column_labels: list[str], columns: list[str]) -> dict[str, int] | None:
-    """Tab positions of the column headers, if every column header was found exactly once."""
+def header_positions(labels: list[Item], column_labels: list[str], columns: list[str],
+                     allow_reorder: bool = False) -> dict[str, int] | None:
+    """Tab positions of the column headers, if every column header was found exactly once (and,
+    unless `allow_reorder`, in template order)."""
     wanted = {key(lbl): col for lbl, col in zip(column_labels, columns)}
     pos: dict[str, int] = {}
     for it in labels:
@@ -222,9 +344,19 @@ def header_positions(labels: list[Item], column_labels: list[str], columns: list
     if len(pos) != len(columns):
         return None
     ordered = [pos[c] for c in columns]
-    if ordered != sorted(set(ordered)):
+    if len(set(ordered)) != len(ordered) or (ordered != sorted(ordered) and not allow_reorder):
         return None
     return pos
+
+
+def _to_template_order(row: Row, columns: list[str]) -> Row:
+    """A row read in printed column order, with cells and readings put back in template order."""
+    printed = row.columns
+    idx = [printed.index(c) for c in columns]
+    row.cells = {c: row.cells[c] for c in columns}
+    row.readings = [tuple(r[i] for i in idx) for r in row.readings]
+    row.columns = list(columns)
+    return row
 
 
 def _readings(values: list[Item], ncols: int) -> list[tuple]:
@@ -246,7 +378,7 @@ def _readings(values: list[Item], ncols: int) -> list[tuple]:
 
 
 def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, int] | None,
-                 notes: list[ParseNote], label_for_notes: str) -> Row:
+                 notes: list[ParseNote], label_for_notes: str, slots: list[str] | None = None) -> Row:
     # Hook (crawler-flattened text): concatenated digit runs are split in parse/flattened.py.
     from . import flattened
     if flattened.active():
@@ -264,7 +396,24 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
         and all(p < min(hpos.values()) for p in acc.label_pos)
         and len({v.pos for v in vals}) == len(vals)
     )
-    if len(vals) == ncols and not acc.extra_sources:
+    by_fields = (
+        not positional and len(vals) != ncols and not acc.extra_sources and slots is not None and len(slots) == ncols
+        and all(not f or is_value_token(f) for f in slots)
+        and sum(1 for f in slots if f) == len(vals)
+    )
+    if by_fields:
+        blanks = []
+        for col, f in zip(columns, slots):
+            if f:
+                row.cells[col] = Cell(parse_value(f) if _VALUE.match(f) else None, f, acc.line)
+            else:
+                row.cells[col] = Cell(None, "", acc.line)
+                blanks.append(col)
+        row.readings = [tuple(row.cells[c].value for c in columns)]
+        notes.append(ParseNote("table.blank_by_field",
+                               f"{tname}“{label_for_notes}”行只有 {len(vals)} 个数值；表格各行制表符字段对齐，"
+                               f"按字段定列，{'、'.join(blanks)} 列为空白", acc.line, table, row.key))
+    elif len(vals) == ncols and not acc.extra_sources:
         for col, v in zip(columns, vals):
             row.cells[col] = Cell(v.value, v.text, v.line)
         row.readings = [tuple(v.value for v in vals)]
@@ -316,9 +465,10 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
                                    acc.line, table, row.key))
     for col, c in row.cells.items():
         if c.raw is not None and c.value is None and c.raw != "":
+            why = unreadable_reason(c.raw)
             notes.append(ParseNote("table.non_numeric",
-                                   f"{tname}“{label_for_notes}”行 {col} 列的内容“{c.raw}”不是数字",
-                                   c.line, table, row.key))
+                                   f"{tname}“{label_for_notes}”行 {col} 列的内容“{c.raw}”"
+                                   + (why if why else "不是数字"), c.line, table, row.key))
     return row
 
 
@@ -349,15 +499,25 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     table.found = True
     table.line = min(a.line for a in accs.values())
     table.template = "2021" if is_2021 else ("2019" if "other" in accs else None)
-    hpos = header_positions(labels, spec["column_labels"], spec["columns"])
+    columns = list(spec["columns"])
+    hpos = header_positions(labels, spec["column_labels"], spec["columns"], allow_reorder=True)
+    printed = sorted(columns, key=hpos.get) if hpos else columns
+    if printed != columns:
+        # The applicant columns are printed in another order: the header says which is which.
+        labels_by_col = dict(zip(spec["columns"], spec["column_labels"]))
+        notes.append(ParseNote("t3.column_order",
+                               "表三申请人各列的顺序与模板不同（" + "、".join(labels_by_col[c] for c in printed)
+                               + "），已按表头读取各列", table.line, "t3", None))
     if not _grid_consistent(accs, hpos, len(spec["columns"])):
         hpos = None
+    slots = field_slots(accs, len(spec["columns"]))
     for r in specs:
         acc = accs.get(r["key"])
         if acc is None:
             notes.append(ParseNote("table.missing_row", f"表三未找到“{r['label']}”行", None, "t3", r["key"]))
             continue
-        table.rows[r["key"]] = finalize_row(acc, spec["columns"], "t3", hpos, notes, _short(r["label"]))
+        row = finalize_row(acc, printed, "t3", hpos, notes, _short(r["label"]), slots.get(r["key"]))
+        table.rows[r["key"]] = _to_template_order(row, columns) if printed != columns else row
     return table
 
 

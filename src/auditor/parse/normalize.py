@@ -11,14 +11,33 @@ import re
 # Full-width ASCII variants (U+FF01..U+FF5E) -> ASCII, ideographic and no-break spaces -> space.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x200B: None,
-               0xFEFF: None, 0x0D: None})
+               0xFEFF: None, 0x0D: None, 0x0C: None})  # form feeds: pdftotext page breaks
 _ARTIFACTS = re.compile(r"\[bookmark:[^\]]*\]|\*\*|\\\*")
 _FOOTER = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?"
                      r"|\d{1,3}\s*/\s*\d{1,3})\s*$")
 
 
+# Markdown / pipe tables (pandoc, markdownify, crawlers): "| a | b |" rows and "|---|:--:|" rules.
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+
+
+def pipe_row_to_tabs(s: str) -> str:
+    """A pipe-table row as tab-separated fields, one per cell (empty cells stay empty fields)."""
+    body = s.strip()
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") else body
+    return "\t".join(cell.strip() for cell in body.split("|"))
+
+
 def normalize_line(line: str) -> str:
     s = line.translate(_WIDTH)
+    if "|" in s or "-" in s or "#" in s:
+        if _PIPE_RULE.match(s) and "|" in s:
+            return ""
+        if s.lstrip().startswith("|") and s.count("|") >= 3 and "\t" not in s:
+            s = pipe_row_to_tabs(s)
+        s = _MD_HEADING.sub("", s)
     if "[" in s or "*" in s or "\\" in s:
         s = _ARTIFACTS.sub("", s)
     if not s.strip() or _FOOTER.match(s):

@@ -1,0 +1,75 @@
+"""Benchmark: median parse time per report for each extraction layout of tools/layouts.py (plain
+text, tab fields, Markdown, label typos, and `pdftotext -layout` output when poppler-utils is
+installed), over the five seeds; plus the row-label matcher alone (alias index). Speed is
+measured here, never in tests.
+
+Usage: python benchmarks/bench_layouts.py [--repeat N]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def median_time(fn, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=20)
+    args = ap.parse_args()
+
+    from auditor.api import parse_file
+    from auditor.parse.binder import RowMatcher, _templ
+    from tools import layouts
+    from tools.fixtures import SEEDS
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        files: dict[str, list[Path]] = {"text": list(SEEDS), "tab": [], "md": [], "typo": [], "layout": []}
+        for seed in SEEDS:
+            rep = parse_file(seed)
+            paths = layouts.write_layouts(rep, out, seed.stem)
+            files["tab"].append(paths["tab"])
+            files["md"].append(paths["md"])
+            if "layout" in paths:
+                files["layout"].append(paths["layout"])
+            typo = out / f"{seed.stem}.typo.txt"
+            typo.write_text(layouts.typo_text(seed.read_text(encoding="utf-8")), encoding="utf-8")
+            files["typo"].append(typo)
+        parse_file(SEEDS[0])  # warm caches (grammar, templates)
+        print(f"{'layout':<8} {'median parse ms/report':>24}")
+        for name, paths in files.items():
+            if not paths:
+                print(f"{name:<8} {'skipped (pdftotext not installed)':>24}")
+                continue
+            per = [median_time(lambda p=p: parse_file(p), args.repeat) for p in paths]
+            print(f"{name:<8} {statistics.median(per) * 1000:>24.2f}")
+
+    specs = _templ()["t3"]["rows"]
+    labels = [r["label"] for r in specs] * 10
+
+    def match_all():
+        m = RowMatcher(specs)
+        for label in labels:
+            m.match(label)
+
+    t = median_time(match_all, args.repeat)
+    print(f"row matcher: {t / len(labels) * 1e6:.1f} µs per label ({len(specs)} template rows)")
+
+
+if __name__ == "__main__":
+    main()

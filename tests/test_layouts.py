@@ -1,0 +1,186 @@
+"""Extraction layouts found in the wild (issue 10, layouts 1, 2, 3, 5, 6): every seed written in
+each layout reads to the same cells as its text version wherever the layout keeps the
+information, and to None — never a different number — where it does not."""
+from collections import Counter
+
+import pytest
+
+from auditor.api import parse_file
+from auditor.model import Cell
+from auditor.parse.binder import RowMatcher
+from conftest import SEEDS, seed_id
+from test_formats import cells
+from tools import fixtures, layouts, variants
+
+
+@pytest.fixture(scope="module")
+def outdir(tmp_path_factory):
+    return tmp_path_factory.mktemp("layouts")
+
+
+def never_a_different_number(expected, got):
+    for t in expected:
+        for key, values in expected[t].items():
+            have = got[t].get(key, [None] * len(values))
+            for want, value in zip(values, have):
+                assert value == want or value is None, (t, key, values, have)
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=seed_id)
+@pytest.mark.parametrize("layout", ["tab", "md", "pipe-in-txt"])
+def test_tab_and_pipe_layouts_read_every_cell(seed, layout, outdir):
+    text_rep = parse_file(seed)
+    if layout == "tab":
+        content, ext = layouts.tab_text(text_rep), "tab.txt"
+    else:
+        content, ext = layouts.markdown_text(text_rep), ("md" if layout == "md" else "pipe.txt")
+    path = outdir / f"{seed.stem}.{ext}"
+    path.write_text(content, encoding="utf-8")
+    rep = parse_file(path)
+    assert cells(rep) == cells(text_rep)
+    assert [s.number for s in rep.sections] == [1, 2, 3, 4, 5, 6]
+    assert (rep.year, rep.organ, rep.template) == (text_rep.year, text_rep.organ, text_rep.template)
+
+
+def _blank_legal_person_columns(rep, key="new"):
+    row = rep.t3.rows[key]
+    for col in ("commercial", "research", "social", "legal", "other"):
+        row.cells[col] = Cell(None, "", row.line)
+    return rep
+
+
+@pytest.mark.parametrize("fmt", ["tab", "md", "html", "docx"])
+def test_empty_fields_are_blank_cells_at_their_column(fmt, outdir, rules):
+    """A department whose five 法人或其他组织 columns are left empty: the empty fields (tab text,
+    pipe cells, HTML <td>, Word cells) are blank cells at their columns, reported as non-numeric."""
+    from auditor.batch import audit_file
+    from auditor.config import Config
+
+    seed = SEEDS[1]
+    rep = _blank_legal_person_columns(parse_file(seed))
+    path = outdir / f"blank.{'tab.txt' if fmt == 'tab' else fmt}"
+    if fmt == "tab":
+        path.write_text(layouts.tab_text(rep), encoding="utf-8")
+    elif fmt == "md":
+        path.write_text(layouts.markdown_text(rep), encoding="utf-8")
+    elif fmt == "html":
+        fixtures.write_html(rep, path)
+    else:
+        fixtures.write_docx(rep, path)
+    got = parse_file(path)
+    want = cells(parse_file(seed))
+    want["t3"]["new"][1:6] = [None] * 5
+    assert cells(got) == want
+    assert [got.t3.rows["new"].cells[c].raw for c in ("commercial", "legal")] == ["", ""]
+    findings = audit_file(path, rules, Config()).findings
+    assert any(f.rule == "NAT-TBL-NONNUM" and "本年新收" in f.message for f in findings)
+
+
+@pytest.mark.skipif(layouts.PDFTOTEXT is None, reason="pdftotext (Debian poppler-utils) not installed")
+@pytest.mark.parametrize("seed", SEEDS, ids=seed_id)
+def test_pdftotext_layout_output_never_gets_a_wrong_number(seed, outdir):
+    """Real `pdftotext -layout` output: space-run columns, wrapped labels, "- N -" footers, form
+    feeds. What cannot be placed stays unknown."""
+    text_rep = parse_file(seed)
+    rep = parse_file(layouts.pdftotext_layout(text_rep, outdir, seed.stem))
+    assert "\f" in (outdir / f"{seed.stem}.layout.txt").read_text(encoding="utf-8")
+    assert [s.number for s in rep.sections] == [1, 2, 3, 4, 5, 6]
+    assert rep.t3.found and rep.t4.found
+    never_a_different_number(cells(text_rep), cells(rep))
+
+
+@pytest.mark.skipif(layouts.PDFTOTEXT is None, reason="pdftotext (Debian poppler-utils) not installed")
+def test_pdftotext_table_split_across_pages_with_repeated_header(outdir):
+    text_rep = parse_file(SEEDS[0])
+    rep = parse_file(layouts.pdftotext_layout(text_rep, outdir, "split", split_t3_after="deny_4",
+                                              repeat_header=True))
+    never_a_different_number(cells(text_rep), cells(rep))
+    assert rep.t3.found and "deny_5" in rep.t3.rows
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=seed_id)
+def test_label_typos_are_matched_in_template_order_with_a_note(seed, outdir):
+    path = outdir / f"{seed.stem}.typo.txt"
+    path.write_text(layouts.typo_text(seed.read_text(encoding="utf-8")), encoding="utf-8")
+    rep = parse_file(path)
+    assert cells(rep) == cells(parse_file(seed))
+    notes = [n.message for n in rep.parse_notes if n.code == "table.label_typo"]
+    assert any("属于国家密" in m for m in notes) and any("行政执法案券" in m for m in notes)
+
+
+def test_a_typo_that_could_be_two_rows_or_out_of_order_is_not_matched():
+    specs = [{"key": "a", "aliases": ["甲乙丙丁"]}, {"key": "b", "aliases": ["甲乙丙戊"]},
+             {"key": "c", "aliases": ["子丑寅卯"]}, {"key": "d", "aliases": ["辰巳午未"]},
+             {"key": "e", "aliases": ["申酉戌亥"]}]
+    m = RowMatcher(specs)
+    assert m.typo_match("甲乙丙己") is None  # one edit from both a and b
+    assert m.typo_match("甲乙丁") == 0  # dropped character: one edit from a only
+    m.last = 2
+    assert m.typo_match("子丑寅") is None  # row c lies before the previous row
+    assert m.typo_match("辰巳午末") == 3 and m.typo == "辰巳午末"
+    assert m.typo_match("申酉戌亥亥") == 4  # doubled; within two rows after the previous one
+    m.last = -1
+    assert m.typo_match("申酉戌亥亥") is None  # too far ahead in template order
+
+
+def test_unreadable_counts_are_not_numbers(outdir):
+    """More than 12 digits, or the decoder's U+FFFD inside a number: value None with a note."""
+    text = SEEDS[0].read_text(encoding="utf-8")
+    old = "(七) 总计\t4\t0\t0\t0\t0\t0\t4"
+    assert text.count(old) == 1
+    path = outdir / "garbled.txt"
+    path.write_text(text.replace(old, "(七) 总计\t4000000000000\t0\t0\t0\t0\t\ufffd0\t4"), encoding="utf-8")
+    rep = parse_file(path)
+    row = rep.t3.rows["total_processed"]
+    assert row.cells["natural"].value is None and row.cells["other"].value is None
+    assert row.cells["total"].value == 4
+    messages = [n.message for n in rep.parse_notes if n.code == "table.non_numeric"]
+    assert any("超过 12 位数字" in m for m in messages) and any("U+FFFD" in m for m in messages)
+
+
+def test_table_printed_twice_reads_the_same(outdir):
+    """An HTML page with a print version: the same 表三 twice. Each row's two occurrences are
+    readings: rows read in full agree; a row with a blank cell becomes unknown, never different."""
+    text_rep = parse_file(SEEDS[2])
+    md = layouts.markdown_text(text_rep)
+    start = md.index("| （本列数据")
+    end = md.index("\n\n", start)
+    path = outdir / "twice.md"
+    path.write_text(md[:end] + "\n\n" + md[start:end] + md[end:], encoding="utf-8")
+    rep = parse_file(path)
+    expected, got = cells(text_rep), cells(rep)
+    never_a_different_number(expected, got)
+    assert got["t3"]["new"] == expected["t3"]["new"] and got["t3"]["total_processed"] == expected["t3"]["total_processed"]
+    assert any(n.code == "table.duplicate_row" for n in rep.parse_notes)
+
+
+FAULTY = ["000-total-changed", "000-row-total", "000-no-row", "004-t4-total", "000-review-less",
+          "002-issued-gt", "000-decimal"]
+
+
+@pytest.mark.parametrize("name", FAULTY)
+@pytest.mark.parametrize("layout", ["tab", "md"])
+def test_faulty_variants_give_the_same_findings(name, layout, outdir, rules):
+    from auditor.batch import audit_file
+    from auditor.config import Config
+
+    def rules_of(path):
+        return Counter(f.rule for f in audit_file(path, rules, Config()).findings if f.rule != "NAT-PARSE-UNSURE")
+
+    text_path = variants.write_variant(name, outdir / "variants")
+    rep = parse_file(text_path)
+    path = outdir / f"{name}.{layout}.{'txt' if layout == 'tab' else 'md'}"
+    path.write_text(layouts.tab_text(rep) if layout == "tab" else layouts.markdown_text(rep), encoding="utf-8")
+    expected = rules_of(text_path)
+    assert set(variants.VARIANTS[name]["expect"]) <= set(expected)
+    assert rules_of(path) == expected
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=seed_id)
+def test_t3_applicant_columns_in_another_order_are_read_by_the_header(seed, outdir):
+    text_rep = parse_file(seed)
+    path = outdir / f"{seed.stem}.swapped.txt"
+    path.write_text(layouts.tab_text(text_rep, swap_t3_columns=(4, 6)), encoding="utf-8")
+    rep = parse_file(path)
+    assert cells(rep) == cells(text_rep)
+    assert any(n.code == "t3.column_order" and "社会公益组织、科研机构、商业企业" in n.message for n in rep.parse_notes)
