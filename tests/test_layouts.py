@@ -8,7 +8,7 @@ import pytest
 from auditor.api import parse_file
 from auditor.model import Cell
 from auditor.parse.binder import RowMatcher
-from conftest import SEEDS, seed_id
+from conftest import ROOT, SEEDS, seed_id
 from test_formats import cells
 from tools import fixtures, layouts, variants
 
@@ -109,18 +109,20 @@ def test_label_typos_are_matched_in_template_order_with_a_note(seed, outdir):
 
 
 def test_a_typo_that_could_be_two_rows_or_out_of_order_is_not_matched():
-    specs = [{"key": "a", "aliases": ["甲乙丙丁"]}, {"key": "b", "aliases": ["甲乙丙戊"]},
-             {"key": "c", "aliases": ["子丑寅卯"]}, {"key": "d", "aliases": ["辰巳午未"]},
-             {"key": "e", "aliases": ["申酉戌亥"]}]
+    specs = [{"key": "a", "aliases": ["甲乙丙丁一二"]}, {"key": "b", "aliases": ["甲乙丙戊一二"]},
+             {"key": "c", "aliases": ["子丑寅卯一二"]}, {"key": "d", "aliases": ["辰巳午未一二"]},
+             {"key": "e", "aliases": ["申酉戌亥一二"]}, {"key": "f", "aliases": ["短别名"]}]
     m = RowMatcher(specs)
-    assert m.typo_match("甲乙丙己") is None  # one edit from both a and b
-    assert m.typo_match("甲乙丁") == 0  # dropped character: one edit from a only
+    assert m.typo_match("甲乙丙己一二") is None  # one edit from both a and b
+    assert m.typo_match("甲乙丁一二") == 0  # dropped character: one edit from a only
     m.last = 2
-    assert m.typo_match("子丑寅") is None  # row c lies before the previous row
-    assert m.typo_match("辰巳午末") == 3 and m.typo == "辰巳午末"
-    assert m.typo_match("申酉戌亥亥") == 4  # doubled; within two rows after the previous one
+    assert m.typo_match("子丑寅一二") is None  # row c lies before the previous row
+    assert m.typo_match("辰巳午末一二") == 3 and m.typo == "辰巳午末一二"
+    assert m.typo_match("申酉戌亥亥一二") == 4  # doubled; within two rows after the previous one
+    m.last = 4
+    assert m.typo_match("短别字") is None  # aliases under 6 characters are never typo-matched
     m.last = -1
-    assert m.typo_match("申酉戌亥亥") is None  # too far ahead in template order
+    assert m.typo_match("申酉戌亥亥一二") is None  # too far ahead in template order
 
 
 def test_unreadable_counts_are_not_numbers(outdir):
@@ -184,3 +186,15 @@ def test_t3_applicant_columns_in_another_order_are_read_by_the_header(seed, outd
     rep = parse_file(path)
     assert cells(rep) == cells(text_rep)
     assert any(n.code == "t3.column_order" and "社会公益组织、科研机构、商业企业" in n.message for n in rep.parse_notes)
+
+
+def test_a_column_header_of_another_table_is_not_taken_for_a_typo():
+    """Without the 三 heading 表三 is searched in the whole body; 表二's header "本年新公开数量" is
+    one edit from the alias "本年新收" but must not become 表三's 新收 row."""
+    from auditor.testing import audit_text
+
+    seed = (ROOT / "sample_reports" / "000_4514475f3fb3965f.txt").read_text(encoding="utf-8")
+    heading = next(ln for ln in seed.splitlines() if ln.startswith("三、"))
+    report = audit_text(seed.replace(heading + "\n", "")).report
+    assert report.t3.value("new", "total") == 6
+    assert not [n for n in report.parse_notes if n.code == "table.label_typo"]

@@ -187,7 +187,9 @@ def _near_alias(alias: str, k: str) -> bool:
     return False
 
 
-TYPO_MIN_ALIAS = 4  # shorter aliases are one edit away from too many strings
+# Shorter aliases are one edit away from too many strings: with 4 characters, 表二's column header
+# "本年新公开数量" would be a typo of 表三's "本年新收".
+TYPO_MIN_ALIAS = 6
 
 
 class RowMatcher:
