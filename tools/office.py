@@ -98,6 +98,30 @@ def office_pdfs(reports: dict[str, object], outdir: Path, layouts=tuple(LAYOUTS)
     return dict(zip(jobs, pdfs))
 
 
+def _rect_border_canvas():
+    from reportlab.pdfgen.canvas import Canvas
+
+    class RectBorderCanvas(Canvas):
+        """Draws every line as a thin filled rectangle, as Word's PDF export draws cell borders."""
+
+        def line(self, x1, y1, x2, y2):
+            w = max(self._lineWidth, 0.25)
+            x, y = min(x1, x2) - (w / 2 if x1 == x2 else 0), min(y1, y2) - (w / 2 if y1 == y2 else 0)
+            width, height = (w, abs(y2 - y1)) if x1 == x2 else (abs(x2 - x1), w)
+            self.saveState()
+            self.setFillColor(self._strokeColorObj)
+            self.rect(x, y, width, height, stroke=0, fill=1)
+            self.restoreState()
+
+    return RectBorderCanvas
+
+
+def __getattr__(name):  # RectBorderCanvas needs reportlab (test extra): built on first use
+    if name == "RectBorderCanvas":
+        return _rect_border_canvas()
+    raise AttributeError(name)
+
+
 def main(outdir: str) -> None:
     from auditor.api import parse_file
 
