@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,28 +96,33 @@ def _read_page(number: int, width: float, height: float, chars: list[dict], edge
 
     out = _Page(number, height, chars=len(chars))
     tables = TableFinder(_Geometry((0, 0, width, height), edges), {}).tables if edges else []
-    boxes = [t.bbox for t in tables]
 
     def inside(c, box) -> bool:
         x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
         return box[0] <= x < box[2] and box[1] <= y < box[3]
 
-    for t in tables:
-        table_chars = [c for c in chars if inside(c, t.bbox)]
+    boxes = [t.bbox for t in tables]  # computed properties: evaluate once, not per character
+    for t, bbox in zip(tables, boxes):
+        table_chars = [c for c in chars if inside(c, bbox)]
         rows, tail = [], []
         for r, row in enumerate(t.rows):
-            row_chars = [c for c in table_chars if inside(c, row.bbox)]
+            row_box = row.bbox
+            row_chars = [c for c in table_chars if inside(c, row_box)]
             cells = []
-            for box in row.cells:
-                if box is None:
-                    continue
-                mine = [c for c in row_chars if inside(c, box)]
+            boxes_in_row = sorted((box for box in row.cells if box is not None), key=lambda b: b[0])
+            lefts = [b[0] for b in boxes_in_row]
+            owned: list[list[dict]] = [[] for _b in boxes_in_row]
+            for c in row_chars:  # the cells of a row do not overlap: find a character's by its centre
+                k = bisect_right(lefts, (c["x0"] + c["x1"]) / 2) - 1
+                if k >= 0 and inside(c, boxes_in_row[k]):
+                    owned[k].append(c)
+            for box, mine in zip(boxes_in_row, owned):
                 text = _cell(extract_text(mine)) if mine else ""
                 cells.append((box[0], text, bool(text) and _fills_cell(mine, box[2])))
-                if abs(box[3] - t.bbox[3]) < 1:
+                if abs(box[3] - bbox[3]) < 1:
                     tail.append((box[0], r))
             rows.append(cells)
-        out.items.append((t.bbox[1], _Table(rows, t.bbox[1], t.bbox[3], tail)))
+        out.items.append((bbox[1], _Table(rows, bbox[1], bbox[3], tail)))
 
     def outside(c) -> bool:
         x, y = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
