@@ -77,6 +77,19 @@ def _cell(text: str | None) -> str:
     return "".join((text or "").split("\n")).replace("\t", " ").strip()
 
 
+def _cell_text(chars: list[dict], extract_text) -> str:
+    """A cell's text. Most cells hold one short run on one line (a number): joined directly, as
+    pdfplumber's extract_text would; anything else goes through extract_text."""
+    if not chars:
+        return ""
+    top = chars[0]["top"]
+    if all(abs(c["top"] - top) < 1 for c in chars):
+        run = sorted(chars, key=lambda c: c["x0"])
+        if all(b["x0"] <= a["x1"] + 3 for a, b in zip(run, run[1:])) and not any(c["text"].isspace() for c in run):
+            return _cell("".join(c["text"] for c in run))
+    return _cell(extract_text(chars))
+
+
 def _fills_cell(chars: list[dict], x1: float) -> bool:
     """The last text line of a cell reaches its right edge: the next character did not fit, so the
     text may go on (in the next row fragment, when the row was broken across a page)."""
@@ -117,7 +130,7 @@ def _read_page(number: int, width: float, height: float, chars: list[dict], edge
                 if k >= 0 and inside(c, boxes_in_row[k]):
                     owned[k].append(c)
             for box, mine in zip(boxes_in_row, owned):
-                text = _cell(extract_text(mine)) if mine else ""
+                text = _cell_text(mine, extract_text)
                 cells.append((box[0], text, bool(text) and _fills_cell(mine, box[2])))
                 if abs(box[3] - bbox[3]) < 1:
                     tail.append((box[0], r))
