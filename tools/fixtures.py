@@ -264,13 +264,14 @@ PDF_HEADER = "政府信息公开工作年度报告"  # running header on every p
 
 
 def write_pdf(report, path: Path, split_t3_after: str | None = None, repeat_header: bool = False,
-              ruled: bool = True) -> Path:
+              ruled: bool = True, canvasmaker=None) -> Path:
     """A text PDF drawn with reportlab and the built-in CID font STSong-Light (no font file needed):
     paragraphs wrap at the page width, tables have ruling lines and merged cells, every page has a
     running header and a "- N -" page number. `split_t3_after` ends 表三's first part after that row
     key and continues the table on the next page, as Word does: merged labels are cut at the page
     break, their continuation left blank; `repeat_header` repeats the three header rows there.
-    `ruled=False` draws the tables without ruling lines (text aligned in columns only)."""
+    `ruled=False` draws the tables without ruling lines (text aligned in columns only);
+    `canvasmaker` replaces reportlab's canvas class (tools/office.py draws lines as rectangles)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -329,7 +330,7 @@ def write_pdf(report, path: Path, split_t3_after: str | None = None, repeat_head
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2.2 * cm,
                             bottomMargin=2 * cm, title=report.title or "", author="auditor fixtures",
                             creator="auditor fixtures", invariant=1)
-    doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
+    doc.build(story, onFirstPage=decorate, onLaterPages=decorate, **({"canvasmaker": canvasmaker} if canvasmaker else {}))
     return path
 
 
