@@ -166,10 +166,14 @@ def test_upload_size_limit():
 
 
 def test_long_pdf_times_out_and_server_keeps_serving():
-    app = create_app(WebSettings(timeout=1.5, jobs=1))
+    app = create_app(WebSettings(timeout=0.3, jobs=1))
     with TestClient(app) as c:
+        # 2,000 pages: refused by the PDF page limit before any page is read
         r = c.post("/check", data={"csrf": _csrf(c)}, files={"file": ("long.pdf", many_pages_pdf(2000))})
-        assert r.status_code == 422 and "审查超时（超过 1.5 秒）" in r.text
+        assert r.status_code == 422 and "PDF 共 2000 页，超过上限 500 页" in r.text
+        # under the page limit but over the time limit: a timeout, and the server goes on
+        r = c.post("/check", data={"csrf": _csrf(c)}, files={"file": ("long.pdf", many_pages_pdf(450))})
+        assert r.status_code == 422 and "审查超时（超过 0.3 秒）" in r.text
         api = c.post("/api/check", files={"file": ("003.txt", SAMPLE_003.read_bytes())})
         assert api.status_code == 200 and api.json()["summary"]["error"] == 2
 

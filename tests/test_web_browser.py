@@ -204,7 +204,7 @@ def test_long_upload_shows_progress(driver, server, tmp_path):
     from webutil import many_pages_pdf
 
     path = tmp_path / "long.pdf"
-    path.write_bytes(many_pages_pdf(600))
+    path.write_bytes(many_pages_pdf(450))
     driver.get(server + "/")
     driver.find_element(By.ID, "file").send_keys(str(path))
     # WebDriver waits for the navigation a submit starts, so the page itself records (in
