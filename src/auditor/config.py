@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .findings import CATEGORIES
+from .limits import Limits
 from .resources import read_toml_file, schema
 
 
@@ -26,6 +27,7 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     fail_on: str = "error"
     region: str | None = None
+    limits: Limits = field(default_factory=Limits)  # per-file resource limits ([limits], see limits.py)
     # Ids of all installed rules: a selector equal to one of them selects exactly that rule.
     rule_ids: frozenset[str] = frozenset()
 
@@ -72,7 +74,8 @@ def load_config(path: Path | None) -> Config:
     return Config(path=str(path), packs=data.get("packs"), select=data.get("select"),
                   extend_select=data.get("extend-select", []), ignore=data.get("ignore", []),
                   severity=data.get("severity", {}), per_file_ignores=data.get("per-file-ignores", {}),
-                  fail_on=data.get("fail-on", "error"), region=data.get("region"))
+                  fail_on=data.get("fail-on", "error"), region=data.get("region"),
+                  limits=Limits.from_mapping(data.get("limits")))
 
 
 def selector_matches(selector: str, rule, rule_ids: frozenset[str] = frozenset()) -> bool:
