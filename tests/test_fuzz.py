@@ -27,7 +27,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from auditor.errors import InputError
 from auditor.limits import Limits, guarded
@@ -85,9 +85,11 @@ def audit_bytes(tmp: Path, name: str, data: bytes, extra_text: bytes = b"") -> N
             report = parse_file(path, limits=LIMITS)
             findings, skipped = audit(report, rules(), Config(limits=LIMITS))
     except InputError as exc:
+        event("refused as input error")
         assert "处理超时" not in exc.reason, f"time limit hit: {exc.reason}"
         assert re.search(r"[\u4e00-\u9fff]", exc.reason), exc.reason
         return
+    event("audited")
     jsonschema.validate(report.to_dict(), schema("report.schema.json"))
     doc = to_document([AuditResult(str(path), report, findings, skipped)], True)
     jsonschema.validate(json.loads(json.dumps(doc, ensure_ascii=False)), schema("findings.schema.json"))
