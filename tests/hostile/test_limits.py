@@ -65,6 +65,17 @@ def test_html_table_limits(tmp_path):
     assert "limits.max-table-cells" in exc.value.reason
 
 
+def test_html_rowspans_count_towards_the_cell_limit(tmp_path):
+    from auditor.ingest.html import _TableTooLarge, _table_rows
+    import lxml.html
+
+    t = lxml.html.fromstring("<table><tr>" + '<td rowspan="100000000">1</td>' * 50 + "</tr>"
+                             + "<tr></tr>" * 100 + "</table>")
+    with pytest.raises(_TableTooLarge):
+        _table_rows(t, Limits(max_table_cells=1000))
+    assert len(_table_rows(t)) == 101
+
+
 def test_html_spans_are_clamped_to_the_standard(tmp_path):
     from auditor.ingest.html import MAX_COLSPAN, _table_rows
     import lxml.html

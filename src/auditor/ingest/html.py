@@ -56,6 +56,17 @@ class _TableTooLarge(Exception):
         self.what, self.limit = what, limit
 
 
+def _fill_rowspans(grid: dict, pending: dict, r: int, c: int, limits: Limits) -> int:
+    """Blank the cells covered by rowspans from above, from column `c`; the next free column."""
+    while pending.get(c, 0) > 0:
+        grid[(r, c)] = ""
+        pending[c] -= 1
+        c += 1
+        if len(grid) > limits.max_table_cells:
+            raise _TableTooLarge(f"超过 {limits.max_table_cells:,} 个单元格", "max_table_cells")
+    return c
+
+
 def _table_rows(table, limits: Limits = DEFAULT) -> list[str]:
     grid: dict[tuple[int, int], str] = {}
     pending: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
@@ -70,10 +81,7 @@ def _table_rows(table, limits: Limits = DEFAULT) -> list[str]:
         for cell in tr:
             if cell.tag not in ("td", "th"):
                 continue
-            while pending.get(c, 0) > 0:
-                grid[(r, c)] = ""
-                pending[c] -= 1
-                c += 1
+            c = _fill_rowspans(grid, pending, r, c, limits)
             colspan = _span(cell, "colspan", MAX_COLSPAN)
             rowspan = _span(cell, "rowspan", MAX_ROWSPAN)
             if len(grid) + colspan > limits.max_table_cells:
@@ -85,10 +93,7 @@ def _table_rows(table, limits: Limits = DEFAULT) -> list[str]:
                 if rowspan > 1:
                     pending[c + k] = rowspan - 1
             c += colspan
-        while pending.get(c, 0) > 0:  # rowspans covering trailing columns
-            grid[(r, c)] = ""
-            pending[c] -= 1
-            c += 1
+        c = _fill_rowspans(grid, pending, r, c, limits)  # rowspans covering trailing columns
         width = max(width, c)
         r += 1
     if r * width > limits.max_table_cells:  # the rows below are materialized at full width
