@@ -143,6 +143,15 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     def on_alarm(_signum, _frame):
         raise TimeLimitExceeded()
 
+    import time
+
+    # Nesting-safe: an outer guard's timer keeps running (the inner one never outlives it) and
+    # is restored with its remaining time.
+    outer_left, _interval = signal.getitimer(signal.ITIMER_REAL)
+    if outer_left and outer_left < seconds:
+        yield
+        return
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -150,6 +159,8 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_left:
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, outer_left - (time.monotonic() - started)))
 
 
 @contextlib.contextmanager

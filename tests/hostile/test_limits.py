@@ -124,6 +124,19 @@ def test_time_limit_interrupts_and_guarded_names_the_file():
     time.sleep(0.6)
 
 
+def test_nested_time_limits_keep_the_outer_one():
+    t0 = time.monotonic()
+    with pytest.raises(TimeLimitExceeded):
+        with time_limit(0.5):
+            with time_limit(10):  # longer than what is left outside: the outer one still fires
+                pass
+            with time_limit(0.1):
+                pass
+            while True:
+                pass
+    assert time.monotonic() - t0 < 3
+
+
 def test_time_limit_is_not_swallowed_by_except_exception():
     with pytest.raises(TimeLimitExceeded):
         with time_limit(0.1):
