@@ -3,6 +3,18 @@ from pathlib import Path
 
 import pytest
 
+try:  # fuzzing profiles (tests/test_fuzz.py): a short one by default, `--hypothesis-profile=long`
+    from hypothesis import settings as _hyp_settings
+
+    import os as _os
+
+    _hyp_settings.register_profile("default", max_examples=25, deadline=None)
+    _hyp_settings.register_profile(
+        "long", max_examples=int(_os.environ.get("AUDITOR_FUZZ_EXAMPLES", "20000")), deadline=None)
+    _hyp_settings.load_profile("default")
+except ImportError:  # hypothesis is in the [test] extra
+    pass
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tools/ (fixture and variant generators)
 

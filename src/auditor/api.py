@@ -101,6 +101,7 @@ def _overall_template(rep: Report) -> str | None:
     return seen.pop()
 
 
-def parse_file(path: str | Path, plugins=None, region: str | None = None) -> Report:
-    """Read and parse one report. Raises InputError for unreadable input."""
-    return parse_extracted(read_report(path), plugins, region)
+def parse_file(path: str | Path, plugins=None, region: str | None = None, limits=None) -> Report:
+    """Read and parse one report. Raises InputError for unreadable input or a violated limit
+    (`limits`: an auditor.limits.Limits, by default the built-in one)."""
+    return parse_extracted(read_report(path, limits), plugins, region)

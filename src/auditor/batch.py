@@ -32,7 +32,7 @@ def expand(paths: list[str]) -> tuple[list[Path], list[AuditResult]]:
             if not found:
                 errors.append(AuditResult(str(p), error="目录中没有可审查的报告文件（.txt .docx .html .htm .pdf）"))
             files.extend(found)
-        elif p.exists():
+        elif p.exists() or p.is_symlink():  # a dangling or looping link: the reader says which
             files.append(p)
         else:
             errors.append(AuditResult(str(p), error="文件不存在"))
@@ -42,14 +42,16 @@ def expand(paths: list[str]) -> tuple[list[Path], list[AuditResult]]:
 def audit_file(path: Path, rules: list, cfg: Config, plugins=None) -> AuditResult:
     from .api import parse_file
     from .engine.run import audit, packs_applied
+    from .limits import guarded
 
     try:
-        report = parse_file(path, plugins, region=cfg.region)
+        with guarded(path, cfg.limits):  # wall time per file; MemoryError → input error
+            report = parse_file(path, plugins, region=cfg.region, limits=cfg.limits)
+            findings, skipped = audit(report, rules, cfg)
     except InputError as exc:
         return AuditResult(str(path), error=exc.reason)
     except Exception as exc:  # a parser defect must not end the batch; say so plainly
         return AuditResult(str(path), error=f"解析时发生内部错误（{type(exc).__name__}: {exc}），请报告此问题")
-    findings, skipped = audit(report, rules, cfg)
     for f in findings:
         if f.location.get("line") and "ref" not in f.location:
             f.location["ref"] = report.ref(f.location["line"])

@@ -20,7 +20,9 @@ class OutFormat(str, Enum):
 
 
 def _err(msg: str) -> None:
-    sys.stderr.write(f"auditor: {msg}\n")
+    from .render.text import printable  # a file name or report text may hold terminal escapes
+
+    sys.stderr.write(f"auditor: {printable(msg)}\n")
 
 
 def _load_rules(config: Optional[Path], select, ignore, fail_on, region=None):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .findings import CATEGORIES
+from .limits import Limits
 from .resources import read_toml_file, schema
 
 
@@ -30,6 +31,7 @@ class Config:
     fail_on: str = "error"
     region: str | None = None
     cross: dict = field(default_factory=dict)  # [cross]: thresholds of the cross-report checks
+    limits: Limits = field(default_factory=Limits)  # per-file resource limits ([limits], see limits.py)
     # Ids of all installed rules: a selector equal to one of them selects exactly that rule.
     rule_ids: frozenset[str] = frozenset()
 
@@ -81,7 +83,7 @@ def load_config(path: Path | None) -> Config:
                   extend_select=data.get("extend-select", []), ignore=data.get("ignore", []),
                   severity=data.get("severity", {}), per_file_ignores=data.get("per-file-ignores", {}),
                   fail_on=data.get("fail-on", "error"), region=data.get("region"),
-                  cross=data.get("cross", {}))
+                  cross=data.get("cross", {}), limits=Limits.from_mapping(data.get("limits")))
 
 
 def selector_matches(selector: str, rule, rule_ids: frozenset[str] = frozenset()) -> bool:

@@ -10,6 +10,7 @@ import pluggy
 
 from .errors import ConfigError
 from .hookspecs import AuditorSpec
+from .stdio import plugin_prints_to_stderr
 
 
 @dataclass
@@ -30,7 +31,8 @@ class LoadedPlugins:
             if impl is None:
                 continue
             try:
-                answer = impl(**kwargs)
+                with plugin_prints_to_stderr():
+                    answer = impl(**kwargs)
             except Exception as exc:
                 msg = f"插件“{name}”的 {hook} 出错：{type(exc).__name__}: {exc}"
                 if msg not in self.errors:
@@ -47,6 +49,11 @@ def default_plugins() -> "LoadedPlugins":
 
 
 def load_plugins() -> LoadedPlugins:
+    with plugin_prints_to_stderr():  # plugin imports and hooks may print; stdout stays ours
+        return _load_plugins()
+
+
+def _load_plugins() -> LoadedPlugins:
     pm = pluggy.PluginManager("auditor")
     pm.add_hookspecs(AuditorSpec)
     out = LoadedPlugins(pm)

@@ -6,6 +6,7 @@ import traceback
 from ..config import Config, ignored_for_file, selector_matches, severity_for
 from ..findings import CATEGORIES, Finding, NotAssessable
 from ..model import Report
+from ..stdio import plugin_prints_to_stderr
 from .rules import RuleContext
 
 
@@ -50,8 +51,9 @@ def audit(report: Report, rules: list, cfg: Config) -> tuple[list[Finding], list
             continue
         ctx = RuleContext(rule, severity_for(rule, cfg))
         try:
-            for out in rule.check(report, ctx) or ():
-                (findings if isinstance(out, Finding) else skipped).append(out)
+            with plugin_prints_to_stderr():  # a rule that prints must not corrupt --format json
+                for out in rule.check(report, ctx) or ():
+                    (findings if isinstance(out, Finding) else skipped).append(out)
         except Exception as exc:  # one broken rule must not hide the others' findings
             tb = traceback.extract_tb(exc.__traceback__)[-1]
             findings.append(Finding(

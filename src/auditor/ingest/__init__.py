@@ -6,10 +6,14 @@ keeps column positions as evidence.
 """
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..limits import DEFAULT, Limits, check_text, exceeded
 
 
 @dataclass
@@ -36,32 +40,82 @@ _UNSUPPORTED_HINTS = {
 }
 
 
-def read_report(path: str | Path) -> Extracted:
-    """Read one report file; raise InputError with a one-line Chinese reason on failure."""
+def read_report(path: str | Path, limits: Limits | None = None) -> Extracted:
+    """Read one report file; raise InputError with a one-line Chinese reason on failure.
+
+    Only regular files are opened (a FIFO or device would block or never end), their size is
+    checked before reading, and every reader's text is checked against `limits`."""
     p = Path(path)
-    if not p.exists():
-        raise InputError(p, "文件不存在")
-    if p.is_dir():
+    limits = limits or DEFAULT
+    try:
+        st = os.stat(p)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(p, "符号链接形成循环，无法打开") from None
+        if exc.errno == errno.ENOENT:
+            if os.path.islink(p):
+                raise InputError(p, "符号链接指向的文件不存在") from None
+            raise InputError(p, "文件不存在") from None
+        raise InputError(p, f"无法读取文件（{exc.strerror or exc}）") from None
+    if stat.S_ISDIR(st.st_mode):
         raise InputError(p, "这是一个目录，不是文件")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(p, f"不是普通文件（{_kind_of(st.st_mode)}），已拒绝读取")
     ext = p.suffix.lower()
     kind = SUPPORTED.get(ext) or EXPLICIT_ONLY.get(ext)
     if kind is None:
         hint = _UNSUPPORTED_HINTS.get(ext)
         raise InputError(p, hint or f"不支持的文件类型“{ext or '无扩展名'}”（支持 .txt .md .docx .html .htm .pdf）")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(p, f"无法读取文件（{exc.strerror or exc}）") from None
+    if st.st_size > limits.max_file_bytes:
+        raise exceeded(p, "max_file_mb", limits, f"文件过大（{st.st_size / 1024 / 1024:,.1f} MB）")
+    data = _read_regular(p, limits)
     if not data.strip():
         raise InputError(p, "文件为空")
     if kind == "txt":
         from .text import read_text
-        return read_text(p, data)
-    if kind == "docx":
+        ex = read_text(p, data)
+    elif kind == "docx":
         from .docx import read_docx
-        return read_docx(p, data)
-    if kind == "pdf":
+        ex = read_docx(p, data, limits)
+    elif kind == "pdf":
         from .pdf import read_pdf
-        return read_pdf(p, data)
-    from .html import read_html
-    return read_html(p, data)
+        ex = read_pdf(p, data)
+    else:
+        from .html import read_html
+        ex = read_html(p, data, limits)
+    check_text(p, ex.text, limits)
+    return ex
+
+
+def _read_regular(p: Path, limits: Limits) -> bytes:
+    """The file's bytes, read only if it is (still) a regular file and at most the size limit.
+    O_NONBLOCK: if the path was swapped for a FIFO after the stat, opening it does not block."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(p, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(p, "符号链接形成循环，无法打开") from None
+        raise InputError(p, f"无法读取文件（{exc.strerror or exc}）") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(p, "不是普通文件，已拒绝读取")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise InputError(p, f"无法读取文件（{exc.strerror or exc}）") from None
+    finally:
+        os.close(fd)
+    if len(data) > limits.max_file_bytes:
+        raise exceeded(p, "max_file_mb", limits, "文件过大")
+    return data
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "命名管道"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件"
+    return "特殊文件"

@@ -6,7 +6,10 @@ from ..parse.claims import METRIC_LABELS
 
 
 def render_report(rep, out) -> None:
-    w = out.write
+    from .text import printable
+
+    def w(s: str) -> None:  # text from the report is escaped before it reaches a terminal
+        out.write(printable(s))
     w(f"文件：{rep.source}（{rep.kind}{'，' + rep.encoding if rep.encoding else ''}）\n")
     w(f"标题：{rep.title}\n机关：{rep.organ}（{rep.organ_kind}）  地区：{rep.region}  年度：{rep.year}  格式：{rep.template}\n")
     w("章节：\n")

@@ -2,9 +2,24 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 from ..regions import known_regions
+
+# Characters a terminal may act on: C0 controls except tab/newline, DEL, C1 controls (U+009B is a
+# CSI on some terminals) and the bidi overrides that reorder what is shown. A report or a file
+# name containing them is printed with them escaped (\x1b, \u202e), never raw.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(s) -> str:
+    """`s` as text that is safe to print on a terminal (escape sequences shown, not executed)."""
+    s = str(s)
+    if not _UNSAFE.search(s):
+        return s
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                       else f"\\u{ord(m.group()):04x}", s)
 
 SEV_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 _COLOR = {"error": "\033[31;1m", "warning": "\033[33;1m", "info": "\033[36m", "dim": "\033[2m",
@@ -28,11 +43,13 @@ def _loc(f: dict) -> str:
 
 
 def render(results: list, show_skipped: bool, stream=None) -> None:
-    out = stream or sys.stdout
-    color = use_color(out)
+    raw = stream or sys.stdout
+    color = use_color(raw)
+    out = _Printable(raw)
 
     def c(kind, s):
-        return f"{_COLOR[kind]}{s}{_COLOR['reset']}" if color else s
+        # Colour codes are added after the text was made printable, as markers the writer keeps.
+        return f"{_MARK[kind]}{s}{_MARK['reset']}" if color else s
 
     totals = {"error": 0, "warning": 0, "info": 0}
     failed = 0
@@ -85,6 +102,22 @@ def _related_line(rel: dict) -> str:
     where = rel.get("ref") or (f"第{rel['line']}行" if rel.get("line") else "")
     shown = "；".join(_evidence_line(c) for c in rel.get("cells", [])[:4]) or (rel.get("excerpt") or "")
     return f"{head} {where}{'：' + shown if shown else ''}"
+
+
+# Private-use code points stand for our own colour codes while a line is made printable.
+_MARK = {k: chr(0xF0000 + i) for i, k in enumerate(_COLOR)}
+_UNMARK = {ord(v): _COLOR[k] for k, v in _MARK.items()}
+
+
+class _Printable:
+    """A stream wrapper: every text written is escaped (`printable`), then our colour markers
+    become the real escape codes — so only the codes this renderer chose reach the terminal."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, s: str) -> int:
+        return self.stream.write(printable(s).translate(_UNMARK))
 
 
 def _evidence_line(ev: dict) -> str:
