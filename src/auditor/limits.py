@@ -173,4 +173,21 @@ def guarded(path, limits: Limits = DEFAULT) -> Iterator[None]:
     except TimeLimitExceeded:
         raise exceeded(path, "max_seconds", limits, "处理超时，已停止处理该文件") from None
     except MemoryError:
-        raise exceeded(path, "max_memory_mb", limits, "处理该文件所需内存超过上限，已停止处理") from None
+        # Quote the cap actually in force: a caller (the web app) may have set its own.
+        cap = _address_space_cap_mb()
+        if cap is not None and cap != limits.max_memory_mb:
+            raise InputError(path, f"{MEMORY_EXCEEDED}，已停止处理（内存上限 {cap:,.0f} MB）") from None
+        raise exceeded(path, "max_memory_mb", limits, f"{MEMORY_EXCEEDED}，已停止处理") from None
+
+
+MEMORY_EXCEEDED = "处理该文件所需内存超过上限"  # how a memory overrun's reason starts (callers test it)
+
+
+def _address_space_cap_mb() -> float | None:
+    try:
+        import resource
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, ValueError, OSError):
+        return None
+    return None if soft == resource.RLIM_INFINITY else soft / MB

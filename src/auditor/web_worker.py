@@ -45,8 +45,10 @@ def audit_upload(path: str, source: str, region: str | None, select: list[str] |
         cfg.region = region
     loaded = default_plugins()
     rules = resolve(loaded.rules, cfg, where="网页")
+    from .limits import MEMORY_EXCEEDED
+
     res = audit_file(Path(path), rules, cfg, loaded)
-    if res.error and "MemoryError" in res.error:  # audit_file turns every parser exception into text
+    if res.error and res.error.startswith(MEMORY_EXCEEDED):  # the process is not to be trusted after it
         raise MemoryError
     res.source = source
     record = report_record(res, show_skipped=True, with_tables=True)
