@@ -135,7 +135,9 @@ def gather(args: list[str], outputs: list[Path], stdin=None) -> Inputs:
                             and not f.name.startswith((".", "~$")))
             kept = []
             for f in listed:
-                if f.resolve() in out_paths or is_own_output(f):
+                # A destination of this run is skipped only when it is this tool's output;
+                # a report named as a destination stays an input and the run refuses it.
+                if is_own_output(f) or (f.resolve() in out_paths and f.suffix.lower() not in OWN_OUTPUT_SUFFIXES):
                     found.skipped_outputs.append(f)
                 else:
                     kept.append(f)
@@ -275,6 +277,9 @@ def run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
             continue
         tasks.append((i, str(path)))
     total = len(order)
+    n_resumed = sum(1 for i in sha_of if i not in records_pre and sha_of[i] in resumed)
+    if opts.resume:
+        err(f"续跑：{n_resumed} 份报告已在 {resume_path} 中完成，跳过；待审查 {len(tasks)} 份")
     pre_errors = sorted(inputs.errors, key=lambda r: r["source"])
 
     # Sinks are opened before auditing so an unwritable destination fails early.
@@ -301,7 +306,6 @@ def run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
 
     def emit(rec: dict) -> None:
         nonlocal done
-        done += 1
         resumed_at = rec.pop("_resumed", None)
         for e in rec.pop("plugin_errors", None) or []:
             err(e)
@@ -320,6 +324,7 @@ def run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
                 s.add(rec, resumed_at)
             else:
                 s.add(rec)
+        done += 1
         progress.advance(rec)
 
     jobs = opts.jobs or cpu_count()

@@ -172,6 +172,7 @@ def run_pool(tasks: list[tuple[int, str]], task_fn: Callable[[str], dict], jobs:
                     else:
                         assert got_index == index
                 if rec is None and (w.proc.sentinel in ready or not w.proc.is_alive()):
+                    w.proc.join(5)
                     rec = error_record(path, _death_reason(w.proc.exitcode, guard))
                     w.kill()
                     w = workers[i] = _Worker(ctx, task_fn, guard)

@@ -72,8 +72,9 @@ class XlsxWriter:
         first_row = self.finding_rows + 1
         link = None
         if findings:
-            link = WriteOnlyCell(self.summary, value=f"第 {first_row} 行")
-            link.hyperlink = f"#'问题清单'!A{first_row}"
+            # Write-only sheets drop cell hyperlinks; the HYPERLINK formula (built here, never from
+            # report text) jumps to the report's first row in 问题清单.
+            link = WriteOnlyCell(self.summary, value=f'=HYPERLINK("#\'问题清单\'!A{first_row}","第 {first_row} 行")')
             link.font = Font(color="0563C1", underline="single")
         dup = record.get("duplicate_of")
         self.summary.append([no_formula(record["source"]), no_formula(prof.get("organ")),
