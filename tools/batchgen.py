@@ -34,17 +34,53 @@ def _target(report):
     raise ValueError(f"{report.source}: no paragraph with a number")
 
 
+_MARK = "\u27e6N\u27e7"  # stands for the varied number in the drawn DOCX/HTML of each seed
+
+
+def _drawn(report, para, m, kind: str, folder: Path) -> bytes:
+    """The seed drawn once as DOCX or HTML with a marker in place of the varied number."""
+    original = para.text
+    para.text = original[:m.start()] + _MARK + original[m.end():]
+    path = folder / f"base.{kind}"
+    try:
+        (write_docx if kind == "docx" else write_html)(report, path)
+    finally:
+        para.text = original
+    data = path.read_bytes()
+    path.unlink()
+    return data
+
+
+def _docx_with(base: bytes, value: str) -> bytes:
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(base))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(_MARK.encode("utf-8"), value.encode("utf-8"))
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
 def generate(outdir: Path, n: int, docx_share: float = 0.15, html_share: float = 0.15) -> list[Path]:
-    """Write n reports into outdir; returns their paths (sorted)."""
+    """Write n reports into outdir; returns their paths (sorted). Each seed is drawn once per
+    format; copies differ only in the varied number."""
     from auditor.api import parse_file
 
     outdir.mkdir(parents=True, exist_ok=True)
-    seeds = [(seed, seed.read_text(encoding="utf-8"), parse_file(seed)) for seed in SEEDS]
+    seeds = []
+    for seed in SEEDS:
+        report = parse_file(seed)
+        para, m = _target(report)
+        seeds.append((seed, seed.read_text(encoding="utf-8"), report, para, m, {}))
     made = []
     n_docx, n_html = round(n * docx_share), round(n * html_share)
     for i in range(n):
-        seed, text, report = seeds[i % len(seeds)]
-        para, m = _target(report)
+        seed, text, report, para, m, drawn = seeds[i % len(seeds)]
         value = str(int(m.group()) + 1 + i // len(seeds))
         kind = "docx" if i < n_docx else ("html" if i < n_docx + n_html else "txt")
         path = outdir / f"{i:05d}_{seed.stem[:3]}.{kind}"
@@ -54,12 +90,12 @@ def generate(outdir: Path, n: int, docx_share: float = 0.15, html_share: float =
             lines[ln] = lines[ln].replace(m.group(), value, 1)
             path.write_text("\n".join(lines), encoding="utf-8")
         else:
-            original = para.text
-            para.text = original[:m.start()] + value + original[m.end():]
-            try:
-                (write_docx if kind == "docx" else write_html)(report, path)
-            finally:
-                para.text = original
+            if kind not in drawn:
+                drawn[kind] = _drawn(report, para, m, kind, outdir)
+            if kind == "docx":
+                path.write_bytes(_docx_with(drawn[kind], value))
+            else:
+                path.write_bytes(drawn[kind].replace(_MARK.encode("utf-8"), value.encode("utf-8")))
         made.append(path)
     return sorted(made)
 

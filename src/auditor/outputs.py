@@ -271,6 +271,10 @@ class HtmlSink(Sink):
     """The one HTML renderer (render/html.py, helper `web`) takes all records at once."""
 
     def __init__(self, path: Path, title: str):
+        try:  # fail before auditing, not after
+            from .render.html import write_html  # noqa: F401
+        except ImportError:
+            raise OutputError("HTML 输出不可用：本版本未包含 HTML 渲染器") from None
         self.file = AtomicFile(path)
         self.records: list[dict] = []
         self.title = title
