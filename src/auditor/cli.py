@@ -14,7 +14,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-class OutFormat(str, Enum):
+class OutFormat(str, Enum):  # auditor parse
     text = "text"
     json = "json"
 
@@ -65,74 +65,39 @@ def _check_region(code: str, rules, where: str) -> None:
         raise typer.Exit(EXIT_ERROR)
 
 
-@app.command(help="审查一个或多个报告文件或目录。")
+@app.command(help="审查一个或多个报告文件或目录（可并行批量审查）。")
 def check(
-    paths: List[str] = typer.Argument(..., help="报告文件或目录（目录下的 .txt .docx .html .htm .pdf 均会审查）"),
-    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
+    paths: List[str] = typer.Argument(..., help="报告文件或目录（目录下的 .txt .docx .html .htm .pdf 均会审查）；"
+                                               "@清单.txt 为每行一个路径的文件清单；- 表示从标准输入读取报告文本"),
+    format: Optional[List[str]] = typer.Option(None, "--format", "-f", help="输出格式：text、json、jsonl、csv、xlsx、html，可重复或用逗号分隔"),
     show_skipped: bool = typer.Option(False, "--show-skipped", help="同时列出无法评估或不适用的规则及原因"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认查找 auditor.toml 或 pyproject.toml 的 [tool.auditor]）"),
     select: Optional[List[str]] = typer.Option(None, "--select", help="只运行这些规则（编号、前缀、规则包或类别，可用逗号分隔）"),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="不运行这些规则"),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="达到该级别即以退出码 1 结束：error、warning、info 或 never"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="把结果写入文件（默认输出到屏幕）"),
+    output: Optional[List[Path]] = typer.Option(None, "--output", "-o", help="把结果写入文件（可重复，每种格式一个，按扩展名对应格式；默认输出到屏幕）"),
+    output_dir: Optional[Path] = typer.Option(None, "--output-dir", help="把未用 -o 指定的各格式结果写入该目录（auditor-results.<扩展名>）"),
     region: Optional[str] = typer.Option(None, "--region", help="指定报告所属省级地区（如 ningxia、gansu），不再自动识别"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="并行审查的进程数（默认：全部 CPU 核）"),
+    resume: bool = typer.Option(False, "--resume", help="跳过 JSONL 输出文件中已完成的报告（按文件内容的 sha256 匹配）"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条"),
+    statistics: bool = typer.Option(False, "--statistics", help="屏幕上只输出每条规则的问题数统计（text 或 json）"),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="基线文件：已记录的问题不再显示，只显示新问题"),
+    write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="把本次发现的全部问题写入基线文件"),
     history: Optional[Path] = typer.Option(None, "--history", help="往年报告的目录，或往年 --format json --with-tables 的输出文件：只作跨年度比较的对象，不再审查"),
     with_tables: bool = typer.Option(False, "--with-tables", help="JSON 输出包含表格和正文段落（供下一年 --history 使用）"),
 ):
-    from .batch import audit_file, expand
-    from .findings import SEVERITY_RANK
+    from .batch import CheckOptions, run_check
 
     if fail_on and fail_on not in ("error", "warning", "info", "never"):
         _err(f"--fail-on 的取值“{fail_on}”无效（应为 error、warning、info 或 never）")
         raise typer.Exit(EXIT_ERROR)
     cfg, rules, loaded = _load_rules(config, select, ignore, fail_on, region)
-    files, results = expand(paths)
-    known_errors = len(loaded.errors)
-    for f in files:
-        results.append(audit_file(f, rules, cfg, loaded))
-    _cross_report(results, rules, cfg, history, loaded)
-    for e in loaded.errors[known_errors:]:  # a plugin hook that failed while reading the reports
-        _err(e)
-    results.sort(key=lambda r: r.source)
-    stream = open(output, "w", encoding="utf-8") if output else sys.stdout
-    try:
-        if format == OutFormat.json:
-            from .render.json_out import dumps, to_document
-
-            stream.write(dumps(to_document(results, show_skipped, with_cross=with_tables)) + "\n")
-        else:
-            from .render.text import render
-
-            render(results, show_skipped, stream)
-    finally:
-        if output:
-            stream.close()
-    for r in results:
-        if r.error:
-            _err(f"{r.source}: {r.error}")
-    if any(r.error for r in results):
-        raise typer.Exit(EXIT_ERROR)
-    if cfg.fail_on != "never":
-        threshold = SEVERITY_RANK[cfg.fail_on]
-        if any(SEVERITY_RANK[f.severity] >= threshold for r in results for f in r.findings):
-            raise typer.Exit(EXIT_FINDINGS)
-    raise typer.Exit(EXIT_OK)
-
-
-def _cross_report(results, rules, cfg, history, loaded) -> None:
-    """Checks across the reports of the batch (and --history): findings join each report's own."""
-    from . import crossreport
-    from .errors import InputError
-
-    problems: list[str] = []
-    try:
-        outcomes = crossreport.run(results, rules, cfg, history=history, plugins=loaded, problems=problems)
-    except InputError as exc:
-        _err(f"--history {exc.path}: {exc.reason}")
-        raise typer.Exit(EXIT_ERROR)
-    for p in problems:
-        _err(p)
-    crossreport.merge(results, outcomes)
+    opts = CheckOptions(paths=paths, formats=format or [], outputs=output or [], output_dir=output_dir,
+                        show_skipped=show_skipped, jobs=jobs, resume=resume, quiet=quiet, statistics=statistics,
+                        baseline=baseline, write_baseline=write_baseline,
+                        history=history, with_tables=with_tables)
+    raise typer.Exit(run_check(opts, rules, cfg, loaded, _err))
 
 
 @app.command(help="解析一个报告，输出结构化模型（章节、表格单元格、解析说明）。")

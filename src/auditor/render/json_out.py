@@ -8,12 +8,30 @@ from ..model import SCHEMA_VERSION
 from .record import report_record
 
 
+# Keys a batch record carries beyond the JSON-output entry (report_record(..., with_tables=True)).
+_BATCH_ONLY = ("tables", "sections", "parse_notes", "sha256", "plugin_errors", "cross")
+
+
+def json_entry(record: dict, show_skipped: bool, with_cross: bool = False) -> dict:
+    """The JSON-output entry of a batch record: the report_record shape without tables
+    (`with_cross` keeps the cross-report data, so the output can serve as next year's --history)."""
+    entry = {k: v for k, v in record.items() if k not in _BATCH_ONLY or (with_cross and k == "cross")}
+    if not show_skipped:
+        entry.pop("not_assessable", None)
+    return entry
+
+
 def to_document(results: list, show_skipped: bool, with_cross: bool = False) -> dict:
-    reports = [report_record(res, show_skipped, with_cross=with_cross) for res in results]
-    summary = {s: sum(1 for res in results for f in res.findings if f.severity == s)
+    """`results`: AuditResults or report records (dicts)."""
+    reports = [json_entry(r, show_skipped, with_cross) if isinstance(r, dict)
+               else report_record(r, show_skipped, with_cross=with_cross) for r in results]
+    summary = {s: sum(1 for res in reports for f in res["findings"] if f["severity"] == s)
                for s in ("error", "warning", "info")}
-    summary["reports"] = len(results)
-    summary["unreadable"] = sum(1 for res in results if res.error)
+    summary["reports"] = len(reports)
+    summary["unreadable"] = sum(1 for res in reports if res["error"])
+    duplicates = sum(1 for res in reports if res.get("duplicate_of"))
+    if duplicates:
+        summary["duplicates"] = duplicates
     return {"schema_version": SCHEMA_VERSION, "tool": {"name": "auditor", "version": __version__},
             "reports": reports, "summary": summary}
 

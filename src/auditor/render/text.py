@@ -42,59 +42,78 @@ def _loc(f: dict) -> str:
     return " ".join(parts)
 
 
-def render(results: list, show_skipped: bool, stream=None) -> None:
-    raw = stream or sys.stdout
-    color = use_color(raw)
-    out = _Printable(raw)
+def render(records, show_skipped: bool, stream=None) -> None:
+    """Write report records (render.record.report_record), then the batch totals."""
+    text = TextRenderer(stream, show_skipped)
+    for res in records:
+        text.add(res)
+    text.finish()
 
-    def c(kind, s):
-        # Colour codes are added after the text was made printable, as markers the writer keeps.
-        return f"{_MARK[kind]}{s}{_MARK['reset']}" if color else s
 
-    totals = {"error": 0, "warning": 0, "info": 0}
-    failed = 0
-    for res in results:
-        if res.error:
-            failed += 1
-            out.write(c("error", f"✗ {res.source}: {res.error}") + "\n\n")
-            continue
-        rep = res.report
-        head = (f"{rep.organ or '机关未识别'} · {rep.year or '年度未知'}年 · "
-                f"{ORGAN_KIND.get(rep.organ_kind, rep.organ_kind)} · {known_regions().get(rep.region, rep.region or '地区未识别')} · "
-                f"格式 {rep.template or '未识别'}")
-        counts = {s: sum(1 for f in res.findings if f.severity == s) for s in totals}
+class TextRenderer:
+    """Text output one report at a time, so a batch is printed as it goes."""
+
+    def __init__(self, stream=None, show_skipped: bool = False):
+        raw = stream or sys.stdout
+        self.color = use_color(raw)
+        self.out = _Printable(raw)  # report text is escaped; only our own colour codes get through
+        self.show_skipped = show_skipped
+        self.totals = {"error": 0, "warning": 0, "info": 0}
+        self.failed = self.n = 0
+
+    def c(self, kind, s):
+        # Colour codes are added as markers after the text was made printable; the writer keeps them.
+        return f"{_MARK[kind]}{s}{_MARK['reset']}" if self.color else s
+
+    def add(self, res: dict) -> None:
+        out, c, totals, show_skipped = self.out, self.c, self.totals, self.show_skipped
+        self.n += 1
+        if res["error"]:
+            self.failed += 1
+            out.write(c("error", f"✗ {res['source']}: {res['error']}") + "\n\n")
+            return
+        if res.get("duplicate_of"):
+            out.write(c("dim", f"＝ {res['source']}：与 {res['duplicate_of']} 内容相同，只审查一次") + "\n\n")
+            return
+        rep = res["profile"]
+        head = (f"{rep['organ'] or '机关未识别'} · {rep['year'] or '年度未知'}年 · "
+                f"{ORGAN_KIND.get(rep['organ_kind'], rep['organ_kind'])} · {known_regions().get(rep['region'], rep['region'] or '地区未识别')} · "
+                f"格式 {rep['template'] or '未识别'}")
+        counts = {s: sum(1 for f in res["findings"] if f["severity"] == s) for s in totals}
         for s in totals:
             totals[s] += counts[s]
-        out.write(c("bold", f"■ {res.source}") + "\n")
+        out.write(c("bold", f"■ {res['source']}") + "\n")
         out.write(f"  {head}\n")
         out.write(f"  错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
-                  + (f"；规则包：{'、'.join(res.packs)}" if res.packs else "") + "\n")
+                  + (f"；规则包：{'、'.join(res['packs'])}" if res['packs'] else "") + "\n")
         for sev in ("error", "warning", "info"):
-            group = [f for f in res.findings if f.severity == sev]
+            group = [f for f in res["findings"] if f["severity"] == sev]
             if not group:
                 continue
             out.write(c(sev, f"  [{SEV_LABEL[sev]}]") + "\n")
             for f in group:
-                d = f.to_dict()
-                where = _loc(d)
-                out.write(f"    {c(sev, f.rule)} {where + ' ' if where else ''}{f.message}\n")
-                if f.formula and f.expected is not None:
-                    out.write(c("dim", f"        公式：{f.formula}（期望 {f.expected}，实际 {f.actual}）") + "\n")
-                for ev in f.evidence[:12]:
+                where = _loc(f)
+                out.write(f"    {c(sev, f['rule'])} {where + ' ' if where else ''}{f['message']}\n")
+                if f.get("formula") and f["expected"] is not None:
+                    out.write(c("dim", f"        公式：{f['formula']}（期望 {f['expected']}，实际 {f['actual']}）") + "\n")
+                for ev in f["evidence"][:12]:
                     out.write(c("dim", "        · " + _evidence_line(ev)) + "\n")
-                for rel in f.related[:12]:  # the other report(s) of a cross-report finding
+                for rel in (f.get("related") or [])[:12]:  # the other report(s) of a cross-report finding
                     out.write(c("dim", "        ↔ " + _related_line(rel)) + "\n")
-                if f.basis:
-                    out.write(c("dim", f"        依据：{f.basis}") + "\n")
-        if show_skipped and res.skipped:
-            out.write(c("dim", f"  [无法评估/不适用 {len(res.skipped)} 项]") + "\n")
-            for s in res.skipped:
-                where = _loc(s.to_dict())
-                out.write(c("dim", f"    {s.rule} {where + ' ' if where else ''}{s.reason}") + "\n")
+                if f["basis"]:
+                    out.write(c("dim", f"        依据：{f['basis']}") + "\n")
+        skipped = res.get("not_assessable") or []
+        if show_skipped and skipped:
+            out.write(c("dim", f"  [无法评估/不适用 {len(skipped)} 项]") + "\n")
+            for s in skipped:
+                where = _loc(s)
+                out.write(c("dim", f"    {s['rule']} {where + ' ' if where else ''}{s['reason']}") + "\n")
         out.write("\n")
-    n = len(results)
-    out.write(c("bold", f"共审查 {n} 份报告") + f"：错误 {totals['error']}，警告 {totals['warning']}，提示 {totals['info']}"
-              + (f"；{failed} 份无法读取" if failed else "") + "\n")
+
+    def finish(self) -> None:
+        out, c, totals, failed, n = self.out, self.c, self.totals, self.failed, self.n
+        out.write(c("bold", f"共审查 {n} 份报告") + f"：错误 {totals['error']}，警告 {totals['warning']}，提示 {totals['info']}"
+                  + (f"；{failed} 份无法读取" if failed else "") + "\n")
 
 
 def _related_line(rel: dict) -> str:
@@ -118,6 +137,9 @@ class _Printable:
 
     def write(self, s: str) -> int:
         return self.stream.write(printable(s).translate(_UNMARK))
+
+    def flush(self) -> None:
+        getattr(self.stream, "flush", lambda: None)()
 
 
 def _evidence_line(ev: dict) -> str:
