@@ -38,6 +38,14 @@ def jsonl_records(path):
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
 
 
+def _own(record: dict) -> dict:
+    """A record without what the cross-report step adds at the end of a batch."""
+    rec = dict(record)
+    rec["findings"] = [f for f in rec.get("findings", []) if f["category"] != "cross-report"]
+    rec["not_assessable"] = [s for s in rec.get("not_assessable", []) if not s["rule"].startswith("NAT-X-")]
+    return rec
+
+
 def test_generator_makes_distinct_mixed_reports(batch_dir):
     files = sorted(batch_dir.iterdir())
     assert len(files) == 12 and {f.suffix for f in files} == {".txt", ".docx", ".html"}
@@ -176,7 +184,7 @@ def test_xlsx_and_csv(tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "auditor-results.xlsx")
     assert wb.sheetnames == ["汇总", "问题清单", "规则统计", "表三数据", "无法读取"]
     issues = wb["问题清单"]
-    assert issues.freeze_panes == "A2" and issues.auto_filter.ref == f"A1:P{len(findings) + 1}"
+    assert issues.freeze_panes == "A2" and issues.auto_filter.ref == f"A1:Q{len(findings) + 1}"
     rows = list(issues.iter_rows(values_only=True))
     assert rows[0][:4] == ("报告文件", "机关", "年度", "规则")
     assert [(r[0], r[3], r[6]) for r in rows[1:]] == findings
@@ -368,7 +376,9 @@ def test_killed_batch_leaves_valid_jsonl_and_resume_finishes_it(text_batch, tmp_
     assert f"续跑：{len(complete)} 份报告已在" in r.stderr and f"待审查 {40 - len(complete)} 份" in r.stderr
     final = jsonl_records(out)
     assert [x["source"] for x in final] == sorted(str(p) for p in text_batch.iterdir())
-    assert final[:len(complete)] == complete  # the finished reports were kept, not redone
+    # The finished reports were kept, not redone; once the whole batch is there, the cross-report
+    # checks may add their findings to them (copies of one sample look alike).
+    assert [_own(x) for x in final[:len(complete)]] == [_own(x) for x in complete]
     full = tmp_path / "full.jsonl"
     run("check", text_batch, "-f", "jsonl", "-o", full)
     assert jsonl_records(full) == final

@@ -11,7 +11,7 @@ import pytest
 COMMANDS = ["check", "parse", "rules", "explain", "plugins", "new-plugin", "serve"]
 ALLOWED = {"auditor", "text", "json", "toml", "pyproject", "tool", "txt", "docx", "html", "htm", "pdf",
            "error", "warning", "info", "never", "ningxia", "gansu", "shaanxi", "all", "selected", "dir",
-           "NAT", "COL", "national", "totals", "plugin", "Python", "TOML", "JSON", "new", "serve", "web", "bogus", "nosuch", "xml", *COMMANDS}  # plus the bad inputs below
+           "NAT", "COL", "national", "totals", "plugin", "Python", "TOML", "JSON", "JSONL", "jsonl", "csv", "xlsx", "sha", "new", "serve", "web", "bogus", "nosuch", "xml", *COMMANDS}  # plus the bad inputs below
 
 
 def run(*args):
@@ -38,7 +38,7 @@ def test_help_pages_are_chinese(args):
 
 @pytest.mark.parametrize("args, reason", [
     (["check"], "缺少参数“路径…”"),
-    (["check", "--format", "xml", "x"], "“--format / -f”的取值无效（可用：text、json）"),
+    (["rules", "--format", "xml"], "“--format / -f”的取值无效（可用：text、json）"),
     (["check", "--bogus", "x"], "没有选项“--bogus”"),
     (["nosuch"], "没有命令“nosuch”"),
     (["check", "--fail-on"], "选项“--fail-on”需要一个取值"),
@@ -56,3 +56,9 @@ def test_version_lists_core_and_plugins(regional):
     r = run("--version")
     assert r.returncode == 0 and r.stdout.startswith("auditor ")
     assert "插件 ningxia" in r.stdout and "插件 gansu" in r.stdout
+
+
+def test_unknown_output_format_is_a_chinese_error():
+    r = run("check", "--format", "xml", "x")
+    assert r.returncode == 2 and "--format 的取值“xml”无效（可用：text、json、jsonl、csv、xlsx、html）" in r.stderr
+    assert english_words(r.stderr) == set(), r.stderr

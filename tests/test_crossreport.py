@@ -221,3 +221,19 @@ def test_parent_named_without_prefix_is_not_a_foreign_organ(tmp_path):
     out = audit_batch(sorted(tmp_path.iterdir()))
     o = _by_name(out, "town.txt")
     assert "NAT-X-ORGAN-NAME" not in o.fired
+
+
+def test_batch_runner_adds_cross_findings_to_every_output(set_dir, tmp_path):
+    """`auditor check FOLDER` (the batch runner, in parallel) runs the cross-report rules: the
+    planted chain break is in the JSON, the streamed JSONL (rewritten at the end) and the text."""
+    folder = set_dir("series-faulty")
+    jsonl, js = tmp_path / "r.jsonl", tmp_path / "r.json"
+    r = subprocess.run([sys.executable, "-m", "auditor.cli", "check", str(folder), "-j", "2", "-f", "jsonl,json,text",
+                        "-o", str(jsonl), "-o", str(js), "--fail-on", "never"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    rules_in = lambda reports: {f["rule"] for rep in reports for f in rep["findings"]}  # noqa: E731
+    from_json = json.loads(js.read_text(encoding="utf-8"))["reports"]
+    from_jsonl = [json.loads(ln) for ln in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert "NAT-X-T3-CARRY" in rules_in(from_json) and "NAT-X-T3-CARRY" in rules_in(from_jsonl)
+    assert "NAT-X-T3-CARRY" in r.stdout and "↔" in r.stdout
+    assert all("cross" not in rep for rep in from_json)  # only with --with-tables

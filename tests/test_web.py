@@ -84,7 +84,7 @@ def test_upload_sample_003_shows_errors_and_highlights_totals(client):
     assert 'id="L23"' in r.text  # the source view the jumps point into
     assert not re.search(r"<script(?![^>]*\bsrc=)", r.text) and "style=" not in r.text
     links = re.findall(r'href="(/download/[^"]+)"', r.text)
-    assert {link.rsplit("/", 1)[1] for link in links} == {"json", "html"}
+    assert {link.rsplit("/", 1)[1] for link in links} == {"json", "html", "xlsx"}
     js = client.get(next(x for x in links if x.endswith("/json")))
     assert js.status_code == 200 and "attachment" in js.headers["content-disposition"]
     doc = js.json()
@@ -92,6 +92,16 @@ def test_upload_sample_003_shows_errors_and_highlights_totals(client):
     page = client.get(next(x for x in links if x.endswith("/html")))
     assert page.status_code == 200 and "有 2 个错误需要改正" in page.text and "<style>" in page.text
     assert "sandbox" in page.headers["content-security-policy"]
+    book = client.get(next(x for x in links if x.endswith("/xlsx")))
+    assert book.status_code == 200 and "attachment" in book.headers["content-disposition"]
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(book.content))
+    assert wb.sheetnames[:4] == ["汇总", "问题清单", "规则统计", "表三数据"]
+    rules = [row[3] for row in wb["问题清单"].iter_rows(min_row=2, values_only=True)]
+    assert rules.count("NAT-T3-COL") == 1 and len(rules) == len(doc["reports"][0]["findings"])
 
 
 def test_paste_text_clean_report_can_be_published(client):

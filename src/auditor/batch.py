@@ -146,13 +146,16 @@ def gather(args: list[str], outputs: list[Path], stdin=None) -> Inputs:
             if not listed:
                 found.errors.append(error_record(str(p), "目录中没有可审查的报告文件（.txt .docx .html .htm .pdf）"))
             found.files.extend((str(f), f) for f in kept)
-        elif p.exists():
-            if not p.is_file():
-                found.errors.append(error_record(str(p), "不是普通文件（可能是管道、设备或目录），已跳过"))
+        else:
+            from .errors import InputError
+            from .ingest import regular_file_stat
+
+            try:
+                regular_file_stat(p)
+            except InputError as exc:  # missing, a link loop, a pipe or device: never opened
+                found.errors.append(error_record(str(p), exc.reason))
             else:
                 found.files.append((str(p), p))
-        else:
-            found.errors.append(error_record(str(p), "文件不存在"))
     return found
 
 
@@ -360,8 +363,9 @@ def run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
     try:
         for rec in pre_errors:
             emit(rec)
-        results = _in_process(tasks, rules, cfg, loaded, guard, cross_on) if jobs <= 1 or len(tasks) <= 1 else \
-            run_pool(tasks, lambda p: _audit_to_record(p, rules, cfg, loaded, cross_on), jobs, guard)
+        keep_cross = cross_on or opts.with_tables  # --with-tables: the JSON can be next year's --history
+        results = _in_process(tasks, rules, cfg, loaded, guard, keep_cross) if jobs <= 1 or len(tasks) <= 1 else \
+            run_pool(tasks, lambda p: _audit_to_record(p, rules, cfg, loaded, keep_cross), jobs, guard)
         ready: dict[int, dict] = {}
         for i in range(total):
             while i not in records_pre and i not in ready and sha_of.get(i) not in resumed:
@@ -527,12 +531,15 @@ class _ResumableJsonl:
         self.append, self.replaced = False, True
 
     def close(self) -> None:
+        if getattr(self, "replaced", False):
+            return  # replace_all closed the stream and wrote the whole file
         self.writer.close()
-        if self.append and self.complete and not getattr(self, "replaced", False):
+        if self.append and self.complete:
             self._rewrite_sorted()
 
     def abort(self) -> None:
-        self.writer.close()
+        if not getattr(self, "replaced", False):
+            self.writer.close()
 
     def _rewrite_sorted(self) -> None:
         from .outputs import AtomicFile

@@ -78,7 +78,7 @@ def check(
     output: Optional[List[Path]] = typer.Option(None, "--output", "-o", help="把结果写入文件（可重复，每种格式一个，按扩展名对应格式；默认输出到屏幕）"),
     output_dir: Optional[Path] = typer.Option(None, "--output-dir", help="把未用 -o 指定的各格式结果写入该目录（auditor-results.<扩展名>）"),
     region: Optional[str] = typer.Option(None, "--region", help="指定报告所属省级地区（如 ningxia、gansu），不再自动识别"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="并行审查的进程数（默认：全部 CPU 核）"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="并行审查的进程数（默认：全部处理器核）"),
     resume: bool = typer.Option(False, "--resume", help="跳过 JSONL 输出文件中已完成的报告（按文件内容的 sha256 匹配）"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="不显示进度条"),
     statistics: bool = typer.Option(False, "--statistics", help="屏幕上只输出每条规则的问题数统计（text 或 json）"),

@@ -206,7 +206,7 @@ class JsonSink(Sink):
     def close(self):
         from .render.json_out import dumps, to_document
 
-        self.out.fh.write(dumps(to_document(self.entries, self.show_skipped)) + "\n")
+        self.out.fh.write(dumps(to_document(self.entries, self.show_skipped, self.with_cross)) + "\n")
         self.out.commit()
 
     def abort(self):

@@ -207,10 +207,24 @@ def _html_download(result: dict) -> bytes:
     return html_render.render_report_page(result["record"], title="年度报告审查结果").encode("utf-8")
 
 
+def _xlsx_download(result: dict) -> bytes:
+    import io
+
+    from .render.xlsx import XlsxWriter
+
+    book = XlsxWriter()
+    book.write(result["record"])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
 # Download formats: name -> (link text, media type, builder). Adding a format is one line here.
 DOWNLOADS: dict[str, tuple[str, str, Callable[[dict], bytes]]] = {
     "json": ("问题清单（JSON）", "application/json", _json_download),
     "html": ("审查结果网页（HTML）", "text/html; charset=utf-8", _html_download),
+    "xlsx": ("问题清单和表格数据（Excel）", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             _xlsx_download),
 }
 
 

@@ -47,20 +47,7 @@ def read_report(path: str | Path, limits: Limits | None = None) -> Extracted:
     checked before reading, and every reader's text is checked against `limits`."""
     p = Path(path)
     limits = limits or DEFAULT
-    try:
-        st = os.stat(p)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise InputError(p, "符号链接形成循环，无法打开") from None
-        if exc.errno == errno.ENOENT:
-            if os.path.islink(p):
-                raise InputError(p, "符号链接指向的文件不存在") from None
-            raise InputError(p, "文件不存在") from None
-        raise InputError(p, f"无法读取文件（{exc.strerror or exc}）") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise InputError(p, "这是一个目录，不是文件")
-    if not stat.S_ISREG(st.st_mode):
-        raise InputError(p, f"不是普通文件（{_kind_of(st.st_mode)}），已拒绝读取")
+    st = regular_file_stat(p)
     ext = p.suffix.lower()
     kind = SUPPORTED.get(ext) or EXPLICIT_ONLY.get(ext)
     if kind is None:
@@ -109,6 +96,31 @@ def _read_regular(p: Path, limits: Limits) -> bytes:
     if len(data) > limits.max_file_bytes:
         raise exceeded(p, "max_file_mb", limits, "文件过大")
     return data
+
+
+def regular_file_stat(p: Path) -> os.stat_result:
+    """os.stat of a regular file; InputError saying why otherwise (missing, a link loop or a
+    dangling link, a folder, a pipe or device — which is never opened)."""
+    try:
+        st = os.stat(p)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(p, "符号链接形成循环，无法打开") from None
+        if exc.errno == errno.ENOENT:
+            if os.path.islink(p):
+                raise InputError(p, "符号链接指向的文件不存在") from None
+            raise InputError(p, "文件不存在") from None
+        raise InputError(p, f"无法读取文件（{exc.strerror or exc}）") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(p, not_regular_reason(st))
+    return st
+
+
+def not_regular_reason(st) -> str:
+    """Why a path that exists is not read: a folder, or a pipe/device/socket (never opened)."""
+    if stat.S_ISDIR(st.st_mode):
+        return "这是一个目录，不是文件"
+    return f"不是普通文件（{_kind_of(st.st_mode)}），已拒绝读取"
 
 
 def _kind_of(mode: int) -> str:

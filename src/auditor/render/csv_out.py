@@ -7,7 +7,7 @@ import json
 from .text import SEV_LABEL
 
 HEADER = ["报告文件", "机关", "年度", "规则", "级别", "类别", "问题描述", "位置", "表格", "行", "列", "原文行号",
-          "期望", "实际", "法律依据", "规则包"]
+          "期望", "实际", "法律依据", "规则包", "另一份报告"]
 
 
 def location_text(loc: dict) -> str:
@@ -32,8 +32,18 @@ def finding_row(record: dict, f: dict) -> list:
     loc = f.get("location") or {}
     row = [record["source"], prof.get("organ"), prof.get("year"), f["rule"], SEV_LABEL.get(f["severity"], f["severity"]),
            f["category"], f["message"], location_text(loc), loc.get("table"), loc.get("row"), loc.get("column"),
-           loc.get("line"), cell_value(f.get("expected")), cell_value(f.get("actual")), f.get("basis"), f["pack"]]
+           loc.get("line"), cell_value(f.get("expected")), cell_value(f.get("actual")), f.get("basis"), f["pack"],
+           related_text(f.get("related") or [])]
     return [no_formula(v) for v in row]
+
+
+def related_text(related: list[dict]) -> str:
+    """The other side(s) of a cross-report finding: "文件（机关 年度）位置"; empty otherwise."""
+    parts = []
+    for rel in related:
+        where = rel.get("ref") or (f"第{rel['line']}行" if rel.get("line") else "")
+        parts.append(f"{rel.get('source')}（{rel.get('organ') or '机关未识别'} {rel.get('year') or ''}）{where}")
+    return "；".join(parts)
 
 
 class CsvWriter:

@@ -44,9 +44,11 @@ def _loc(f: dict) -> str:
 
 def render(records, show_skipped: bool, stream=None) -> None:
     """Write report records (render.record.report_record), then the batch totals."""
+    from .record import report_record
+
     text = TextRenderer(stream, show_skipped)
-    for res in records:
-        text.add(res)
+    for res in records:  # report records, or AuditResults (as to_document takes them too)
+        text.add(res if isinstance(res, dict) else report_record(res, show_skipped=True))
     text.finish()
 
 
