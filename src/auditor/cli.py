@@ -97,7 +97,11 @@ def check(
                         show_skipped=show_skipped, jobs=jobs, resume=resume, quiet=quiet, statistics=statistics,
                         baseline=baseline, write_baseline=write_baseline,
                         history=history, with_tables=with_tables)
-    raise typer.Exit(run_check(opts, rules, cfg, loaded, _err))
+    code = run_check(opts, rules, cfg, loaded, _err)
+    if loaded.errors and code in (EXIT_OK, EXIT_FINDINGS):
+        _err(f"有 {len(loaded.errors)} 个插件或规则包未能加载（见上），本次审查未使用它们的规则")
+        code = EXIT_ERROR  # an audit without an installed pack is not a clean result
+    raise typer.Exit(code)
 
 
 @app.command(help="解析一个报告，输出结构化模型（章节、表格单元格、解析说明）。")
