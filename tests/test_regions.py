@@ -51,8 +51,20 @@ def test_division_names_shared_by_two_provinces_are_not_evidence():
     assert "朝阳市" in full and "朝阳" not in short
     _full_qh, short_qh = division_places("63")  # 海南藏族自治州 (Qinghai): "海南" is a province's name
     assert "海南" not in short_qh
-    _f, short_gs = division_places("62")
-    assert "景泰" in short_gs
+    full_gs, short_gs = division_places("62")
+    assert "景泰县" in full_gs and "景泰" not in short_gs  # two characters sit inside other words
+    _f, short_nx = division_places("64")
+    assert "红寺堡" in short_nx
+
+
+def test_a_two_character_county_inside_a_word_is_no_evidence(tmp_path):
+    # "示范县" contains Henan's 范县; the title's 陕西省 decides.
+    report = tmp_path / "r.txt"
+    report.write_text("陕西省示范县2024年政府信息公开工作年度报告\n一、总体情况\n", encoding="utf-8")
+    rep = parse_file(report, plugins=core_only())
+    assert rep.region == "shaanxi"
+    report.write_text("某省示范县2024年政府信息公开工作年度报告\n一、总体情况\n", encoding="utf-8")
+    assert parse_file(report, plugins=core_only()).region is None
 
 
 def test_strongest_evidence_wins_and_ties_are_not_broken():

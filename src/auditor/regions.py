@@ -51,7 +51,11 @@ class Gazetteer:
 
     def evidence(self, report: Report) -> RegionEvidence | None:
         head = (report.organ or "") + (report.title or "")
-        for name in self.names + self.places + self.short_places:
+        # The province's own name outweighs a place name, which may sit inside another word.
+        for name in self.names:
+            if name in head:
+                return RegionEvidence(self.region, ORGAN_NAME, 2, f"机关名称或标题含“{name}”")
+        for name in self.places + self.short_places:
             if name in head:
                 return RegionEvidence(self.region, ORGAN_NAME, 1, f"机关名称或标题含“{name}”")
         text = "\n".join(report.lines)
@@ -111,7 +115,8 @@ def _division_index() -> dict[str, tuple[list[str], list[str]]]:
                 owners.setdefault(n, set()).add(code[:2])
     out = {}
     for prov, names in by_province.items():
-        unique = lambda n: n and len(owners[n]) == 1 and n not in province_names  # noqa: E731
+        # Two-character names ("范县", "易县") sit inside ordinary words ("示范县"): not evidence.
+        unique = lambda n: n and len(n) >= 3 and len(owners[n]) == 1 and n not in province_names  # noqa: E731
         full = [n for n in dict.fromkeys(names) if unique(n)]
         short = [s for s in dict.fromkeys(_short_name(n) for n in names) if unique(s)]
         out[prov] = (full, short)
@@ -147,7 +152,8 @@ def decide(evidence: list[RegionEvidence]) -> tuple[str | None, str | None, Pars
     if len(ranked) > 1:
         second = ranked[1]
         # Within the text tiers a clear majority decides; otherwise the tie is reported, not broken.
-        if second.tier == top.tier and (top.tier == ORGAN_NAME or top.weight < 3 * second.weight):
+        if second.tier == top.tier and (top.weight == second.weight if top.tier == ORGAN_NAME
+                                        else top.weight < 3 * second.weight):
             note = ParseNote("profile.region", f"无法确定所属地区：{top.reason}（{top.region}），"
                                                f"{second.reason}（{second.region}）；可用 --region 指定")
             return None, None, note
