@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from ..model import Cell, ParseNote, Row, Table
 from ..resources import load_toml
 from .document import SrcLine
+from .cells import RowCells, Word, row_cells
 from .normalize import key
 
 _VALUE = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:万元|万|元|%|件|个|条|项)?$")
@@ -32,13 +33,15 @@ MAX_DIGITS = 12  # a longer digit run is not a count (garbled extraction, concat
 _DAMAGED = re.compile(r"^[\d,.\ufffd]*\ufffd[\d,.\ufffd]*$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     kind: str  # "label" | "value"
     text: str
-    pos: int | None
+    pos: int | None  # tab field index (tab-separated lines only)
     line: int
     value: float | int | None = None
+    col: int | None = None  # character offset in the line (the column in space-aligned text)
+    words: list[Word] | None = None  # a label's words, with their offsets
 
 
 @dataclass
@@ -55,10 +58,10 @@ class _RowAcc:
     fields_after: list[str] | None = None
 
 
-def tab_fields_after_label(ln: SrcLine, items: list[Item]) -> list[str] | None:
+def tab_fields_after_label(rc: RowCells, items: list[Item]) -> list[str] | None:
     """All tab fields of the label's line (empty ones included), or None when the line has no
     field grid (not tab-separated, or values sharing the label's field: "label 1 2")."""
-    if "\t" not in ln.text:
+    if not rc.tabbed:
         return None
     label_pos = [it.pos for it in items if it.kind == "label" and it.pos is not None]
     if not label_pos:
@@ -66,7 +69,7 @@ def tab_fields_after_label(ln: SrcLine, items: list[Item]) -> list[str] | None:
     last = max(label_pos)
     if any(it.pos == last for it in items if it.kind == "value"):
         return None
-    return [f.strip() for f in ln.text.split("\t")]
+    return [f.text for f in rc.fields]
 
 
 def field_slots(accs: dict[str, "_RowAcc"], ncols: int) -> dict[str, list[str]]:
@@ -92,6 +95,8 @@ def field_slots(accs: dict[str, "_RowAcc"], ncols: int) -> dict[str, list[str]]:
 
 
 def parse_value(tok: str) -> float | int | None:
+    if tok.isascii() and tok.isdigit() and len(tok) <= MAX_DIGITS:
+        return int(tok)  # the common case: a plain count
     t = tok.replace(",", "")
     t = re.sub(r"(万元|万|元|%|件|个|条|项)$", "", t)
     if sum(ch.isdigit() for ch in t) > MAX_DIGITS:
@@ -115,25 +120,24 @@ def unreadable_reason(raw: str) -> str | None:
     return None
 
 
-def split_items(ln: SrcLine) -> list[Item]:
-    """Classify the pieces of one line into labels and values, keeping tab positions."""
-    fields = ln.text.split("\t") if "\t" in ln.text else [ln.text]
-    tabbed = len(fields) > 1
+def line_items(ln: SrcLine, rc: RowCells) -> list[Item]:
+    """The labels and values of one line (tokenized by grammars/cells.lark), with positions."""
     items: list[Item] = []
-    for pos, raw in enumerate(fields):
-        s = raw.strip()
-        if not s:
-            continue
-        toks = s.split()
-        cut = len(toks)
-        while cut > 0 and is_value_token(toks[cut - 1]):
-            cut -= 1
-        if cut:
-            items.append(Item("label", " ".join(toks[:cut]), pos if tabbed else None, ln.line))
-        for tok in toks[cut:]:
-            val = parse_value(tok) if _VALUE.match(tok) else None
-            items.append(Item("value", tok, pos if tabbed else None, ln.line, val))
+    for pos, f in enumerate(rc.fields):
+        tab_pos = pos if rc.tabbed else None
+        if f.label:
+            items.append(Item("label", " ".join(w[0] for w in f.label), tab_pos, ln.line,
+                              col=f.label[0][1], words=f.label))
+        for text, col, _num in f.values:
+            val = parse_value(text) if _VALUE.match(text) else None
+            items.append(Item("value", text, tab_pos, ln.line, val, col))
     return items
+
+
+def _tokenized(lines: list[SrcLine]) -> list[tuple[SrcLine, RowCells]]:
+    """The table lines that are not prose, with their cells (one grammar parse for all)."""
+    rows = [ln for ln in lines if not _is_prose(ln)]
+    return list(zip(rows, row_cells([ln.text for ln in rows])))
 
 
 def _is_prose(ln: SrcLine) -> bool:
@@ -200,9 +204,14 @@ class RowMatcher:
         # Alias index by first character: a label is looked up at each of its positions instead
         # of testing every alias of every row against it.
         self._by_first: dict[str, list[tuple[str, int]]] = {}
+        # Typo candidates with their character sets: one edit leaves at most one of an alias's
+        # characters out of the label, so most aliases are ruled out by a set difference.
+        self._typo_aliases: list[tuple[str, frozenset, int]] = []
         for i, spec in enumerate(specs):
             for alias in spec.get("aliases", []):
                 self._by_first.setdefault(alias[0], []).append((alias, i))
+                if len(alias) >= TYPO_MIN_ALIAS:
+                    self._typo_aliases.append((alias, frozenset(alias), i))
 
     def match(self, label: str, fuzzy: bool = False) -> int | None:
         self.typo = None
@@ -239,8 +248,9 @@ class RowMatcher:
         other row of the template (a typo that could be two rows is not matched)."""
         self.typo = None
         k = _label_keys(label)[0]
-        near = {i for i, spec in enumerate(self.specs)
-                for alias in spec.get("aliases", []) if len(alias) >= TYPO_MIN_ALIAS and _near_alias(alias, k)}
+        chars = frozenset(k)
+        near = {i for alias, aset, i in self._typo_aliases
+                if len(aset - chars) <= 1 and _near_alias(alias, k)}
         if len(near) != 1:
             return None
         (i,) = near
@@ -258,10 +268,8 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
     labels: list[Item] = []
     cur: _RowAcc | None = None
     pending: list[str] = []
-    for ln in lines:
-        if _is_prose(ln):
-            continue
-        items = split_items(ln)
+    for ln, rc in _tokenized(lines):
+        items = line_items(ln, rc)
         if not items:
             continue
         line_labels = [it for it in items if it.kind == "label"]
@@ -286,7 +294,7 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
         if hit is not None and cur is not None and hit == cur.idx and not cur.values:
             cur.label += "".join(it.text for it in line_labels)  # second half of a wrapped label
             cur.values = [it for it in items if it.kind == "value"]
-            cur.fields_after = tab_fields_after_label(ln, items)
+            cur.fields_after = tab_fields_after_label(rc, items)
             continue
         if hit is not None:
             spec = specs[hit]
@@ -300,7 +308,7 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
                                        f"第{ln.line}行在行标签前有无法归属的数值“{' '.join(s.text for s in stray)}”，已忽略",
                                        ln.line, table, spec["key"]))
             acc.values = [it for it in items[first_label_index:] if it.kind == "value"]
-            acc.fields_after = tab_fields_after_label(ln, items)
+            acc.fields_after = tab_fields_after_label(rc, items)
             if matcher.typo is not None:
                 notes.append(ParseNote("table.label_typo",
                                        f"第{ln.line}行的行标签“{matcher.typo}”与模板行“{spec['label']}”相差一个字，"
@@ -567,10 +575,8 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     values: list[Item] = []
     header_seen = False
     first_line = None
-    for ln in lines:
-        if _is_prose(ln):
-            continue
-        items = split_items(ln)
+    for ln, rc in _tokenized(lines):
+        items = line_items(ln, rc)
         if any(it.kind == "label" and ("复议" in it.text or "维持" in it.text) for it in items):
             header_seen = True
             first_line = first_line or ln.line

@@ -22,21 +22,15 @@ _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 
 
-def pipe_row_to_tabs(s: str) -> str:
-    """A pipe-table row as tab-separated fields, one per cell (empty cells stay empty fields)."""
-    body = s.strip()
-    body = body[1:] if body.startswith("|") else body
-    body = body[:-1] if body.endswith("|") else body
-    return "\t".join(cell.strip() for cell in body.split("|"))
-
-
 def normalize_line(line: str) -> str:
     s = line.translate(_WIDTH)
     if "|" in s or "-" in s or "#" in s:
         if _PIPE_RULE.match(s) and "|" in s:
             return ""
         if s.lstrip().startswith("|") and s.count("|") >= 3 and "\t" not in s:
-            s = pipe_row_to_tabs(s)
+            from .cells import pipe_cells  # the cells grammar splits the row
+
+            s = "\t".join(pipe_cells(s))
         s = _MD_HEADING.sub("", s)
     if "[" in s or "*" in s or "\\" in s:
         s = _ARTIFACTS.sub("", s)
