@@ -140,9 +140,17 @@ def _tokenized(lines: list[SrcLine]) -> list[tuple[SrcLine, RowCells]]:
     return list(zip(rows, row_cells([ln.text for ln in rows])))
 
 
+_GAPS = re.compile(r"  +")
+
+
 def _is_prose(ln: SrcLine) -> bool:
     s = ln.text
-    return "\t" not in s and ("。" in s or len(s.strip()) > 90)
+    if "\t" in s:
+        return False
+    if "。" in s:
+        return True
+    # Column gaps of space-aligned text (pdftotext -layout) do not make a table row long.
+    return len(s) > 90 and len(_GAPS.sub(" ", s.strip())) > 90
 
 
 def _label_keys(label: str) -> tuple[str, str]:
@@ -387,8 +395,85 @@ def _readings(values: list[Item], ncols: int) -> list[tuple]:
     return list(dict.fromkeys(out))
 
 
+# Space-aligned text (pdftotext -layout): a value's column is read from its character offset.
+# pdftotext places every glyph, CJK or not, in one character cell of its grid, so character
+# offsets line up, display widths do not (poppler 22.12 on our PDF fixtures: the 23 full 表三 rows
+# of seed 000 have the same offset in every column; counting CJK as two columns they spread 16).
+OFFSET_TOL = 2.0  # a column's values vary this much in offset (number width, centring)
+
+
+@dataclass
+class _Grid:
+    """Value columns of a run of full rows that line up (one page of a space-aligned table)."""
+    lines: list[int]
+    lo: list[float]
+    hi: list[float]
+
+    def place(self, centers: list[float]) -> tuple[int, ...] | None:
+        """The column of each value, when each falls in exactly one column's range (in order)."""
+        out = []
+        for c in centers:
+            js = [j for j, (lo, hi) in enumerate(zip(self.lo, self.hi)) if lo - OFFSET_TOL <= c <= hi + OFFSET_TOL]
+            if len(js) != 1 or (out and js[0] <= out[-1]):
+                return None
+            out.append(js[0])
+        return tuple(out)
+
+
+def _aligned_values(acc: _RowAcc) -> bool:
+    """All of the row's values are on one line of space-aligned text (offsets comparable)."""
+    vals = acc.values
+    return (bool(vals) and not acc.extra_sources and len({v.line for v in vals}) == 1
+            and all(v.pos is None and v.col is not None for v in vals))
+
+
+def _centers(vals: list[Item]) -> list[float]:
+    return [v.col + len(v.text) / 2 for v in vals]
+
+
+def offset_grids(accs: dict[str, _RowAcc], ncols: int) -> list[_Grid]:
+    """Column ranges from the rows that have all their values on one line: consecutive such rows
+    whose values line up form a grid (a page break or a new header starts another)."""
+    full = sorted((a for a in accs.values() if len(a.values) == ncols and _aligned_values(a)),
+                  key=lambda a: a.values[0].line)
+    grids: list[_Grid] = []
+    for a in full:
+        c = _centers(a.values)
+        g = grids[-1] if grids else None
+        if g is not None and all(lo - OFFSET_TOL <= x <= hi + OFFSET_TOL for x, lo, hi in zip(c, g.lo, g.hi)):
+            g.lines.append(a.values[0].line)
+            g.lo = [min(x, lo) for x, lo in zip(c, g.lo)]
+            g.hi = [max(x, hi) for x, hi in zip(c, g.hi)]
+        else:
+            grids.append(_Grid([a.values[0].line], list(c), list(c)))
+    # Columns must stand clearly apart, or no offset tells them apart.
+    return [g for g in grids if all(g.lo[j + 1] - g.hi[j] > 2 * OFFSET_TOL for j in range(ncols - 1))]
+
+
+def place_by_offset(acc: _RowAcc, grids: list[_Grid]) -> tuple[int, ...] | None:
+    """The column of each of a short row's values, or None when the offsets do not say it
+    unambiguously. A row among the full rows of one grid is read by that grid; otherwise by the
+    grids just above and below it, which must agree."""
+    if not grids or not _aligned_values(acc):
+        return None
+    line = acc.values[0].line
+    centers = _centers(acc.values)
+    inside = [g for g in grids if g.lines[0] < line < g.lines[-1]]
+    if inside:
+        candidates = inside
+    else:
+        above = [g for g in grids if g.lines[-1] < line]
+        below = [g for g in grids if g.lines[0] > line]
+        candidates = ([above[-1]] if above else []) + ([below[0]] if below else [])
+    placements = {g.place(centers) for g in candidates}
+    if len(placements) != 1:
+        return None
+    return placements.pop()
+
+
 def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, int] | None,
-                 notes: list[ParseNote], label_for_notes: str, slots: list[str] | None = None) -> Row:
+                 notes: list[ParseNote], label_for_notes: str, slots: list[str] | None = None,
+                 placed: tuple[int, ...] | None = None) -> Row:
     # Hook (crawler-flattened text): concatenated digit runs are split in parse/flattened.py.
     from . import flattened
     if flattened.active():
@@ -411,7 +496,23 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
         and all(not f or is_value_token(f) for f in slots)
         and sum(1 for f in slots if f) == len(vals)
     )
-    if by_fields:
+    by_offset = (not positional and not by_fields and len(vals) != ncols and placed is not None
+                 and len(placed) == len(vals))
+    if by_offset:
+        blanks = []
+        at = dict(zip(placed, vals))
+        for j, col in enumerate(columns):
+            v = at.get(j)
+            if v is None:
+                row.cells[col] = Cell(None, "", acc.line)
+                blanks.append(col)
+            else:
+                row.cells[col] = Cell(v.value, v.text, v.line)
+        row.readings = [tuple(row.cells[c].value for c in columns)]
+        notes.append(ParseNote("table.blank_by_offset",
+                               f"{tname}“{label_for_notes}”行只有 {len(vals)} 个数值；按各数值在行中的位置与上下各行的列对齐，"
+                               f"{'、'.join(blanks)} 列为空白", acc.line, table, row.key))
+    elif by_fields:
         blanks = []
         for col, f in zip(columns, slots):
             if f:
@@ -521,12 +622,20 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     if not _grid_consistent(accs, hpos, len(spec["columns"])):
         hpos = None
     slots = field_slots(accs, len(spec["columns"]))
+    grids = offset_grids(accs, len(columns)) if hpos is None and not slots else []
     for r in specs:
         acc = accs.get(r["key"])
         if acc is None:
             notes.append(ParseNote("table.missing_row", f"表三未找到“{r['label']}”行", None, "t3", r["key"]))
             continue
-        row = finalize_row(acc, printed, "t3", hpos, notes, _short(r["label"]), slots.get(r["key"]))
+        placed = None
+        if grids and 0 < len(acc.values) < len(columns) and _aligned_values(acc):
+            placed = place_by_offset(acc, grids)
+            if placed is None:
+                notes.append(ParseNote("table.offset_ambiguous",
+                                       f"表三“{_short(r['label'])}”行的数值位置与上下各行的列对不齐或可归入不止一列，"
+                                       "不按位置定列", acc.line, "t3", r["key"]))
+        row = finalize_row(acc, printed, "t3", hpos, notes, _short(r["label"]), slots.get(r["key"]), placed)
         table.rows[r["key"]] = _to_template_order(row, columns) if printed != columns else row
     return table
 

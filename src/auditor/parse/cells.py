@@ -7,7 +7,6 @@ The lines of one table are parsed in a single call (the parser is built lazily, 
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -132,8 +131,3 @@ def pipe_cells(line: str) -> list[str]:
     if line.strip().endswith("|") and cells:
         cells = cells[:-1]
     return cells
-
-
-def display_width(s: str) -> int:
-    """Columns `s` takes in monospaced output such as pdftotext -layout (CJK characters: two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
