@@ -289,3 +289,37 @@ def test_a_column_header_of_another_table_is_not_taken_for_a_typo():
     report = audit_text(seed.replace(heading + "\n", "")).report
     assert report.t3.value("new", "total") == 6
     assert not [n for n in report.parse_notes if n.code == "table.label_typo"]
+
+
+@pytest.mark.parametrize("layout", ["tab", "md"])
+@pytest.mark.parametrize("seed", [SEEDS[0], SEEDS[2]], ids=seed_id)
+def test_t2_and_t4_empty_fields_are_blank_cells_at_their_column(seed, layout, outdir):
+    """表二 and 表四 read blank cells from empty tab/pipe fields, as 表三 does."""
+    rep = parse_file(seed)
+    t2_row = next(r for r in rep.t2.rows.values() if len(r.columns) == 3)
+    t2_row.cells[t2_row.columns[1]] = Cell(None, "", t2_row.line)
+    rep.t4.rows["review"].cells["corrected"] = Cell(None, "", rep.t4.rows["review"].line)
+    rep.t4.rows["suit_direct"].cells["upheld"] = Cell(None, "", rep.t4.rows["suit_direct"].line)
+    path = outdir / f"{seed.stem}.t2t4blank.{'tab.txt' if layout == 'tab' else 'md'}"
+    path.write_text(layouts.tab_text(rep) if layout == "tab" else layouts.markdown_text(rep), encoding="utf-8")
+    got = parse_file(path)
+    assert cells(got)["t2"] == cells(rep)["t2"]
+    assert cells(got)["t4"] == cells(rep)["t4"]
+    assert got.t4.rows["review"].cells["corrected"].raw == ""
+    assert any(n.code == "table.blank_by_field" and n.table == "t2" for n in got.parse_notes)
+
+
+def test_cells_grammar_is_strict_clean_and_keeps_offsets():
+    from lark import Lark
+
+    from auditor.parse.cells import pipe_cells, row_cells
+    from auditor.resources import grammar_text
+
+    Lark(grammar_text("cells.lark"), parser="lalr", lexer="contextual", start=["rows", "piperow"], strict=True)
+    tab, spaced, mixed = row_cells(["总计\t12\t\t3", "   (七) 总计    4  0  —", "第 2 项 内容 5 6"])
+    assert tab.tabbed and [f.text for f in tab.fields] == ["总计", "12", "", "3"]
+    assert [(w[0], w[1]) for w in tab.fields[3].values] == [("3", 7)]
+    assert not spaced.tabbed and [w[0] for w in spaced.fields[0].label] == ["(七)", "总计"]
+    assert [(w[0], w[1]) for w in spaced.fields[0].values] == [("4", 13), ("0", 16), ("—", 19)]
+    assert [w[0] for w in mixed.fields[0].label] == ["第", "2", "项", "内容"]  # a number inside a label
+    assert pipe_cells("| a | 1 |  | b|c |") == ["a", "1", "", "b", "c"]

@@ -674,7 +674,11 @@ def bind_t2(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
                 cols = cols_by_t.get("2019") or next(iter(cols_by_t.values()))
                 notes.append(ParseNote("t2.columns_unknown",
                                        f"表二“{r['label']}”行无法判断采用哪一版格式的列", acc.line, "t2", r["key"]))
-        table.rows[r["key"]] = finalize_row(acc, cols, "t2", None, notes, r["label"].split(" /")[0])
+        # Tab/pipe fields: a row with exactly as many fields after its label as it has columns
+        # tells its blank cells by their empty fields (HTML/DOCX readers, spreadsheet copies).
+        slots = acc.fields_after[max(acc.label_pos) + 1:] if acc.fields_after is not None and acc.label_pos else None
+        table.rows[r["key"]] = finalize_row(acc, cols, "t2", None, notes, r["label"].split(" /")[0],
+                                            slots if slots is not None and len(slots) == len(cols) else None)
     return table
 
 
@@ -684,13 +688,17 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     values: list[Item] = []
     header_seen = False
     first_line = None
+    value_rows: list[RowCells] = []
     for ln, rc in _tokenized(lines):
         items = line_items(ln, rc)
         if any(it.kind == "label" and ("复议" in it.text or "维持" in it.text) for it in items):
             header_seen = True
             first_line = first_line or ln.line
         if header_seen:
-            values.extend(it for it in items if it.kind == "value")
+            line_values = [it for it in items if it.kind == "value"]
+            values.extend(line_values)
+            if line_values:
+                value_rows.append(rc)
     if not header_seen:
         return table
     table.found = True
@@ -699,7 +707,13 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     combined = _RowAcc({"key": "all"}, 0, "表四", values[0].line if values else first_line)
     combined.values = values
     all_cols = [f"{g}.{c}" for g in spec["groups"] for c in spec["columns"]]
-    whole = finalize_row(combined, all_cols, "t4", None, notes, "行政复议、行政诉讼")
+    # All values on one tab/pipe line of exactly 15 fields, none of them a label: its empty
+    # fields are blank cells at their columns.
+    slots = None
+    if len(value_rows) == 1 and value_rows[0].tabbed and len(value_rows[0].fields) == len(all_cols) \
+            and not any(f.label for f in value_rows[0].fields):
+        slots = [f.text for f in value_rows[0].fields]
+    whole = finalize_row(combined, all_cols, "t4", None, notes, "行政复议、行政诉讼", slots)
     for gi, (g, glabel) in enumerate(zip(spec["groups"], spec["group_labels"])):
         sl = slice(gi * ncols, (gi + 1) * ncols)
         readings = list(dict.fromkeys(r[sl] for r in whole.readings))
