@@ -60,9 +60,9 @@ def test_office_pdf_parses_to_the_text_cells(seed, layout, office_files):
     assert (rep.title, rep.year, rep.organ, rep.template) == (text_rep.title, text_rep.year, text_rep.organ,
                                                               text_rep.template)
     assert not [n for n in rep.parse_notes if n.code == "ingest"]
-    # Same numbers claimed. (Whether a claim is comparable can differ: a PDF line that happens to
-    # end in "：" ends the paragraph in parse/document.py, so "其中：" loses its sentence context.)
-    assert [c[:2] for c in claims(rep)] == [c[:2] for c in claims(text_rep)]
+    # Same numbers claimed, each as comparable as in the text (a line wrapped after "其中：" keeps
+    # the breakdown in its sentence).
+    assert claims(rep) == claims(text_rep)
 
 
 BROKEN = [(s, lay) for s, lay in SEED_LAYOUTS if lay != "a4"]
@@ -150,3 +150,14 @@ def test_page_limit(tmp_path, monkeypatch):
     monkeypatch.setenv("AUDITOR_PDF_MAX_PAGES", "2")
     r = run("check", str(path))
     assert r.returncode == 2 and "three.pdf" in r.stderr and "超过上限 2 页" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_line_wrapped_after_qizhong_keeps_its_sentence():
+    """PDF lines break anywhere: "其中：" at a line end continues the paragraph (the breakdown
+    belongs to the total before it); other colons and sentence ends still end it."""
+    from auditor.parse.document import SrcLine, build_paragraphs
+
+    lines = ["本年度共收到政府信息公开申请6件，其中：", "信函申请3件，网上申请3件。", "主要做法：", "（一）加强领导。"]
+    paras = build_paragraphs([SrcLine("TEXT", t, i + 1) for i, t in enumerate(lines)])
+    assert [p.text for p in paras] == [lines[0] + lines[1], lines[2], lines[3]]
+    assert paras[0].spans == [(0, 1), (len(lines[0]), 2)]
