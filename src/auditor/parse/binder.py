@@ -27,6 +27,8 @@ from .normalize import key
 _VALUE = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:万元|万|元|%|件|个|条|项)?$")
 _PLACEHOLDER = re.compile(r"^(?:/|-|—|——|–|－|\\|无|空|N/?A|n/?a|/)$")
 _ENUM_PREFIX = re.compile(r"^[0-9一二三四五六七八九十]+")
+# A label word that starts a numbered row ("6.属", "（四", "三、"): never the rest of another label.
+_ROW_ENUM = re.compile(r"^(?:\d{1,2}[.．、]|[(（][一二三四五六七八九十\d]{1,3}(?:[)）]|$)|[一二三四五六七八九十]{1,2}、)")
 MAX_EXTRA = 2  # beyond this many missing/surplus values a row is left undetermined
 MAX_DIGITS = 12  # a longer digit run is not a count (garbled extraction, concatenated cells)
 # A number-like token damaged by the decoder (U+FFFD replacement character): a cell, never a count.
@@ -276,12 +278,37 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
     labels: list[Item] = []
     cur: _RowAcc | None = None
     pending: list[str] = []
+    # A row whose values stand beside the first characters of its label, the rest of the label
+    # wrapped below ("8.属 0 0 0 0 0 0 0" / "于行" / "政查" / "询事" / "项": borderless PDFs with
+    # narrow label columns): values kept until the label, read on, names its row.
+    orphan: _RowAcc | None = None
+
+    def drop_orphan() -> None:
+        nonlocal orphan
+        if orphan is not None and orphan.values:  # a group label ("三、本年度办理结果") holds none
+            notes.append(ParseNote("table.unassigned_values",
+                                   f"第{orphan.line}行的数值“{' '.join(v.text for v in orphan.values)}”所在行的行标签"
+                                   f"“{orphan.label}”无法识别，这些数值不归入任何行", orphan.line, table, None))
+        orphan = None
+
     for ln, rc in _tokenized(lines):
         items = line_items(ln, rc)
         if not items:
             continue
         line_labels = [it for it in items if it.kind == "label"]
         labels.extend(line_labels)
+        line_values = [it for it in items if it.kind == "value"]
+        leaf = (line_labels[-1].words[-1][0] if line_labels[-1].words else line_labels[-1].text) if line_labels else ""
+        if orphan is not None and line_labels and not _ROW_ENUM.match(leaf) and not (line_values and orphan.values):
+            orphan.label += leaf  # leaf labels stand right of group labels
+            orphan.values = orphan.values or line_values  # values beside the middle of the label
+            i = matcher.match(orphan.label)
+            if i is not None and i > matcher.last and specs[i]["key"] not in rows:
+                acc = _RowAcc(specs[i], i, orphan.label, orphan.line, [], orphan.values)
+                rows[specs[i]["key"]] = acc
+                matcher.last = i
+                cur, orphan, pending = acc, None, []
+            continue
         hit = None
         hit_item = None
         for it in reversed(line_labels):  # the leaf label stands right of its group labels
@@ -299,6 +326,8 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
                 if hit is not None:
                     break
             hit_item = line_labels[0] if hit is not None else None
+        if hit is not None:
+            drop_orphan()
         if hit is not None and cur is not None and hit == cur.idx and not cur.values:
             cur.label += "".join(it.text for it in line_labels)  # second half of a wrapped label
             cur.values = [it for it in items if it.kind == "value"]
@@ -333,17 +362,29 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
             pending = []
             continue
         # No row label on this line.
+        target = cur.extra_sources[-1] if cur is not None and cur.extra_sources else cur
+        if line_labels and (_ROW_ENUM.match(leaf) or line_values and target is not None and target.values):
+            # A row we cannot name yet: its label starts with a new row number ("6.属"), or its
+            # values stand beside a label while the row above has its own. Not the row above.
+            drop_orphan()
+            orphan = _RowAcc({"key": None}, -1, leaf, ln.line, [], line_values)
+            cur, pending = None, []
+            continue
+        if orphan is not None:
+            if line_values and not orphan.values and not line_labels:
+                orphan.values = line_values  # the values below the first part of its label
+            elif line_values:
+                drop_orphan()
+            continue
         if line_labels:
             if cur is not None and not cur.values and not (cur.extra_sources):
                 cur.label += "".join(it.text for it in line_labels)  # wrapped label continues
             else:
                 pending.extend(it.text for it in line_labels)
-        values = [it for it in items if it.kind == "value"]
-        if values:
-            target = cur.extra_sources[-1] if cur is not None and cur.extra_sources else cur
-            if target is not None:
-                target.values.extend(values)
-                target.fields_after = None
+        if line_values and target is not None:
+            target.values.extend(line_values)
+            target.fields_after = None
+    drop_orphan()
     return rows, labels
 
 
