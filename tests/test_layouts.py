@@ -315,7 +315,7 @@ def test_cells_grammar_is_strict_clean_and_keeps_offsets():
     from auditor.parse.cells import pipe_cells, row_cells
     from auditor.resources import grammar_text
 
-    Lark(grammar_text("cells.lark"), parser="lalr", lexer="contextual", start=["rows", "piperow"], strict=True)
+    Lark(grammar_text("cells.lark"), parser="lalr", lexer="contextual", start=["rows", "piperows"], strict=True)
     tab, spaced, mixed = row_cells(["总计\t12\t\t3", "   (七) 总计    4  0  —", "第 2 项 内容 5 6"])
     assert tab.tabbed and [f.text for f in tab.fields] == ["总计", "12", "", "3"]
     assert [(w[0], w[1]) for w in tab.fields[3].values] == [("3", 7)]

@@ -46,13 +46,16 @@ def _parser():
         def row(self, children):
             return children
 
+        def piperows(self, children):
+            return children
+
         def piperow(self, children):
             return children
 
     from ..resources import lark_cache
 
     text = grammar_text("cells.lark")
-    options = dict(parser="lalr", lexer="contextual", start=["rows", "piperow"], maybe_placeholders=False)
+    options = dict(parser="lalr", lexer="contextual", start=["rows", "piperows"], maybe_placeholders=False)
     return Lark(text, cache=lark_cache("cells", text, options), transformer=_Rows(), **options)
 
 
@@ -114,20 +117,31 @@ def _parse_rows(texts: list[str]) -> list:
         return rows
 
 
+def pipe_rows(lines: list[str]) -> list[list[str]]:
+    """The cell texts of Markdown table rows "| a | b |" (outer pipes dropped, empty cells kept),
+    all rows in one parse."""
+    texts = [ln.strip() for ln in lines]
+    if not texts:
+        return []
+    out = []
+    for text, toks in zip(texts, _parser().parse("\n".join(texts), start="piperows")):
+        cells: list[str] = []
+        cur = ""
+        for tok in toks:
+            if tok.type == "PIPE":
+                cells.append(cur.strip())
+                cur = ""
+            else:
+                cur += tok
+        cells.append(cur.strip())
+        if text.startswith("|"):
+            cells = cells[1:]
+        if text.endswith("|") and cells:
+            cells = cells[:-1]
+        out.append(cells)
+    return out
+
+
 def pipe_cells(line: str) -> list[str]:
-    """The cell texts of a Markdown table row "| a | b |" (outer pipes dropped, empty cells kept)."""
-    toks = _parser().parse(line.strip(), start="piperow")
-    cells: list[str] = []
-    cur = ""
-    for tok in toks:
-        if tok.type == "PIPE":
-            cells.append(cur.strip())
-            cur = ""
-        else:
-            cur += tok
-    cells.append(cur.strip())
-    if line.strip().startswith("|"):
-        cells = cells[1:]
-    if line.strip().endswith("|") and cells:
-        cells = cells[:-1]
-    return cells
+    """The cell texts of one Markdown table row."""
+    return pipe_rows([line])[0]
