@@ -133,7 +133,7 @@ def main(outdir: str) -> None:
     if not ok:
         sys.exit(why)
     reports = {seed.stem: parse_file(seed) for seed in fixtures.SEEDS}
-    written = office_pdfs(reports, Path(outdir))
+    written = office_pdfs(reports, Path(outdir), tuple(LAYOUTS) + BORDERLESS)
     print(f"{len(written)} office PDFs written to {outdir}")
 
 

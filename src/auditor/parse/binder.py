@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from ..model import Cell, ParseNote, Row, Table
 from ..resources import load_toml
-from .document import SrcLine
 from .cells import RowCells, Word, row_cells
+from .document import SrcLine
 from .normalize import key
 
 _VALUE = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:万元|万|元|%|件|个|条|项)?$")

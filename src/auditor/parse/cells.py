@@ -91,15 +91,16 @@ MEMO_MAX = 20_000
 
 
 def row_cells(lines: list[str]) -> list[RowCells]:
-    """The cells of each line (lines without a line break; trailing blanks are ignored)."""
-    texts = [ln.rstrip(" ") for ln in lines]
-    todo = list(dict.fromkeys(t for t in texts if t not in _MEMO))
+    """The cells of each line (trailing blanks are ignored)."""
+    texts = [ln.replace("\n", " ").rstrip(" ") for ln in lines]
+    got = {t: _MEMO.get(t) for t in texts}  # a local view: another thread may clear the memo
+    todo = [t for t, rc in got.items() if rc is None]
     if todo:
         if len(_MEMO) + len(todo) > MEMO_MAX:
             _MEMO.clear()
         for text, tokens in zip(todo, _parse_rows(todo)):
-            _MEMO[text] = _row_cells(tokens)
-    return [_MEMO[t] for t in texts]
+            got[text] = _MEMO[text] = _row_cells(tokens)
+    return [got[t] for t in texts]
 
 
 def _parse_rows(texts: list[str]) -> list:
