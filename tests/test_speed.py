@@ -316,3 +316,61 @@ def test_lark_cache_dir_that_cannot_be_created_or_written_is_silently_skipped(tm
         ro.chmod(0o700)
     out, err = capfd.readouterr()
     assert out == "" and err == ""
+
+
+# ---------------------------------------------------------------- region detection without regex alternations
+
+def _region_texts():
+    """The seed reports, and copies with province and place names (overlapping ones too) spliced in."""
+    import random
+
+    from auditor.api import parse_file
+    from auditor.model import Report
+
+    seeds = [parse_file(f) for f in sorted((ROOT / "sample_reports").glob("*.txt"))]
+    words = ["宁夏回族自治区", "宁夏", "固原市", "原州区", "固原", "宁政发", "宁政办发", "甘肃省", "兰州市", "景泰县",
+             "宝鸡市", "红寺堡区", "红寺堡", "内蒙古自治区", "内蒙古", "北京市朝阳区", "朝阳"]
+    rng = random.Random(13)
+    out = list(seeds)
+    for _ in range(200):
+        base = rng.choice(seeds)
+        lines = list(base.lines)
+        for _k in range(rng.randint(1, 10)):
+            i = rng.randrange(len(lines))
+            j = rng.randint(0, len(lines[i]))
+            glued = rng.choice(words) + (rng.choice(words)[1:] if rng.random() < 0.4 else "")
+            lines[i] = lines[i][:j] + glued + lines[i][j:]
+        rep = Report(source=base.source, kind=base.kind, lines=lines, refs=base.refs, encoding=base.encoding)
+        rep.organ = (base.organ or "") + (rng.choice(words) if rng.random() < 0.3 else "")
+        rep.title = base.title
+        out.append(rep)
+    return out
+
+
+def test_region_evidence_equals_the_regex_scan():
+    from auditor import regions
+
+    overlapping = regions.Gazetteer("test", ["宁夏回族自治区", "宁夏", "回族"], ["固原市", "原州区", "州区", "固原"],
+                                    ["宁政发", "宁政", "政发"], ["红寺堡"])
+    gazetteers = list(regions._core_gazetteers()) + [overlapping]
+    found = 0
+    for rep in _region_texts():
+        head, text = (rep.organ or "") + (rep.title or ""), "\n".join(rep.lines)
+        for g in gazetteers:
+            fast = g.evidence(rep)
+            assert fast == g._evidence_scan(head, text), (g.region, rep.organ)
+            found += fast is not None
+    assert found > 200
+
+
+def test_region_index_follows_edits_of_the_word_lists():
+    from auditor import regions
+    from auditor.model import Report
+
+    rep = Report(source="x.txt", kind="text", lines=["本县X镇、Y镇", "X镇"], refs=None, encoding="utf-8")
+    g = regions.Gazetteer("test", ["某省"], ["Z镇"], [])
+    assert g.evidence(rep) is None
+    g.places.append("X镇")  # the fields are public: a changed list is indexed again
+    assert g.evidence(rep) == regions.RegionEvidence("test", regions.TEXT_MENTION, 2, "正文多次提到“X镇”")
+    g.places.append("镇")  # a one-character word: answered by the plain scan
+    assert g.evidence(rep) == g._evidence_scan("", "\n".join(rep.lines)) and g._matcher() is None
