@@ -374,3 +374,47 @@ def test_region_index_follows_edits_of_the_word_lists():
     assert g.evidence(rep) == regions.RegionEvidence("test", regions.TEXT_MENTION, 2, "正文多次提到“X镇”")
     g.places.append("镇")  # a one-character word: answered by the plain scan
     assert g.evidence(rep) == g._evidence_scan("", "\n".join(rep.lines)) and g._matcher() is None
+
+
+# ---------------------------------------------------------------- cold start: typer without pydantic
+
+def _coerced(runtime, value, param, ctx):
+    try:
+        return ("value", runtime.coerce(value, param=param, ctx=ctx))
+    except Exception as exc:  # the error a user would see: its kind and message
+        return ("error", type(exc).__name__, str(getattr(exc, "message", exc)))
+
+
+def test_lazy_typer_coercion_equals_typers_own():
+    core = pytest.importorskip("typer.core")
+    from auditor.cli import command
+
+    cmd = command()
+    lazy = core.build_runtime_param
+    if not getattr(lazy, "auditor_lazy", False):
+        pytest.skip("this typer has no runtime coercion to make lazy")
+    values = [None, "", "a", " 3 ", "3", "-1", "0", "1.5", "３", "abc", "text", "json", "TEXT", "\udcff", "报告.txt",
+              ("a", "b"), ["x"], (), ("3",), 3, 1.5, True, b"x", ("a", 3)]
+    compared = 0
+    for sub in cmd.commands.values():
+        ctx = sub.context_class(sub)
+        for param in sub.params:
+            desc = getattr(param, "type_descriptor", None)
+            if desc is None:
+                continue
+            for value in values:
+                ours = _coerced(lazy(desc), value, param, ctx)
+                assert ours == _coerced(lazy.original(desc), value, param, ctx), (sub.name, param.name, value)
+                compared += 1
+    assert compared > 300
+
+
+def test_check_of_one_report_does_not_import_pydantic(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom auditor import cli\nsys.argv = ['auditor', 'check', sys.argv[1]]\n"
+            "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+            "print('pydantic' in sys.modules, 'jsonschema' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True, cwd=tmp_path)
+    assert out.stdout.strip().splitlines()[-1].split()[0] == "False", out.stdout + out.stderr
