@@ -248,6 +248,7 @@ def test_third_party_pack_is_validated_even_when_it_copies_a_builtin_one(tmp_pat
     from auditor.engine import packcache, rules
     from auditor.errors import ConfigError
 
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", "")  # no per-user cache of validated packs
     source = packcache.builtin_pack_files()[0]
     copy = tmp_path / source.name
     copy.write_bytes(source.read_bytes())
@@ -261,6 +262,46 @@ def test_third_party_pack_is_validated_even_when_it_copies_a_builtin_one(tmp_pat
                         encoding="utf-8")
     with pytest.raises(ConfigError, match="规则包格式错误"):
         rules.load_pack_file(tampered)
+
+
+def test_third_party_pack_is_validated_once_then_taken_from_the_user_cache(tmp_path, monkeypatch):
+    from auditor.engine import packcache, rules
+    from auditor.errors import ConfigError
+
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "cache"))
+    pack = ROOT / "plugins" / "auditor-ningxia" / "src" / "auditor_ningxia" / "rules.toml"
+    calls = []
+    real = rules.parse_and_validate
+    monkeypatch.setattr(rules, "parse_and_validate", lambda p, raw: calls.append(p) or real(p, raw))
+    first = rules.load_pack_file(pack)
+    assert calls == [pack] and len(list((tmp_path / "cache").glob("pack-*.json"))) == 1
+    second = rules.load_pack_file(pack)
+    assert calls == [pack] and second == first  # not validated again: same rules
+    copy = tmp_path / "edited.toml"
+    copy.write_bytes(pack.read_bytes() + b"\n# edited\n")
+    rules.load_pack_file(copy)
+    assert calls == [pack, copy]  # other bytes: validated
+    for f in (tmp_path / "cache").glob("pack-*.json"):  # a damaged cache file: validated again
+        f.write_text("{", encoding="utf-8")
+    assert rules.load_pack_file(pack) == first and calls == [pack, copy, pack]
+    bad = tmp_path / "bad.toml"
+    bad.write_text(pack.read_text(encoding="utf-8").replace('severity = "', 'severity = "fatal-', 1), encoding="utf-8")
+    for _ in range(2):  # an invalid pack is never kept: the error every time
+        with pytest.raises(ConfigError, match="规则包格式错误"):
+            rules.load_pack_file(bad)
+    assert packcache.user_validated(bad.read_bytes()) is None
+
+
+def test_cached_pack_content_that_json_cannot_carry_is_not_kept(tmp_path, monkeypatch):
+    import datetime
+
+    from auditor.engine import packcache
+
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path))
+    packcache.remember_validated(b"x", {"pack": {"date": datetime.date(2024, 1, 1)}})
+    packcache.remember_validated(b"y", {"pack": {"n": 1}})
+    assert packcache.user_validated(b"x") is None and packcache.user_validated(b"y") == {"pack": {"n": 1}}
+    assert not list(tmp_path.glob(".pack-*"))  # no temporary file left behind
 
 
 # ---------------------------------------------------------------- Lark parser cache
@@ -409,12 +450,20 @@ def test_lazy_typer_coercion_equals_typers_own():
     assert compared > 300
 
 
-def test_check_of_one_report_does_not_import_pydantic(tmp_path):
+def test_check_of_one_report_imports_neither_pydantic_nor_jsonschema(tmp_path):
+    import os
     import subprocess
     import sys
 
     code = ("import sys\nfrom auditor import cli\nsys.argv = ['auditor', 'check', sys.argv[1]]\n"
             "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
             "print('pydantic' in sys.modules, 'jsonschema' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True, cwd=tmp_path)
-    assert out.stdout.strip().splitlines()[-1].split()[0] == "False", out.stdout + out.stderr
+    env = dict(os.environ, AUDITOR_CACHE_DIR=str(tmp_path / "cache"))
+    runs = [subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True, cwd=tmp_path,
+                           env=env) for _ in range(2)]
+    first, second = (r.stdout.strip().splitlines()[-1].split() for r in runs)
+    assert first[0] == second[0] == "False", runs[0].stdout + runs[0].stderr
+    # the regional plugins' packs are validated in the first run, taken from the user cache in the second
+    import importlib.util
+    regional = importlib.util.find_spec("auditor_ningxia") is not None
+    assert first[1] == str(regional) and second[1] == "False", runs[1].stdout + runs[1].stderr
