@@ -414,7 +414,7 @@ def test_region_index_follows_edits_of_the_word_lists():
     g.places.append("X镇")  # the fields are public: a changed list is indexed again
     assert g.evidence(rep) == regions.RegionEvidence("test", regions.TEXT_MENTION, 2, "正文多次提到“X镇”")
     g.places.append("镇")  # a one-character word: answered by the plain scan
-    assert g.evidence(rep) == g._evidence_scan("", "\n".join(rep.lines)) and g._matcher() is None
+    assert g.evidence(rep) == g._evidence_scan("", "\n".join(rep.lines)) and g._words() is None
 
 
 # ---------------------------------------------------------------- cold start: typer without pydantic

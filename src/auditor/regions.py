@@ -51,35 +51,38 @@ class Gazetteer:
 
     def evidence(self, report: Report) -> RegionEvidence | None:
         head = (report.organ or "") + (report.title or "")
-        index = self._matcher()
-        if index is None:  # a word under two characters: the plain regex scan
+        words = self._words()
+        if words is None:  # a word under two characters: the plain regex scan
             return self._evidence_scan(head, "\n".join(report.lines))
-        names, places, doc_prefixes, mentions = index
-        in_head = _TextView.of(head)
+        in_head = words.present(_TextView.of(head))
         # The province's own name outweighs a place name, which may sit inside another word.
-        for words, weight in ((names, 2), (places, 1)):
-            found = words.first_in(in_head)
+        for role, weight in ((_NAMES, 2), (_PLACES, 1)):
+            found = words.first(in_head, role)
             if found is not None:
                 return RegionEvidence(self.region, ORGAN_NAME, weight, f"机关名称或标题含“{found}”")
         text = _TextView.of("\n".join(report.lines))
-        cited = doc_prefixes.occurrences(text)
+        in_text = words.present(text)
+        if not in_text:
+            return None
+        cited = _leftmost_longest(text.text, [w for w in in_text if _DOC in words.roles[w]])
         if cited:
             first = max(cited, key=cited.get)
             return RegionEvidence(self.region, DOCUMENT_CITATION, sum(cited.values()), f"正文引用“{first}”文件")
-        mentioned = mentions.occurrences(text)
+        mentioned = _leftmost_longest(text.text, [w for w in in_text if _MENTION in words.roles[w]])
         if sum(mentioned.values()) >= 2:
             first = max(mentioned, key=mentioned.get)
             return RegionEvidence(self.region, TEXT_MENTION, sum(mentioned.values()), f"正文多次提到“{first}”")
         return None
 
-    def _matcher(self) -> tuple[_Words, _Words, _Words, _Words] | None:
-        """The word indexes, rebuilt when a list was changed since (the fields are public)."""
+    def _words(self) -> _Words | None:
+        """The word index, rebuilt when a list was changed since (the fields are public)."""
         key = (tuple(self.names), tuple(self.places), tuple(self.short_places), tuple(self.doc_prefixes))
         cached = self.__dict__.get("_index")
         if cached is None or cached[0] != key:
-            short = any(len(w) < 2 for part in key for w in part)
-            index = None if short else (_Words(key[0]), _Words(key[1] + key[2]), _Words(key[3]),
-                                        _Words(key[0] + key[1]))
+            names, places, short, docs = key
+            short_word = any(len(w) < 2 for part in key for w in part)
+            index = None if short_word else _Words({_NAMES: names, _PLACES: places + short, _DOC: docs,
+                                                   _MENTION: names + places})
             cached = self.__dict__["_index"] = (key, index)
         return cached[1]
 
@@ -121,13 +124,13 @@ def _occurrences(text: str, words: list[str]) -> dict[str, int]:
 class _TextView:
     """A text with its set of characters, shared by every gazetteer that looks at it (the two
     latest are kept: a report's organ name + title, and its body)."""
-    __slots__ = ("text", "chars", "found")
+    __slots__ = ("text", "chars", "present")
     _recent: list[_TextView] = []
 
     def __init__(self, text: str):
         self.text = text
         self.chars = frozenset(text)
-        self.found: dict[str, bool] = {}
+        self.present: dict[int, tuple] = {}  # id(_Words) -> (that _Words, the words it finds here)
 
     @classmethod
     def of(cls, text: str) -> _TextView:
@@ -138,64 +141,70 @@ class _TextView:
         cls._recent = [view] + cls._recent[:1]
         return view
 
-    def has(self, word: str) -> bool:
-        found = self.found.get(word)
-        if found is None:
-            found = self.found[word] = word in self.text
-        return found
+
+# What a word is to a gazetteer (a word may be several): a province name, a place (checked in the
+# organ name and title), a document-number prefix, a name counted as a mention in the body.
+_NAMES, _PLACES, _DOC, _MENTION = "names", "places", "doc", "mention"
 
 
 class _Words:
-    """Words (each of two characters or more) and which of them occur in a text.
+    """A gazetteer's words (each of two characters or more) and which of them occur in a text.
 
     A word occurs only if each of its characters is in the text, so each word is filed under its
     rarest character and a text is searched only for the few words whose characters it all has.
     (A regex alternation of a province's place names cost about 0.05 ms per report and province,
     33 provinces, and 2 ms each to compile at start.)"""
 
-    def __init__(self, words: tuple[str, ...]):
-        self.rank: dict[str, int] = {}
-        for i, w in enumerate(words):
-            self.rank.setdefault(w, i)
+    def __init__(self, lists: dict[str, tuple[str, ...]]):
+        self.rank: dict[str, dict[str, int]] = {}  # role -> word -> first position in its list
+        self.roles: dict[str, set[str]] = {}
+        for role, words in lists.items():
+            rank = self.rank[role] = {}
+            for i, w in enumerate(words):
+                rank.setdefault(w, i)
+                self.roles.setdefault(w, set()).add(role)
         freq: dict[str, int] = {}
-        for w in self.rank:
+        for w in self.roles:
             for ch in set(w):
                 freq[ch] = freq.get(ch, 0) + 1
         self.by_char: dict[str, list[tuple[str, frozenset]]] = {}
-        for w in self.rank:
-            self.by_char.setdefault(min(w, key=lambda ch: (freq[ch], ch)), []).append((w, frozenset(w)))
+        for w in self.roles:
+            self.by_char.setdefault(min(w, key=freq.__getitem__), []).append((w, frozenset(w)))
 
     def present(self, view: _TextView) -> list[str]:
-        chars = view.chars
-        return [w for ch in chars.intersection(self.by_char) for w, needed in self.by_char[ch]
-                if needed <= chars and view.has(w)]
+        """The words that occur in the text (once per text and index: the view keeps the answer)."""
+        found = view.present.get(id(self))
+        if found is None or found[0] is not self:
+            chars, text = view.chars, view.text
+            found = view.present[id(self)] = (self, [
+                w for ch in chars.intersection(self.by_char) for w, needed in self.by_char[ch]
+                if needed <= chars and w in text])
+        return found[1]
 
-    def first_in(self, view: _TextView) -> str | None:
-        """The first word of the list that occurs in the text (`next(w for w in words if w in text)`)."""
-        found = self.present(view)
-        return min(found, key=self.rank.__getitem__) if found else None
+    def first(self, present: list[str], role: str) -> str | None:
+        """The first word of the role's list that occurs (`next(w for w in words if w in text)`)."""
+        rank = self.rank[role]
+        found = [w for w in present if w in rank]
+        return min(found, key=rank.__getitem__) if found else None
 
-    def occurrences(self, view: _TextView) -> dict[str, int]:
-        """`_occurrences(text, words)`: what the alternation (longest word first) finds scanning
-        left to right — at each position the longest word that occurs there, then on after it."""
-        found = self.present(view)
-        if not found:
-            return {}
-        text = view.text
-        hits = []
-        for w in found:
-            i = text.find(w)
-            while i >= 0:
-                hits.append((i, -len(w), w))
-                i = text.find(w, i + 1)
-        hits.sort()
-        counts: dict[str, int] = {}
-        end = 0
-        for i, neg_len, w in hits:
-            if i >= end:
-                counts[w] = counts.get(w, 0) + 1
-                end = i - neg_len
-        return counts
+
+def _leftmost_longest(text: str, found: list[str]) -> dict[str, int]:
+    """`_occurrences(text, words)` given the words that occur: what the alternation (longest word
+    first) finds scanning left to right — at each position the longest word there, then on after it."""
+    hits = []
+    for w in found:
+        i = text.find(w)
+        while i >= 0:
+            hits.append((i, -len(w), w))
+            i = text.find(w, i + 1)
+    hits.sort()
+    counts: dict[str, int] = {}
+    end = 0
+    for i, neg_len, w in hits:
+        if i >= end:
+            counts[w] = counts.get(w, 0) + 1
+            end = i - neg_len
+    return counts
 
 
 # Suffixes dropped to form a division's short name, longest first ("彭阳县" → "彭阳").
