@@ -450,14 +450,14 @@ def test_lazy_typer_coercion_equals_typers_own():
     assert compared > 300
 
 
-def test_check_of_one_report_imports_neither_pydantic_nor_jsonschema(tmp_path):
+def test_check_of_one_report_imports_neither_pydantic_nor_jsonschema_nor_lark(tmp_path):
     import os
     import subprocess
     import sys
 
     code = ("import sys\nfrom auditor import cli\nsys.argv = ['auditor', 'check', sys.argv[1]]\n"
             "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
-            "print('pydantic' in sys.modules, 'jsonschema' in sys.modules)")
+            "print('pydantic' in sys.modules, 'jsonschema' in sys.modules, 'lark' in sys.modules)")
     env = dict(os.environ, AUDITOR_CACHE_DIR=str(tmp_path / "cache"))
     runs = [subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True, cwd=tmp_path,
                            env=env) for _ in range(2)]
@@ -467,3 +467,52 @@ def test_check_of_one_report_imports_neither_pydantic_nor_jsonschema(tmp_path):
     import importlib.util
     regional = importlib.util.find_spec("auditor_ningxia") is not None
     assert first[1] == str(regional) and second[1] == "False", runs[1].stdout + runs[1].stderr
+    # lark builds the parse tables in the first run; the second loads them from the user cache
+    assert first[2] == "True" and second[2] == "False", runs[1].stdout + runs[1].stderr
+
+# ---------------------------------------------------------------- report structure from lark's table
+
+def _structure_texts() -> list[str]:
+    import random
+
+    from auditor.ingest import read_report
+    from auditor.parse.normalize import normalize
+
+    texts = []
+    for f in sorted((ROOT / "sample_reports").glob("*.txt")):
+        texts.append("\n".join(normalize(read_report(f).text)) + "\n")
+    pieces = ["一、总体情况", "二、主动公开", "三、收到和处理政府信息公开申请情况", "四、结转下年度继续办理 1 0 0 0 0 0 1",
+              "十一、其他", "  五、存在的问题 ", "六.其他需要报告的事项", "一、\t表格", "项目\t1\t2", "\t", "正文一段。",
+              "", "", "一、", "一、3", "（一）主动公开", " ", "一二三四、标题", "七、附件"]
+    rng = random.Random(13)
+    for _ in range(300):
+        lines = [rng.choice(pieces) for _k in range(rng.randint(0, 25))]
+        texts.append("\n".join(lines) + "\n")
+    return texts + ["\n", "\n\n\n", "一、总体情况\n"]
+
+
+def test_table_driven_structure_parse_equals_larks_own():
+    from auditor.parse import document
+
+    fast = document._table_parser()
+    assert fast is not None, "report.lark should be parsed from its table"
+    for text in _structure_texts():
+        assert fast.parse(text) == document._parser().parse(text), text
+
+
+def test_structure_parse_falls_back_to_lark_when_the_table_cannot_go_on(monkeypatch):
+    from auditor.parse import document
+
+    calls = []
+    real = document._parser
+
+    class Spy:
+        def parse(self, text):
+            calls.append(text)
+            return real().parse(text)
+
+    monkeypatch.setattr(document, "_parser", lambda: Spy())
+    fast = document._table_parser()
+    monkeypatch.setattr(fast, "lexers", {k: __import__("re").compile("(?P<ROW>x)") for k in fast.lexers})
+    text = "一、总体情况\n正文。\n"
+    assert document.parse_structure(["一、总体情况", "正文。"]) == real().parse(text) and calls == [text]
