@@ -403,14 +403,18 @@ def is_count(value) -> bool:
     return value is not None and -10 ** MAX_COUNT_DIGITS < value < 10 ** MAX_COUNT_DIGITS
 
 
+_WAN = re.compile(r"\d+(?:\.\d+)?万")
+_DECIMAL = re.compile(r"\d+\.\d+")
+
+
 def _number(text: str) -> int | float | None:
     text = text.replace(",", "").strip()
     if text.isdigit() and text.isascii():
         return int(text)
-    if re.fullmatch(r"\d+(?:\.\d+)?万", text):  # "1.2万"
+    if _WAN.fullmatch(text):  # "1.2万"
         value = float(text[:-1]) * 10000
         return int(value) if value.is_integer() else value
-    if re.fullmatch(r"\d+\.\d+", text):
+    if _DECIMAL.fullmatch(text):
         return float(text)
     value = _small_chinese_number(text)
     if value is not None:
