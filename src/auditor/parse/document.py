@@ -81,13 +81,15 @@ def _compile(lark) -> dict | None:
     return {"lexers": regexes, "states": states, "start": start, "end": end}
 
 
-class _Line(str):
-    """A line token, as lark's Token gives it to the callbacks: the text, its terminal and line."""
+class _Line:
+    """A line token, as lark's Token gives it to the callbacks: its text (str()), terminal, line."""
+    __slots__ = ("value", "type", "line")
 
-    def __new__(cls, text: str, kind: str, line: int):
-        tok = super().__new__(cls, text)
-        tok.type, tok.line = kind, line
-        return tok
+    def __init__(self, value: str, kind: str, line: int):
+        self.value, self.type, self.line = value, kind, line
+
+    def __str__(self) -> str:
+        return self.value
 
 
 class _Inline(list):
@@ -129,13 +131,20 @@ class _TableParser:
                 children = values[len(values) - size:] if size else []
                 if size:
                     del stack[-size:], values[-size:]
-                flat = []
+                # A recursive inlined rule (`a: a ROW`) grows its first child's list in place, as
+                # lark's own child filter does: copying it on every line would be quadratic.
+                if children and children[0].__class__ is _Inline and name.startswith("_"):
+                    flat, children = children[0], children[1:]
+                else:
+                    flat = []
                 for c in children:
                     if c.__class__ is _Inline:
                         flat.extend(c)
                     elif c.__class__ is not _Line or not c.type.startswith("_"):
                         flat.append(c)
-                if name.startswith("_"):
+                if flat.__class__ is _Inline:
+                    values.append(flat)
+                elif name.startswith("_"):
                     values.append(_Inline(flat))
                 else:
                     values.append(getattr(self.callbacks, name)(flat))
