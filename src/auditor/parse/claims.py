@@ -602,6 +602,8 @@ def _zero_claims(s: _Sentence, clause: list[Tok]) -> list[Claim]:
     """"未收到政府信息公开申请" and "无…行政复议、行政诉讼": counts of zero stated in words."""
     out = []
     for i, t in enumerate(clause):
+        if t.kind != "NEG_RECEIVED" and t.kind != "LIT_NONE":
+            continue
         rest = "".join(x.text for x in clause[i + 1:])
         if t.kind == "NEG_RECEIVED" and ("申请" in rest or s.has("APPLICATION")):
             out.append(Claim("app.received", 0, None, False, (t.text + rest)[:40], s.text.strip(), s.line(t.start),
