@@ -516,3 +516,26 @@ def test_structure_parse_falls_back_to_lark_when_the_table_cannot_go_on(monkeypa
     monkeypatch.setattr(fast, "lexers", {k: __import__("re").compile("(?P<ROW>x)") for k in fast.lexers})
     text = "一、总体情况\n正文。\n"
     assert document.parse_structure(["一、总体情况", "正文。"]) == real().parse(text) and calls == [text]
+
+
+def test_division_index_is_kept_in_the_user_cache_and_equals_a_fresh_build(tmp_path, monkeypatch):
+    from auditor import regions
+
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path))
+    regions._division_index.cache_clear()
+    try:
+        built = regions._division_index()
+        assert list(tmp_path.glob("divisions-*.json"))
+        real = regions._build_division_index
+        monkeypatch.setattr(regions, "_build_division_index", lambda table: pytest.fail("not taken from the cache"))
+        regions._division_index.cache_clear()
+        assert regions._division_index() == built
+        for f in tmp_path.glob("divisions-*.json"):  # damaged: built again
+            f.write_text("[", encoding="utf-8")
+        monkeypatch.setattr(regions, "_build_division_index", real)
+        regions._division_index.cache_clear()
+        assert regions._division_index() == built
+        fresh = {p: (f, s) for p, (f, s) in real(regions.data_file("divisions.csv")).items()}
+        assert fresh == built and "固原市" in built["64"][0]
+    finally:
+        regions._division_index.cache_clear()

@@ -9,16 +9,14 @@ digest under the same schema; any other pack — a third party's, or a built-in 
 is parsed and validated as before. Nothing is written into the package at run time.
 
 A third party's pack (a regional plugin's) is validated the first time its exact bytes are seen;
-its validated content is then kept in the per-user cache dir (resources.cache_dir, a file named
-after the SHA-256 of the schema and the pack's bytes), so later runs need neither jsonschema (about
-0.04 s to import) nor the validation. An unusable cache dir or file just means validating again.
+its validated content is then kept in the per-user cache (auditor.usercache, keyed by the digests
+of the schema and the pack's bytes), so later runs need neither jsonschema (about 0.04 s to
+import) nor the validation. An unusable cache dir or file just means validating again.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,51 +62,26 @@ def _schema_digest() -> str:
     return digest(SCHEMA.read_bytes())
 
 
-def _user_cache_file(raw: bytes) -> Path | None:
-    from ..resources import cache_dir
+def _user_key(raw: bytes) -> str:
+    from .. import usercache
 
-    base = cache_dir()
-    if base is None:
-        return None
-    key = digest(_schema_digest().encode("ascii") + b"\0" + raw)
-    return base / f"pack-{key[:32]}.json"
+    return usercache.digest(_schema_digest(), raw)
 
 
 def user_validated(raw: bytes) -> dict | None:
     """The content of a pack with these bytes validated by an earlier run, or None."""
-    path = _user_cache_file(raw)
-    if path is None:
-        return None
-    try:
-        entry = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(entry, dict) or entry.get("sha256") != digest(raw) or entry.get("schema") != _schema_digest():
-        return None
-    data = entry.get("data")
+    from .. import usercache
+
+    data = usercache.load("pack", _user_key(raw))
     return data if isinstance(data, dict) else None
 
 
 def remember_validated(raw: bytes, data: dict) -> None:
-    """Keep a third party's validated pack for later runs (written atomically; content that JSON
-    does not carry unchanged, such as TOML dates, is not kept)."""
-    path = _user_cache_file(raw)
-    if path is None:
-        return
-    try:
-        text = json.dumps({"sha256": digest(raw), "schema": _schema_digest(), "data": data}, ensure_ascii=False)
-        if json.loads(text)["data"] != data:
-            return
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".pack-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except (OSError, TypeError, ValueError):
-        pass
+    """Keep a third party's validated pack for later runs (content that JSON does not carry
+    unchanged, such as TOML dates, is not kept)."""
+    from .. import usercache
+
+    usercache.store("pack", _user_key(raw), data)
 
 
 def builtin_pack_files() -> list[Path]:

@@ -2,18 +2,13 @@
 
 Lark stays the parser generator: it reads grammars/*.lark, builds the LALR(1) table and the
 lexer's terminal order, and a test compares every table-driven parse with Lark's own. What a
-parser needs at run time (states, actions, terminal regexes) is then stored as JSON in the per-user
-cache dir (resources.cache_dir), in a file named after the grammar, the options and Lark's version,
-so later runs load it without importing Lark (about 0.05 s of a cold start, plus 0.015 s to load
-Lark's own cache). A missing, stale or unreadable file is rebuilt; with no usable cache dir the
-table is built in every process, as before. Nothing is written elsewhere.
+parser needs at run time (states, actions, terminal regexes) is then kept as JSON in the per-user
+cache (auditor.usercache), keyed by the grammar, the options and Lark's version, so later runs load
+it without importing Lark (about 0.05 s of a cold start, plus 0.015 s to load Lark's own cache).
+With no usable cache dir the table is built in every process, as before.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
 from functools import lru_cache
 from typing import Callable
 
@@ -35,37 +30,9 @@ def _lark_version() -> str:
 def table(name: str, grammar: str, options: str, build: Callable[[], dict | None]) -> dict | None:
     """`build()`'s answer for this grammar and these options, from the cache when a run stored it
     (`name` prefixes the file name). `build` raises for a bad grammar; that is never stored."""
-    from ..resources import cache_dir
+    from .. import usercache
 
-    key = hashlib.sha256("\0".join([FORMAT, grammar, options, _lark_version()]).encode("utf-8")).hexdigest()
-    base = cache_dir()
-    path = base / f"{name}-{key[:24]}.json" if base is not None else None
-    if path is not None:
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(entry, dict) and entry.get("key") == key and "data" in entry:
-                return entry["data"]
-        except (OSError, ValueError):
-            pass
-    data = build()
-    if path is not None:
-        _write(path, json.dumps({"key": key, "data": data}, ensure_ascii=False))
-    return data
-
-
-def _write(path, text: str) -> None:
-    """Atomically; a cache that cannot be written is no error."""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError:
-        pass
+    return usercache.cached(name, usercache.digest(FORMAT, grammar, options, _lark_version()), build)
 
 
 def actions(lark) -> tuple[dict, int, int]:
