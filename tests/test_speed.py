@@ -304,7 +304,7 @@ def test_cached_pack_content_that_json_cannot_carry_is_not_kept(tmp_path, monkey
     assert not list(tmp_path.glob(".pack-*"))  # no temporary file left behind
 
 
-# ---------------------------------------------------------------- Lark parser cache
+# ---------------------------------------------------------------- parse tables in the user cache (parse/lalr.py)
 
 def _fresh_parse(monkeypatch, cache_dir: str | None):
     from auditor.parse import document
@@ -322,7 +322,7 @@ def _fresh_parse(monkeypatch, cache_dir: str | None):
         document._parser.cache_clear()
 
 
-def test_lark_cache_is_written_reused_and_equal(tmp_path, monkeypatch, capfd):
+def test_parse_table_cache_is_written_reused_and_equal(tmp_path, monkeypatch, capfd):
     reference = _fresh_parse(monkeypatch, "")  # empty: no cache
     first = _fresh_parse(monkeypatch, str(tmp_path / "c"))
     files = sorted(p.name for p in (tmp_path / "c").iterdir())
@@ -336,7 +336,7 @@ def test_lark_cache_is_written_reused_and_equal(tmp_path, monkeypatch, capfd):
     assert out == "" and err == ""
 
 
-def test_lark_cache_dir_that_cannot_be_created_or_written_is_silently_skipped(tmp_path, monkeypatch, capfd):
+def test_parse_table_cache_dir_that_cannot_be_created_or_written_is_silently_skipped(tmp_path, monkeypatch, capfd):
     from auditor.resources import cache_dir
 
     blocker = tmp_path / "file"
