@@ -310,7 +310,9 @@ def command():
     import typer.main
 
     from .cli_help import localize
+    from .cli_startup import install
 
+    install()  # typer's pydantic coercion only where a value needs it (cold start)
     cmd = typer.main.get_command(app)
     localize(cmd)
     return cmd

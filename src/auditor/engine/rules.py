@@ -84,8 +84,9 @@ def _resolve_impl(ref: str) -> CheckFn:
 def load_pack_file(path: Path) -> list[Rule]:
     """Load and validate one TOML rule pack. Raises ConfigError naming the file and the key.
 
-    A built-in pack unchanged since the package was built comes from its validated form
-    (engine/packcache.py); every other pack is parsed and validated here.
+    A built-in pack unchanged since the package was built comes from its validated form, a pack
+    validated by an earlier run from the per-user cache (engine/packcache.py); every other pack is
+    parsed and validated here.
     """
     from . import packcache
 
@@ -95,7 +96,10 @@ def load_pack_file(path: Path) -> list[Rule]:
         raise ConfigError(f"{path}: 无法读取规则包（{exc.strerror or '读取失败'}）") from None
     data = packcache.validated(path, raw)
     if data is None:
+        data = packcache.user_validated(raw)
+    if data is None:
         data = parse_and_validate(path, raw)
+        packcache.remember_validated(raw, data)
     return _rules_from(path, data)
 
 
