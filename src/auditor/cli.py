@@ -72,7 +72,8 @@ def check(
     format: Optional[List[str]] = typer.Option(None, "--format", "-f", help="输出格式：text、json、jsonl、csv、xlsx、html，可重复或用逗号分隔"),
     show_skipped: bool = typer.Option(False, "--show-skipped", help="同时列出无法评估或不适用的规则及原因"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认查找 auditor.toml 或 pyproject.toml 的 [tool.auditor]）"),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="只运行这些规则（编号、前缀、规则包或类别，可用逗号分隔）"),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="只运行这些规则（编号、前缀、规则包、类别或依据可信度"
+                                                                      " status:verified/practice/inferred，可用逗号分隔）"),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="不运行这些规则"),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="达到该级别即以退出码 1 结束：error、warning、info 或 never"),
     output: Optional[List[Path]] = typer.Option(None, "--output", "-o", help="把结果写入文件（可重复，每种格式一个，按扩展名对应格式；默认输出到屏幕）"),
@@ -134,7 +135,8 @@ def parse(
 
 @app.command(help="列出已安装的规则（可按编号前缀、规则包或类别筛选）。")
 def rules(
-    pattern: Optional[str] = typer.Argument(None, help="只列出编号以此开头、或属于该规则包/类别的规则，如 NAT-T3、ningxia、totals"),
+    pattern: Optional[str] = typer.Argument(None, help="只列出编号以此开头、属于该规则包/类别或依据可信度相符的规则，"
+                                                       "如 NAT-T3、ningxia、totals、status:verified（已核实）"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件"),
     all_rules: bool = typer.Option(True, "--all/--selected", help="列出全部规则，或只列出配置选中的规则"),
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
@@ -142,7 +144,15 @@ def rules(
     from .findings import SEVERITY_LABEL, STATUS_LABEL, STATUS_TAG
 
     cfg, selected, loaded = _load_rules(config, None, None, None)
-    shown = [r for r in (loaded.rules if all_rules else selected) if pattern is None or _rule_matches(r, pattern)]
+    if pattern is not None:
+        from .config import status_selector
+
+        bad = next((p for p in pattern.split(",") if status_selector(p) == ""), None)
+        if bad is not None:
+            _err(f"“{bad}”无效：依据可信度只能是 status:verified（已核实）、status:practice（据实践）、status:inferred（推定）")
+            raise typer.Exit(EXIT_ERROR)
+    ids = frozenset(r.id for r in loaded.rules)
+    shown = [r for r in (loaded.rules if all_rules else selected) if pattern is None or _rule_matches(r, pattern, ids)]
     if pattern is not None and not shown:
         _err(f"没有与“{pattern}”匹配的规则（用 auditor rules 查看全部规则）")
         raise typer.Exit(EXIT_ERROR)
@@ -162,9 +172,11 @@ def rules(
     sys.stdout.write(f"共 {len(shown)} 条规则\n")
 
 
-def _rule_matches(rule, pattern: str) -> bool:
-    p = pattern.upper()
-    return rule.id.upper().startswith(p) or rule.pack == pattern or rule.category == pattern
+def _rule_matches(rule, pattern: str, rule_ids: frozenset[str] = frozenset()) -> bool:
+    """The one selector resolver (config.selector_matches): id, prefix, pack, category, status."""
+    from .config import selector_matches
+
+    return any(selector_matches(p, rule, rule_ids) for p in pattern.split(",") if p.strip())
 
 
 def _title(rule) -> str:
@@ -233,7 +245,8 @@ def explain(rule_id: str = typer.Argument(..., help="规则编号，如 NAT-T3-C
     loaded = load_plugins()
     exact = [r for r in loaded.rules if r.id.upper() == rule_id.upper()]
     if not exact:
-        matching = sorted((r for r in loaded.rules if _rule_matches(r, rule_id)), key=lambda r: r.id)
+        ids = frozenset(r.id for r in loaded.rules)
+        matching = sorted((r for r in loaded.rules if _rule_matches(r, rule_id, ids)), key=lambda r: r.id)
         if matching:
             sys.stdout.write(f"“{rule_id}”不是完整的规则编号；匹配的规则有 {len(matching)} 条：\n")
             for r in matching:
