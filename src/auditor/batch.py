@@ -353,7 +353,20 @@ def run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
         total > 1 or opts.history is not None)
     held: list[dict] = []
 
+    def note_problems(rec: dict) -> None:
+        """Plugin problems of this run (at load, or raised while this file was read) go into the
+        record, before any sink sees it: every renderer shows them (render.record.load_problems)."""
+        during = rec.pop("plugin_errors", None) or []
+        for e in during:
+            err(e)
+        problems = startup_problems + [e for e in during if e not in startup_problems]
+        if problems:
+            rec["load_problems"] = problems
+        else:
+            rec.pop("load_problems", None)  # a resumed record keeps no stale problems
+
     def emit(rec: dict) -> None:
+        note_problems(rec)
         if cross_on:
             resumed_at = rec.pop("_resumed", None)
             for s in sinks:
@@ -367,14 +380,6 @@ def run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
     def deliver(rec: dict, to_jsonl: bool = True) -> None:
         nonlocal done
         resumed_at = rec.pop("_resumed", None)
-        during = rec.pop("plugin_errors", None) or []
-        for e in during:
-            err(e)
-        problems = startup_problems + [e for e in during if e not in startup_problems]
-        if problems:  # shown by every renderer (render.record.load_problems)
-            rec["load_problems"] = problems
-        else:
-            rec.pop("load_problems", None)
         if bwriter:
             bwriter.add(rec)
         if baseline:

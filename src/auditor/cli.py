@@ -70,7 +70,7 @@ def check(
     paths: List[str] = typer.Argument(..., help="报告文件或目录（目录中本工具能读取的各种格式的报告文件均会审查）；"
                                                "@清单.txt 为每行一个路径的文件清单；- 表示从标准输入读取报告文本"),
     format: Optional[List[str]] = typer.Option(None, "--format", "-f", help="输出格式：text、json、jsonl、csv、xlsx、html，可重复或用逗号分隔"),
-    show_skipped: bool = typer.Option(False, "--show-skipped", help="同时列出无法评估或不适用的规则及原因"),
+    show_skipped: bool = typer.Option(False, "--show-skipped", help="同时列出无法评估或不适用的规则及原因，以及因地区不符未应用的规则包"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认查找 auditor.toml 或 pyproject.toml 的 [tool.auditor]）"),
     select: Optional[List[str]] = typer.Option(None, "--select", help="只运行这些规则（编号、前缀、规则包、类别或依据可信度"
                                                                       " status:verified/practice/inferred，可用逗号分隔）"),

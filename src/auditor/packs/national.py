@@ -264,7 +264,7 @@ def table_nonnumeric(report: Report, ctx):
                                    expected="数字（无数据应填 0）", actual=c.raw,
                                    evidence=[cell_evidence(report, t, key, col)],
                                    table=TABLE_NAMES[name], row=_label(name, key, row),
-                                   column=column_name(name, col) if name != "t2" else col, content=shown)
+                                   column=column_name(name, col, key), content=shown)
 
 
 def _label(table: str, key: str, row) -> str:
