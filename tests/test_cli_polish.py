@@ -228,8 +228,8 @@ def test_misspelt_hook_and_missing_hookimpl_are_reported(monkeypatch):
     assert any("typo" in e for e in json.loads(c.stdout)["load_problems"])
 
 
-def test_check_pending_names_the_plugin(monkeypatch):
-    """A marked impl pluggy cannot match (a class, so the name scan sees no function)."""
+def test_hooks_of_an_object_plugin_are_checked_too(monkeypatch):
+    """A plugin object (not a module) with a marked method pluggy cannot match (check_pending)."""
     from auditor.plugin import hookimpl
 
     class Typo:
@@ -240,8 +240,21 @@ def test_check_pending_names_the_plugin(monkeypatch):
     _add_plugin(monkeypatch, "typo2", Typo())
     from auditor.plugins import load_plugins
 
-    errors = load_plugins().errors
-    assert any(e.startswith("插件“typo2”有未知的钩子") for e in errors), errors
+    errors = [e for e in load_plugins().errors if "typo2" in e]
+    assert errors == ["插件“typo2”的函数 auditor_claim_grammar 不是 auditor 的钩子，不会被调用"
+                      "（是否应为 auditor_claims_grammar？）"]
+
+
+def test_hook_with_wrong_arguments_is_a_chinese_error(monkeypatch):
+    from auditor.plugin import hookimpl
+
+    mod = types.ModuleType("auditor_args")
+    mod.auditor_detect_region = hookimpl(lambda doc: None)  # the spec's argument is `report`
+    _add_plugin(monkeypatch, "args", mod)
+    from auditor.plugins import load_plugins
+
+    errors = [e for e in load_plugins().errors if "args" in e]
+    assert errors == ["插件“args”加载失败：钩子 auditor_detect_region 的参数与 auditor 的定义不符（见 auditor.hookspecs）"]
 
 
 # --- item 8: select by verification status --------------------------------------------------------
@@ -279,3 +292,12 @@ def test_readme_extensions_are_the_readers():
     for w in wanted:
         assert w in readme, f"README.md 应写作：{w}"
     assert "目录中没有可审查的报告文件（" + exts + "）" in run("check", ROOT / "docs").stderr
+
+
+def test_web_file_chooser_offers_the_readers_extensions():
+    from auditor.ingest import SUPPORTED
+    from auditor.render.html import _env
+
+    page = _env().get_template("upload.html.j2").render(title="自查", csrf="x", regions={}, max_mb="50 MB",
+                                                        static_prefix="/static", nonce=None, css="")
+    assert f'accept="{",".join(SUPPORTED)}"' in page and " ".join(SUPPORTED) in page

@@ -241,6 +241,7 @@ def _plain_summary(s: str) -> str:
 def explain(rule_id: str = typer.Argument(..., help="规则编号，如 NAT-T3-COL；或编号前缀，如 NAT-T3")):
     from .findings import CATEGORY_LABEL, ORGAN_KIND_LABEL, SEVERITY_LABEL, STATUS_LABEL, STATUS_TAG, TEMPLATE_LABEL
     from .plugins import load_plugins
+    from .render.text import pack_label
 
     loaded = load_plugins()
     exact = [r for r in loaded.rules if r.id.upper() == rule_id.upper()]
@@ -258,7 +259,7 @@ def explain(rule_id: str = typer.Argument(..., help="规则编号，如 NAT-T3-C
     r = exact[0]
     status = STATUS_LABEL.get(STATUS_TAG.get(r.status or ""), "")
     out = [f"{r.id}　{_title(r)}",
-           f"规则包：{_pack_label(r.pack)}　级别：{SEVERITY_LABEL[r.severity]}　类别：{CATEGORY_LABEL.get(r.category, r.category)}"
+           f"规则包：{pack_label(r.pack)}　级别：{SEVERITY_LABEL[r.severity]}　类别：{CATEGORY_LABEL.get(r.category, r.category)}"
            + (f"　依据可信度：{status}" if status else ""),
            f"提示语：{_plain_summary(r.summary)}", ""]
     for k in ("问题", "依据", "反例", "正例"):
@@ -282,14 +283,6 @@ def explain(rule_id: str = typer.Argument(..., help="规则编号，如 NAT-T3-C
     if applies:
         out.append("【适用范围】" + "；".join(a for a in applies if a))
     sys.stdout.write("\n".join(out) + "\n")
-
-
-def _pack_label(pack: str) -> str:
-    """A pack's code with its Chinese name: "ningxia（宁夏）", "national（全国）"."""
-    from .regions import known_regions
-
-    name = "全国" if pack == "national" else known_regions().get(pack)
-    return f"{pack}（{name}）" if name else pack
 
 
 def _show_version(value: bool) -> None:

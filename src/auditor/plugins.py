@@ -68,16 +68,19 @@ def _load_plugins() -> LoadedPlugins:
             out.versions[ep.name] = dist.version if dist is not None else ""
             out.distributions[ep.name] = dist.metadata["Name"] if dist is not None else ""
         except pluggy.PluginValidationError as exc:  # a hook whose arguments do not match the spec
-            out.errors.append(f"插件“{ep.name}”加载失败：钩子的参数与 auditor 的定义不符（{exc}）")
+            import re
+
+            hook = re.search(r"for hook '(\w+)'", str(exc))
+            out.errors.append(f"插件“{ep.name}”加载失败：钩子 {hook.group(1) if hook else ''} 的参数与 auditor 的定义不符"
+                              "（见 auditor.hookspecs）")
         except Exception as exc:  # a broken plugin must not take the run down
             out.errors.append(f"插件“{ep.name}”加载失败：{type(exc).__name__}: {exc}")
     try:
         pm.check_pending()  # @hookimpl functions whose name is no hook of auditor
-    except pluggy.PluginValidationError as exc:
+    except pluggy.PluginValidationError as exc:  # hook_problems names them; this is the backstop
         name = pm.get_name(exc.plugin) or "?"
-        msg = f"插件“{name}”有未知的钩子（{exc}）"
         if not any(e.startswith(f"插件“{name}”的函数") for e in out.errors):
-            out.errors.append(msg)
+            out.errors.append(f"插件“{name}”有 auditor 不认识的钩子（请核对钩子名称，见 auditor.hookspecs）")
     if not pm.has_plugin("national"):
         # Running from a source tree without installed metadata: register the built-in pack directly.
         from .packs import national
@@ -116,17 +119,17 @@ def _is_hookimpl(fn) -> bool:
     return getattr(fn, "auditor_impl", None) is not None  # set by auditor.plugin.hookimpl
 
 
-def hook_problems(name: str, module) -> list[str]:
+def hook_problems(name: str, plugin) -> list[str]:
     """A plugin's functions named like hooks but wrong: a misspelt hook name (never called, with or
     without @hookimpl) or a hook function without @hookimpl (pluggy would not see it). Chinese,
     naming the plugin; each makes `plugins` and `check` exit 2 like a pack that fails to load."""
     import difflib
-    import inspect
 
     hooks = sorted(n for n in dir(AuditorSpec) if n.startswith("auditor_"))
     problems = []
-    for attr, fn in inspect.getmembers(module, inspect.isfunction):
-        if not attr.startswith("auditor_"):
+    for attr in dir(plugin):  # a module, or an object whose methods are the hooks
+        fn = getattr(plugin, attr, None)
+        if not attr.startswith("auditor_") or not callable(fn) or isinstance(fn, type):
             continue
         if attr not in hooks:
             near = difflib.get_close_matches(attr, hooks, n=1)

@@ -29,6 +29,10 @@ def _env():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_HERE)), autoescape=True,
                              undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals["SEVERITY_LABELS"] = SEVERITY_LABELS
+    from ..ingest import SUPPORTED  # the file chooser offers what the readers read
+
+    env.globals["ACCEPT"] = ",".join(SUPPORTED)
+    env.globals["EXTENSIONS"] = " ".join(SUPPORTED)
     return env
 
 

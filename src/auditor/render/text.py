@@ -5,6 +5,7 @@ import os
 import re
 import sys
 
+from ..findings import ORGAN_KIND_LABEL, SEVERITY_LABEL as SEV_LABEL, TEMPLATE_LABEL
 from ..regions import known_regions
 
 # Characters a terminal may act on: C0 controls except tab/newline, DEL, C1 controls (U+009B is a
@@ -21,11 +22,15 @@ def printable(s) -> str:
     return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
                        else f"\\u{ord(m.group()):04x}", s)
 
-from ..findings import ORGAN_KIND_LABEL, SEVERITY_LABEL as SEV_LABEL, TEMPLATE_LABEL
-
 _COLOR = {"error": "\033[31;1m", "warning": "\033[33;1m", "info": "\033[36m", "dim": "\033[2m",
           "bold": "\033[1m", "ok": "\033[32;1m", "reset": "\033[0m"}
-ORGAN_KIND = {**ORGAN_KIND_LABEL, None: "机关类型未知"}
+ORGAN_KIND = {**ORGAN_KIND_LABEL, None: "机关类型未识别"}
+
+
+def pack_label(pack: str) -> str:
+    """A pack's code with its Chinese name, as users read it: "ningxia（宁夏）", "national（全国）"."""
+    name = "全国" if pack == "national" else known_regions().get(pack)
+    return f"{pack}（{name}）" if name else pack
 
 
 def use_color(stream) -> bool:
@@ -135,12 +140,10 @@ class TextRenderer:
 
     def _packs(self, res: dict) -> None:
         """--show-skipped: which packs ran, and the regional packs left out for this report's region."""
-        names = known_regions()
-        label = lambda p: f"{p}（{names[p]}）" if p in names else (f"{p}（全国）" if p == "national" else p)  # noqa: E731
         c = self.c
-        self.out.write(c("dim", f"  [规则包] 已应用：{'、'.join(map(label, res.get('packs') or [])) or '无'}") + "\n")
+        self.out.write(c("dim", f"  [规则包] 已应用：{'、'.join(map(pack_label, res.get('packs') or [])) or '无'}") + "\n")
         for s in res.get("packs_skipped") or []:
-            self.out.write(c("dim", f"    未应用 {label(s['pack'])}：{s['reason']}") + "\n")
+            self.out.write(c("dim", f"    未应用 {pack_label(s['pack'])}：{s['reason']}") + "\n")
 
     def finish(self) -> None:
         out, c, totals, failed, n = self.out, self.c, self.totals, self.failed, self.n
