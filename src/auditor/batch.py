@@ -80,13 +80,13 @@ def packs_skipped_for_region(report: Report, rules: list, applied: list[str]) ->
     its evidence in Chinese (for --show-skipped: why a plugin's rules did not run)."""
     from .regions import known_regions
 
-    names = known_regions()
     regions: dict[str, set] = {}
     for r in rules:
         if r.regions and r.pack not in applied:
             regions.setdefault(r.pack, set()).update(r.regions)
     if not regions:
         return []
+    names = known_regions()
     if report.region:
         found = f"本报告识别为{names.get(report.region, report.region)}（{report.region_basis or '依据未记录'}）"
     else:

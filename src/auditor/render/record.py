@@ -14,7 +14,7 @@ def report_record(res, show_skipped: bool = False, with_tables: bool = False, wi
     every reading, narrative paragraphs with line numbers), so this record can serve as next
     year's --history."""
     entry = {"source": res.source, "error": res.error, "packs": res.packs}
-    if getattr(res, "packs_skipped", None):
+    if show_skipped and getattr(res, "packs_skipped", None):
         entry["packs_skipped"] = res.packs_skipped
     if res.report is not None:
         r = res.report
