@@ -69,7 +69,8 @@ def test_parallel_equals_serial_and_is_sorted(batch_dir, tmp_path):
 def test_text_and_json_output_unchanged_for_seeds(tmp_path):
     """The renderers read records now; text output still has the same shape and totals."""
     r = run("check", *SEEDS)
-    assert r.stdout.splitlines()[0] == f"■ {SEEDS[0]}"
+    assert r.stdout.splitlines()[:2] == ["■ 固原市人民政府办公室 · 2020 年度：提示 1",
+                                         f"  {SEEDS[0]}（政府办公室（厅），宁夏，2019 年版格式）"]
     assert r.stdout.rstrip().splitlines()[-1].startswith("共审查 5 份报告：错误 2，")
 
 

@@ -299,8 +299,10 @@ def decide(evidence: list[RegionEvidence]) -> tuple[str | None, str | None, Pars
         # Within the text tiers a clear majority decides; otherwise the tie is reported, not broken.
         if second.tier == top.tier and (top.weight == second.weight if top.tier == ORGAN_NAME
                                         else top.weight < 3 * second.weight):
-            note = ParseNote("profile.region", f"无法确定所属地区：{top.reason}（{top.region}），"
-                                               f"{second.reason}（{second.region}）；可用 --region 指定")
+            names = known_regions()  # the provinces by name, not code
+            note = ParseNote("profile.region", f"无法确定所属地区：{top.reason}（{names.get(top.region, top.region)}），"
+                                               f"{second.reason}（{names.get(second.region, second.region)}）；"
+                                               f"可用 --region 指定")
             return None, None, note
     return top.region, top.reason, None
 

@@ -3,18 +3,17 @@ from __future__ import annotations
 
 import traceback
 
-from ..config import Config, ignored_for_file, selector_matches, severity_for
-from ..findings import CATEGORIES, Finding, NotAssessable
+from ..config import Config, ignored_for_file, is_broad_selector, selector_matches, severity_for
+from ..findings import Finding, NotAssessable
 from ..model import Report
 from ..stdio import plugin_prints_to_stderr
 from .rules import RuleContext
 
 
 def explicitly_selected(rule, cfg: Config) -> bool:
-    """Named on purpose by pack, id or id prefix (not merely by ALL or a category)."""
+    """Named on purpose by pack, id or id prefix (not merely by ALL, a category or a status)."""
     sels = (cfg.select or []) + cfg.extend_select
-    return any(s.strip().upper() != "ALL" and s.strip() not in CATEGORIES and selector_matches(s, rule, cfg.rule_ids)
-               for s in sels)
+    return any(not is_broad_selector(s) and selector_matches(s, rule, cfg.rule_ids) for s in sels)
 
 
 def applicable(report: Report, rules: list, cfg: Config) -> list:

@@ -264,7 +264,7 @@ def table_nonnumeric(report: Report, ctx):
                                    expected="数字（无数据应填 0）", actual=c.raw,
                                    evidence=[cell_evidence(report, t, key, col)],
                                    table=TABLE_NAMES[name], row=_label(name, key, row),
-                                   column=column_name(name, col) if name != "t2" else col, content=shown)
+                                   column=column_name(name, col, key), content=shown)
 
 
 def _label(table: str, key: str, row) -> str:
@@ -509,4 +509,16 @@ def parse_unsure(report: Report, ctx):
     for note in report.parse_notes:
         if note.code in _UNSURE_CODES:
             yield ctx.fail(location={"table": note.table, "row": note.row, "line": note.line},
-                           evidence=[_ev_line(report, note.line)] if note.line else [], detail=note.message)
+                           evidence=[_ev_row_read(report, note)] if note.line else [], detail=note.message)
+
+
+def _ev_row_read(report: Report, note) -> dict:
+    """A table row as the parser read it — its label and its values — rather than the raw line."""
+    row = report.tables[note.table].rows.get(note.row) if note.table in report.tables and note.row else None
+    if row is None:
+        return _ev_line(report, note.line)
+    name = TABLE_NAMES.get(note.table, note.table)
+    values = "、".join(row.raw_values) if row.raw_values else "无"
+    text = (f"{name}行“{row_name(note.table, row.key)}”：读到 {len(row.raw_values)} 个数值 {values}，"
+            f"表格应有 {len(row.columns)} 列")
+    return {"line": note.line, "ref": report.ref(note.line), "text": text}
