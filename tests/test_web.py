@@ -182,7 +182,7 @@ def test_long_pdf_times_out_and_server_keeps_serving():
         r = c.post("/check", data={"csrf": _csrf(c)}, files={"file": ("long.pdf", many_pages_pdf(2000))})
         assert r.status_code == 422 and "PDF 共 2000 页，超过上限 500 页" in r.text
         # under the page limit but over the time limit: a timeout, and the server goes on
-        r = c.post("/check", data={"csrf": _csrf(c)}, files={"file": ("long.pdf", many_pages_pdf(450))})
+        r = c.post("/check", data={"csrf": _csrf(c)}, files={"file": ("long.pdf", many_pages_pdf(450, filler_lines=40))})
         assert r.status_code == 422 and "审查超时（超过 0.3 秒）" in r.text
         api = c.post("/api/check", files={"file": ("003.txt", SAMPLE_003.read_bytes())})
         assert api.status_code == 200 and api.json()["summary"]["error"] == 2

@@ -264,7 +264,7 @@ def run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
     from .errors import ConfigError
     from .findings import SEVERITY_RANK
     from .render import jsonl
-    from .worker import Guard, cpu_count, error_record, file_sha256, run_pool, DEFAULT_MEMORY_MB, DEFAULT_TIME_S
+    from .worker import Guard, WORKER_GRACE_S, cpu_count, error_record, file_sha256, run_pool
 
     try:
         dests = out.plan_destinations(opts.formats, opts.outputs, opts.output_dir)
@@ -401,7 +401,12 @@ def run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
             progress.advance(rec)
 
     jobs = opts.jobs or cpu_count()
-    guard = Guard(opts.time_s or DEFAULT_TIME_S, opts.memory_mb or DEFAULT_MEMORY_MB)
+    # The per-file guard inside the audit (cfg.limits, `[limits]` in auditor.toml) fires first and
+    # names its config key; the worker's own alarm is the backstop a little later, and its
+    # address-space cap is the configured memory limit.
+    limit_s = cfg.limits.max_seconds
+    guard = Guard(opts.time_s or (limit_s + WORKER_GRACE_S if limit_s else 0),
+                  opts.memory_mb or int(cfg.limits.max_memory_mb))
     # On a terminal the streamed text report is its own progress; the bar is for file outputs.
     text_on_terminal = any(d.path is None for d in dests) and not opts.statistics and sys.stdout.isatty()
     progress = _Progress(total, enabled=not opts.quiet and total > 1 and sys.stderr.isatty() and not text_on_terminal)
