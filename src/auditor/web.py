@@ -34,7 +34,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from .ingest import SUPPORTED
+from .ingest import CONVERTED, SUPPORTED
 from .render import html as html_render
 
 DEFAULT_MAX_UPLOAD_MB = 50
@@ -326,7 +326,7 @@ class WebApp:
         if upload is not None and not isinstance(upload, str) and getattr(upload, "filename", None):
             name = display_name(upload.filename)
             suffix = Path(name).suffix.lower()
-            if suffix not in SUPPORTED:
+            if suffix not in SUPPORTED or suffix in CONVERTED:
                 hint = {".doc": "不支持旧版 Word（.doc）格式，请另存为 .docx 后再上传",
                         ".wps": "不支持 WPS 格式，请另存为 .docx 后再上传"}.get(suffix)
                 raise AuditFailed("unsupported", hint or f"不支持的文件类型“{suffix or '无扩展名'}”"
