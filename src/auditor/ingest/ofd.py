@@ -36,6 +36,7 @@ from . import Extracted
 PT_PER_MM = 72 / 25.4
 _ASCENT = 0.88  # share of the font size above the baseline, as the PDF reader's character boxes
 _MAX_DEPTH = 32  # nested PageBlock elements
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)
 _NUM = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -119,14 +120,16 @@ class _Package:
             raw = self.zf.read(self.names[name])
         except Exception as exc:  # zlib errors, bad CRC: check_zip read the parts already, rarely reached
             raise InputError(self.path, f"OFD 文件已损坏（{name}：{type(exc).__name__}）") from None
+        # OFD needs no DTD: refuse one before libxml2 sees it (external entities, entity bombs).
+        if _DTD.search(raw):
+            raise InputError(self.path, f"OFD 文件中含有 DTD 或实体声明（{name}），可能是恶意文件，已拒绝读取")
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                                  huge_tree=False, remove_comments=True, remove_pis=True)
         try:
             root = etree.fromstring(raw, parser)
         except etree.XMLSyntaxError as exc:
-            raise InputError(self.path, f"OFD 文件中的 XML 无法解析（{name}：{exc.msg if hasattr(exc, 'msg') else exc}）") from None
-        if root.getroottree().docinfo.doctype or b"<!ENTITY" in raw:
-            raise InputError(self.path, f"OFD 文件中含有 DTD 或实体声明（{name}），可能是恶意文件，已拒绝读取")
+            where = f" 第 {exc.lineno} 行" if getattr(exc, "lineno", None) else ""
+            raise InputError(self.path, f"OFD 文件中的 XML 无法解析（{name}{where}），文件可能已损坏") from None
         return root
 
 
