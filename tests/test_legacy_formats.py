@@ -181,31 +181,53 @@ def test_corrupt_doc(tmp_path, legacy_set):
     assert sorted(os.listdir(tmp_path)) == before
 
 
-def test_conversion_time_limit_kills_the_process_group(tmp_path, legacy_set, monkeypatch):
-    _require_soffice()
-    started = []
+@pytest.fixture
+def started(monkeypatch):
+    """Process ids of the conversions started (each the leader of its process group)."""
+    pids = []
     real_popen = legacy.subprocess.Popen
 
     def recording_popen(*args, **kwargs):
         proc = real_popen(*args, **kwargs)
-        started.append(proc.pid)
+        pids.append(proc.pid)
         return proc
 
     monkeypatch.setattr(legacy.subprocess, "Popen", recording_popen)
+    return pids
+
+
+def _assert_group_gone(pgid: int) -> None:
+    for _ in range(100):  # killed processes are reaped by init shortly after
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"processes of group {pgid} still running")
+
+
+def test_conversion_time_limit_kills_the_process_group(legacy_set, started, monkeypatch):
     monkeypatch.setattr(legacy, "CONVERT_TIMEOUT_S", 0.3)  # LibreOffice needs seconds to start
-    path = legacy_set[(SEEDS[1].stem, "doc")]
     with pytest.raises(InputError) as e:
-        read_report(path)
+        read_report(legacy_set[(SEEDS[1].stem, "doc")])
     assert "转换旧版 Word（.doc）文件超时（超过 0.3 秒）" in e.value.reason
     assert started
-    for _ in range(100):  # no process of the conversion is left (killed ones are reaped by init)
-        try:
-            os.killpg(started[0], 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.05)
-    else:
-        pytest.fail(f"processes of group {started[0]} still running")
+    _assert_group_gone(started[0])
+
+
+def test_batch_time_limit_during_conversion_kills_the_process_group(legacy_set, started):
+    """The batch guard's alarm (limits.max_seconds) interrupting the wait: LibreOffice is not left
+    running, and the guard reports the file as timed out."""
+    from auditor.limits import Limits, guarded
+
+    limits = Limits(max_seconds=0.4)
+    path = legacy_set[(SEEDS[2].stem, "doc")]
+    with pytest.raises(InputError) as e:
+        with guarded(path, limits):
+            read_report(path, Limits(max_seconds=0))  # the reader's own limit off: only the guard fires
+    assert "处理超时" in e.value.reason
+    assert started
+    _assert_group_gone(started[0])
 
 
 def test_batch_converts_in_parallel(tmp_path, legacy_set):

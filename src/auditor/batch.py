@@ -33,7 +33,7 @@ def expand(paths: list[str]) -> tuple[list[Path], list[AuditResult]]:
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED
                            and not f.name.startswith((".", "~$")))
             if not found:
-                errors.append(AuditResult(str(p), error="目录中没有可审查的报告文件（.txt .docx .html .htm .pdf）"))
+                errors.append(AuditResult(str(p), error="目录中没有可审查的报告文件（.txt .docx .doc .wps .html .htm .pdf .ofd）"))
             files.extend(found)
         elif p.exists() or p.is_symlink():  # a dangling or looping link: the reader says which
             files.append(p)
@@ -144,7 +144,7 @@ def gather(args: list[str], outputs: list[Path], stdin=None) -> Inputs:
                 else:
                     kept.append(f)
             if not listed:
-                found.errors.append(error_record(str(p), "目录中没有可审查的报告文件（.txt .docx .html .htm .pdf）"))
+                found.errors.append(error_record(str(p), "目录中没有可审查的报告文件（.txt .docx .doc .wps .html .htm .pdf .ofd）"))
             found.files.extend((str(f), f) for f in kept)
         else:
             from .errors import InputError

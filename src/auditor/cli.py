@@ -67,7 +67,7 @@ def _check_region(code: str, rules, where: str) -> None:
 
 @app.command(help="审查一个或多个报告文件或目录（可并行批量审查）。")
 def check(
-    paths: List[str] = typer.Argument(..., help="报告文件或目录（目录下的 .txt .docx .html .htm .pdf 均会审查）；"
+    paths: List[str] = typer.Argument(..., help="报告文件或目录（目录下的 .txt .docx .doc .wps .html .htm .pdf .ofd 均会审查）；"
                                                "@清单.txt 为每行一个路径的文件清单；- 表示从标准输入读取报告文本"),
     format: Optional[List[str]] = typer.Option(None, "--format", "-f", help="输出格式：text、json、jsonl、csv、xlsx、html，可重复或用逗号分隔"),
     show_skipped: bool = typer.Option(False, "--show-skipped", help="同时列出无法评估或不适用的规则及原因"),
