@@ -13,11 +13,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from auditor.api import parse_file
 from auditor.errors import InputError
 from auditor.ingest import legacy, read_report
+from auditor.resources import schema
 from conftest import ROOT, SEEDS, seed_id
 from test_formats import cells, claims
 from tools import fixtures, office
@@ -84,6 +86,7 @@ def test_legacy_gives_the_docx_cells_and_findings(seed, fmt, audited):
                                                                      docx.report.year)
     assert rep.report.refs == docx.report.refs  # paragraph / table-row references line up
     assert _findings(rep) == _findings(docx)
+    jsonschema.validate(rep.report.to_dict(), schema("report.schema.json"))  # "format": "doc" / "wps"
 
 
 @pytest.mark.parametrize("name", VARIANTS)
@@ -159,10 +162,24 @@ def test_not_a_word_file(tmp_path):
     assert "不是有效的旧版 Word（.doc）文件" in e.value.reason
 
 
-def test_docx_under_the_doc_extension_is_read_as_docx(tmp_path):
-    path = fixtures.write_docx(parse_file(SEEDS[0]), tmp_path / "x.docx").rename(tmp_path / "really-docx.doc")
+def test_docx_and_html_under_the_doc_extension_are_read_as_such(tmp_path):
+    """Portals often serve a DOCX or a web page saved by Word under the .doc name."""
+    text_rep = parse_file(SEEDS[0])
+    path = fixtures.write_docx(text_rep, tmp_path / "x.docx").rename(tmp_path / "really-docx.doc")
     rep = parse_file(path)
-    assert rep.kind == "docx" and cells(rep) == cells(parse_file(SEEDS[0]))
+    assert rep.kind == "docx" and cells(rep) == cells(text_rep)
+    path = fixtures.write_html(text_rep, tmp_path / "x.html").rename(tmp_path / "really-html.doc")
+    rep = parse_file(path)
+    assert rep.kind == "html" and cells(rep) == cells(text_rep)
+
+
+def test_rtf_under_the_doc_extension(tmp_path, legacy_set):
+    """Word's RTF saved as .doc goes through LibreOffice's RTF filter (the Word 97 one refuses it)."""
+    docx = legacy_set[(SEEDS[4].stem, "docx")]
+    rtf = office.convert([docx], tmp_path, to="rtf")[0]
+    assert rtf.read_bytes().startswith(b"{\\rtf")
+    rep = parse_file(rtf.rename(tmp_path / "rtf-report.doc"))
+    assert rep.kind == "doc" and cells(rep) == cells(parse_file(SEEDS[4]))
 
 
 def test_corrupt_doc(tmp_path, legacy_set):

@@ -8,6 +8,7 @@ import sys
 import zipfile
 from collections import Counter
 
+import jsonschema
 import pytest
 
 from auditor.api import parse_file
@@ -16,6 +17,7 @@ from auditor.ingest import ofd as ofd_reader
 from auditor.ingest import pdf as pdf_reader
 from auditor.ingest import read_report
 from auditor.limits import DEFAULT
+from auditor.resources import schema
 from conftest import ROOT, SEEDS, seed_id
 from test_formats import cells, claims
 from tools import fixtures, office, ofd
@@ -47,6 +49,7 @@ def test_ofd_gives_the_pdf_lines_and_cells(seed, seed_ofd):
     assert claims(rep) == claims(pdf_rep)
     assert [s.number for s in rep.sections] == [1, 2, 3, 4, 5, 6]
     assert fixtures.PDF_HEADER not in rep.lines  # the running header is dropped, as from the PDF
+    jsonschema.validate(rep.to_dict(), schema("report.schema.json"))  # "format": "ofd" is in the contract
 
 
 def test_the_fixture_is_a_real_ofd_package(seed_ofd):
