@@ -122,9 +122,9 @@ def test_office_suite_pdfs_as_ofd(outdir):
 
 
 def test_delta_x_repeats():
-    assert ofd_reader._deltas("1 g 3 2.5 4") == [1.0, 2.5, 2.5, 2.5, 4.0]
+    assert ofd_reader._deltas("1 g 3 2.5 4", 10) == [1.0, 2.5, 2.5, 2.5, 4.0]
     assert ofd._delta_x(["1", "2.5", "2.5", "2.5", "4"]) == "1 g 3 2.5 4"
-    assert ofd_reader._deltas("g 1000000000 1") == [1.0] * 100_000  # bounded
+    assert ofd_reader._deltas("g 1000000000 1 2", 7) == [1.0] * 7  # never more than the characters
 
 
 # --- hostile and broken packages -----------------------------------------------------------------

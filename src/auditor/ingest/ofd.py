@@ -61,18 +61,19 @@ def _box(text: str | None) -> tuple[float, float, float, float] | None:
     return tuple(nums[:4]) if len(nums) >= 4 else None
 
 
-def _deltas(text: str | None) -> list[float]:
-    """DeltaX/DeltaY values with the "g N v" repeats expanded (N bounded by the text's length)."""
+def _deltas(text: str | None, limit: int) -> list[float]:
+    """DeltaX/DeltaY values with the "g N v" repeats expanded; at most `limit` (the characters of
+    the TextCode: more are never used, and a huge N must cost nothing)."""
     out: list[float] = []
     tokens = (text or "").split()
     i = 0
-    while i < len(tokens):
+    while i < len(tokens) and len(out) < limit:
         if tokens[i] == "g" and i + 2 < len(tokens):
             try:
                 n, v = int(float(tokens[i + 1])), float(tokens[i + 2])
             except ValueError:
                 break
-            out.extend([v] * max(0, min(n, 100_000)))
+            out.extend([v] * max(0, min(n, limit - len(out))))
             i += 3
             continue
         try:
@@ -258,7 +259,7 @@ def _text_object(el, chars: list[dict]) -> None:
             x = _numbers(code.get("X"))[0] if _numbers(code.get("X")) else x
         if code.get("Y") is not None:
             y = _numbers(code.get("Y"))[0] if _numbers(code.get("Y")) else y
-        dx, dy = _deltas(code.get("DeltaX")), _deltas(code.get("DeltaY"))
+        dx, dy = _deltas(code.get("DeltaX"), len(text)), _deltas(code.get("DeltaY"), len(text))
         for i, ch in enumerate(text):
             advance = dx[i] if i < len(dx) else size * (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5)
             if ord(ch) >= 32:
