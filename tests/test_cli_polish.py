@@ -199,7 +199,7 @@ def test_parse_unsure_evidence_is_the_row_as_read():
     doc = json.loads(run("check", SEEDS[2], "-f", "json").stdout)
     f = next(f for f in doc["reports"][0]["findings"] if f["rule"] == "NAT-PARSE-UNSURE" and f["location"]["line"] == 44)
     # Before: "1 1 | (二)部分 计其他情形 | 公开(区分处理的, 只计这一情形, 不) | 2 | 0 | …"
-    assert f["evidence"][0]["text"] == "表三行“（二）部分公开”：读到 7 个数值 2、0、0、0、0、0、2，表格应有 7 列"
+    assert f["evidence"][0]["text"] == "表三行“（二）部分公开”：读到 7 个数值 2、0、0、0、0、0、2"
     doc = json.loads(run("check", SEEDS[3], "-f", "json").stdout)
     texts = [f["evidence"][0]["text"] for f in doc["reports"][0]["findings"] if f["rule"] == "NAT-PARSE-UNSURE"]
     assert "表三行“（七）总计”：读到 8 个数值 3、0、0、0、0、0、0、0，表格应有 7 列" in texts

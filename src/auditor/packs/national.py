@@ -519,6 +519,7 @@ def _ev_row_read(report: Report, note) -> dict:
         return _ev_line(report, note.line)
     name = TABLE_NAMES.get(note.table, note.table)
     values = "、".join(row.raw_values) if row.raw_values else "无"
-    text = (f"{name}行“{row_name(note.table, row.key)}”：读到 {len(row.raw_values)} 个数值 {values}，"
-            f"表格应有 {len(row.columns)} 列")
+    text = f"{name}行“{row_name(note.table, row.key)}”：读到 {len(row.raw_values)} 个数值 {values}"
+    if len(row.raw_values) != len(row.columns):  # the count is the doubt only when it differs
+        text += f"，表格应有 {len(row.columns)} 列"
     return {"line": note.line, "ref": report.ref(note.line), "text": text}
