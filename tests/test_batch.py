@@ -69,7 +69,8 @@ def test_parallel_equals_serial_and_is_sorted(batch_dir, tmp_path):
 def test_text_and_json_output_unchanged_for_seeds(tmp_path):
     """The renderers read records now; text output still has the same shape and totals."""
     r = run("check", *SEEDS)
-    assert r.stdout.splitlines()[0] == f"■ {SEEDS[0]}"
+    assert r.stdout.splitlines()[:2] == ["■ 固原市人民政府办公室 · 2020 年度：提示 1",
+                                         f"  {SEEDS[0]}（政府办公室（厅），宁夏，2019 年版格式）"]
     assert r.stdout.rstrip().splitlines()[-1].startswith("共审查 5 份报告：错误 2，")
 
 
@@ -436,3 +437,31 @@ def test_progress_bar_on_a_tty_only(text_batch, tmp_path):
     assert "审查中" in shown and "/40" in shown and "份/秒" in shown and "无法读取 0" in shown
     r = run("check", text_batch, "-f", "jsonl", "-o", tmp_path / "p.jsonl")
     assert "审查中" not in r.stderr and r.stderr == ""
+
+
+
+def test_parallel_workers_take_their_limits_from_the_config(tmp_path, monkeypatch):
+    """`[limits]` governs the batch workers: their address-space cap is `max-memory-mb` and their
+    backstop alarm comes a little after `max-seconds` (0 = none), not the pool's own defaults."""
+    from auditor import worker
+    from auditor.batch import CheckOptions, run_check
+    from auditor.config import Config, resolve
+    from auditor.limits import Limits
+    from auditor.plugins import default_plugins
+
+    seen = []
+
+    def fake_pool(tasks, task_fn, jobs, guard=None):
+        seen.append(guard)
+        for index, path in tasks:
+            yield index, worker.error_record(path, "测试")
+
+    monkeypatch.setattr(worker, "run_pool", fake_pool)
+    loaded = default_plugins()
+    for limits, want in ((Limits(max_seconds=300, max_memory_mb=3000), (300 + worker.WORKER_GRACE_S, 3000)),
+                         (Limits(max_seconds=0, max_memory_mb=0), (0, 0))):
+        cfg = Config(limits=limits)
+        opts = CheckOptions(paths=[str(SEEDS[0]), str(SEEDS[1])], jobs=2, quiet=True, formats=["json"],
+                            outputs=[tmp_path / "out.json"])
+        run_check(opts, resolve(loaded.rules, cfg), cfg, loaded, lambda line: None)
+        assert (seen[-1].time_s, seen[-1].memory_mb) == want

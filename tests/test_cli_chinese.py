@@ -11,7 +11,7 @@ import pytest
 COMMANDS = ["check", "parse", "rules", "explain", "plugins", "new-plugin", "serve"]
 ALLOWED = {"auditor", "text", "json", "toml", "pyproject", "tool", "txt", "docx", "html", "htm", "pdf",
            "error", "warning", "info", "never", "ningxia", "gansu", "shaanxi", "all", "selected", "dir",
-           "NAT", "COL", "national", "totals", "plugin", "Python", "TOML", "JSON", "JSONL", "jsonl", "csv", "xlsx", "sha", "new", "serve", "web", "bogus", "nosuch", "xml", *COMMANDS}  # plus the bad inputs below
+           "NAT", "COL", "national", "totals", "status", "verified", "practice", "inferred", "plugin", "Python", "TOML", "JSON", "JSONL", "jsonl", "csv", "xlsx", "sha", "new", "serve", "web", "bogus", "nosuch", "xml", *COMMANDS}  # plus the bad inputs below
 
 
 def run(*args):

@@ -248,6 +248,7 @@ def test_third_party_pack_is_validated_even_when_it_copies_a_builtin_one(tmp_pat
     from auditor.engine import packcache, rules
     from auditor.errors import ConfigError
 
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", "")  # no per-user cache of validated packs
     source = packcache.builtin_pack_files()[0]
     copy = tmp_path / source.name
     copy.write_bytes(source.read_bytes())
@@ -263,7 +264,47 @@ def test_third_party_pack_is_validated_even_when_it_copies_a_builtin_one(tmp_pat
         rules.load_pack_file(tampered)
 
 
-# ---------------------------------------------------------------- Lark parser cache
+def test_third_party_pack_is_validated_once_then_taken_from_the_user_cache(tmp_path, monkeypatch):
+    from auditor.engine import packcache, rules
+    from auditor.errors import ConfigError
+
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "cache"))
+    pack = ROOT / "plugins" / "auditor-ningxia" / "src" / "auditor_ningxia" / "rules.toml"
+    calls = []
+    real = rules.parse_and_validate
+    monkeypatch.setattr(rules, "parse_and_validate", lambda p, raw: calls.append(p) or real(p, raw))
+    first = rules.load_pack_file(pack)
+    assert calls == [pack] and len(list((tmp_path / "cache").glob("pack-*.json"))) == 1
+    second = rules.load_pack_file(pack)
+    assert calls == [pack] and second == first  # not validated again: same rules
+    copy = tmp_path / "edited.toml"
+    copy.write_bytes(pack.read_bytes() + b"\n# edited\n")
+    rules.load_pack_file(copy)
+    assert calls == [pack, copy]  # other bytes: validated
+    for f in (tmp_path / "cache").glob("pack-*.json"):  # a damaged cache file: validated again
+        f.write_text("{", encoding="utf-8")
+    assert rules.load_pack_file(pack) == first and calls == [pack, copy, pack]
+    bad = tmp_path / "bad.toml"
+    bad.write_text(pack.read_text(encoding="utf-8").replace('severity = "', 'severity = "fatal-', 1), encoding="utf-8")
+    for _ in range(2):  # an invalid pack is never kept: the error every time
+        with pytest.raises(ConfigError, match="规则包格式错误"):
+            rules.load_pack_file(bad)
+    assert packcache.user_validated(bad.read_bytes()) is None
+
+
+def test_cached_pack_content_that_json_cannot_carry_is_not_kept(tmp_path, monkeypatch):
+    import datetime
+
+    from auditor.engine import packcache
+
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path))
+    packcache.remember_validated(b"x", {"pack": {"date": datetime.date(2024, 1, 1)}})
+    packcache.remember_validated(b"y", {"pack": {"n": 1}})
+    assert packcache.user_validated(b"x") is None and packcache.user_validated(b"y") == {"pack": {"n": 1}}
+    assert not list(tmp_path.glob(".pack-*"))  # no temporary file left behind
+
+
+# ---------------------------------------------------------------- parse tables in the user cache (parse/lalr.py)
 
 def _fresh_parse(monkeypatch, cache_dir: str | None):
     from auditor.parse import document
@@ -281,7 +322,7 @@ def _fresh_parse(monkeypatch, cache_dir: str | None):
         document._parser.cache_clear()
 
 
-def test_lark_cache_is_written_reused_and_equal(tmp_path, monkeypatch, capfd):
+def test_parse_table_cache_is_written_reused_and_equal(tmp_path, monkeypatch, capfd):
     reference = _fresh_parse(monkeypatch, "")  # empty: no cache
     first = _fresh_parse(monkeypatch, str(tmp_path / "c"))
     files = sorted(p.name for p in (tmp_path / "c").iterdir())
@@ -295,7 +336,7 @@ def test_lark_cache_is_written_reused_and_equal(tmp_path, monkeypatch, capfd):
     assert out == "" and err == ""
 
 
-def test_lark_cache_dir_that_cannot_be_created_or_written_is_silently_skipped(tmp_path, monkeypatch, capfd):
+def test_parse_table_cache_dir_that_cannot_be_created_or_written_is_silently_skipped(tmp_path, monkeypatch, capfd):
     from auditor.resources import cache_dir
 
     blocker = tmp_path / "file"
@@ -316,3 +357,185 @@ def test_lark_cache_dir_that_cannot_be_created_or_written_is_silently_skipped(tm
         ro.chmod(0o700)
     out, err = capfd.readouterr()
     assert out == "" and err == ""
+
+
+# ---------------------------------------------------------------- region detection without regex alternations
+
+def _region_texts():
+    """The seed reports, and copies with province and place names (overlapping ones too) spliced in."""
+    import random
+
+    from auditor.api import parse_file
+    from auditor.model import Report
+
+    seeds = [parse_file(f) for f in sorted((ROOT / "sample_reports").glob("*.txt"))]
+    words = ["宁夏回族自治区", "宁夏", "固原市", "原州区", "固原", "宁政发", "宁政办发", "甘肃省", "兰州市", "景泰县",
+             "宝鸡市", "红寺堡区", "红寺堡", "内蒙古自治区", "内蒙古", "北京市朝阳区", "朝阳"]
+    rng = random.Random(13)
+    out = list(seeds)
+    for _ in range(200):
+        base = rng.choice(seeds)
+        lines = list(base.lines)
+        for _k in range(rng.randint(1, 10)):
+            i = rng.randrange(len(lines))
+            j = rng.randint(0, len(lines[i]))
+            glued = rng.choice(words) + (rng.choice(words)[1:] if rng.random() < 0.4 else "")
+            lines[i] = lines[i][:j] + glued + lines[i][j:]
+        rep = Report(source=base.source, kind=base.kind, lines=lines, refs=base.refs, encoding=base.encoding)
+        rep.organ = (base.organ or "") + (rng.choice(words) if rng.random() < 0.3 else "")
+        rep.title = base.title
+        out.append(rep)
+    return out
+
+
+def test_region_evidence_equals_the_regex_scan():
+    from auditor import regions
+
+    overlapping = regions.Gazetteer("test", ["宁夏回族自治区", "宁夏", "回族"], ["固原市", "原州区", "州区", "固原"],
+                                    ["宁政发", "宁政", "政发"], ["红寺堡"])
+    gazetteers = list(regions._core_gazetteers()) + [overlapping]
+    found = 0
+    for rep in _region_texts():
+        head, text = (rep.organ or "") + (rep.title or ""), "\n".join(rep.lines)
+        for g in gazetteers:
+            fast = g.evidence(rep)
+            assert fast == g._evidence_scan(head, text), (g.region, rep.organ)
+            found += fast is not None
+    assert found > 200
+
+
+def test_region_index_follows_edits_of_the_word_lists():
+    from auditor import regions
+    from auditor.model import Report
+
+    rep = Report(source="x.txt", kind="text", lines=["本县X镇、Y镇", "X镇"], refs=None, encoding="utf-8")
+    g = regions.Gazetteer("test", ["某省"], ["Z镇"], [])
+    assert g.evidence(rep) is None
+    g.places.append("X镇")  # the fields are public: a changed list is indexed again
+    assert g.evidence(rep) == regions.RegionEvidence("test", regions.TEXT_MENTION, 2, "正文多次提到“X镇”")
+    g.places.append("镇")  # a one-character word: answered by the plain scan
+    assert g.evidence(rep) == g._evidence_scan("", "\n".join(rep.lines)) and g._words() is None
+
+
+# ---------------------------------------------------------------- cold start: typer without pydantic
+
+def _coerced(runtime, value, param, ctx):
+    try:
+        return ("value", runtime.coerce(value, param=param, ctx=ctx))
+    except Exception as exc:  # the error a user would see: its kind and message
+        return ("error", type(exc).__name__, str(getattr(exc, "message", exc)))
+
+
+def test_lazy_typer_coercion_equals_typers_own():
+    core = pytest.importorskip("typer.core")
+    from auditor.cli import command
+
+    cmd = command()
+    lazy = core.build_runtime_param
+    if not getattr(lazy, "auditor_lazy", False):
+        pytest.skip("this typer has no runtime coercion to make lazy")
+    values = [None, "", "a", " 3 ", "3", "-1", "0", "1.5", "３", "abc", "text", "json", "TEXT", "\udcff", "报告.txt",
+              ("a", "b"), ["x"], (), ("3",), 3, 1.5, True, b"x", ("a", 3)]
+    compared = 0
+    for sub in cmd.commands.values():
+        ctx = sub.context_class(sub)
+        for param in sub.params:
+            desc = getattr(param, "type_descriptor", None)
+            if desc is None:
+                continue
+            for value in values:
+                ours = _coerced(lazy(desc), value, param, ctx)
+                assert ours == _coerced(lazy.original(desc), value, param, ctx), (sub.name, param.name, value)
+                compared += 1
+    assert compared > 300
+
+
+def test_check_of_one_report_imports_neither_pydantic_nor_jsonschema_nor_lark(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom auditor import cli\nsys.argv = ['auditor', 'check', sys.argv[1]]\n"
+            "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+            "print('pydantic' in sys.modules, 'jsonschema' in sys.modules, 'lark' in sys.modules)")
+    env = dict(os.environ, AUDITOR_CACHE_DIR=str(tmp_path / "cache"))
+    runs = [subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True, cwd=tmp_path,
+                           env=env) for _ in range(2)]
+    first, second = (r.stdout.strip().splitlines()[-1].split() for r in runs)
+    assert first[0] == second[0] == "False", runs[0].stdout + runs[0].stderr
+    # the regional plugins' packs are validated in the first run, taken from the user cache in the second
+    import importlib.util
+    regional = importlib.util.find_spec("auditor_ningxia") is not None
+    assert first[1] == str(regional) and second[1] == "False", runs[1].stdout + runs[1].stderr
+    # lark builds the parse tables in the first run; the second loads them from the user cache
+    assert first[2] == "True" and second[2] == "False", runs[1].stdout + runs[1].stderr
+
+# ---------------------------------------------------------------- report structure from lark's table
+
+def _structure_texts() -> list[str]:
+    import random
+
+    from auditor.ingest import read_report
+    from auditor.parse.normalize import normalize
+
+    texts = []
+    for f in sorted((ROOT / "sample_reports").glob("*.txt")):
+        texts.append("\n".join(normalize(read_report(f).text)) + "\n")
+    pieces = ["一、总体情况", "二、主动公开", "三、收到和处理政府信息公开申请情况", "四、结转下年度继续办理 1 0 0 0 0 0 1",
+              "十一、其他", "  五、存在的问题 ", "六.其他需要报告的事项", "一、\t表格", "项目\t1\t2", "\t", "正文一段。",
+              "", "", "一、", "一、3", "（一）主动公开", " ", "一二三四、标题", "七、附件"]
+    rng = random.Random(13)
+    for _ in range(300):
+        lines = [rng.choice(pieces) for _k in range(rng.randint(0, 25))]
+        texts.append("\n".join(lines) + "\n")
+    return texts + ["\n", "\n\n\n", "一、总体情况\n"]
+
+
+def test_table_driven_structure_parse_equals_larks_own():
+    from auditor.parse import document
+
+    fast = document._table_parser()
+    assert fast is not None, "report.lark should be parsed from its table"
+    for text in _structure_texts():
+        assert fast.parse(text) == document._parser().parse(text), text
+
+
+def test_structure_parse_falls_back_to_lark_when_the_table_cannot_go_on(monkeypatch):
+    from auditor.parse import document
+
+    calls = []
+    real = document._parser
+
+    class Spy:
+        def parse(self, text):
+            calls.append(text)
+            return real().parse(text)
+
+    monkeypatch.setattr(document, "_parser", lambda: Spy())
+    fast = document._table_parser()
+    monkeypatch.setattr(fast, "lexers", {k: __import__("re").compile("(?P<ROW>x)") for k in fast.lexers})
+    text = "一、总体情况\n正文。\n"
+    assert document.parse_structure(["一、总体情况", "正文。"]) == real().parse(text) and calls == [text]
+
+
+def test_division_index_is_kept_in_the_user_cache_and_equals_a_fresh_build(tmp_path, monkeypatch):
+    from auditor import regions
+
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path))
+    regions._division_index.cache_clear()
+    try:
+        built = regions._division_index()
+        assert list(tmp_path.glob("divisions-*.json"))
+        real = regions._build_division_index
+        monkeypatch.setattr(regions, "_build_division_index", lambda table: pytest.fail("not taken from the cache"))
+        regions._division_index.cache_clear()
+        assert regions._division_index() == built
+        for f in tmp_path.glob("divisions-*.json"):  # damaged: built again
+            f.write_text("[", encoding="utf-8")
+        monkeypatch.setattr(regions, "_build_division_index", real)
+        regions._division_index.cache_clear()
+        assert regions._division_index() == built
+        fresh = {p: (f, s) for p, (f, s) in real(regions.data_file("divisions.csv")).items()}
+        assert fresh == built and "固原市" in built["64"][0]
+    finally:
+        regions._division_index.cache_clear()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 
@@ -138,7 +139,7 @@ def test_csrf_missing_wrong_or_cross_origin(client):
 
 
 @pytest.mark.parametrize("name,data,status,message", [
-    ("report.doc", b"\xd0\xcf\x11\xe0 old word", 415, "不支持旧版 Word"),
+    ("report.doc", b"\xd0\xcf\x11\xe0 old word", 422, "不是有效的旧版 Word（.doc）文件"),
     ("report.exe", b"MZ....", 415, "不支持的文件类型“.exe”"),
     ("report.txt", b"   \n", 400, "上传的文件是空的"),
     ("report.docx", bytes(range(256)) * 40, 422, "不是有效的 DOCX 文件"),
@@ -149,6 +150,23 @@ def test_bad_uploads_get_chinese_error_pages(client, name, data, status, message
     assert r.status_code == status and message in r.text, r.text[-600:]
     assert "无法" in r.text and "返回" in r.text
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="soffice (LibreOffice) not installed")
+def test_legacy_word_upload_is_audited_like_its_docx(client, tmp_path):
+    """A township clerk's draft is often a .doc: the page converts it (LibreOffice, in the audit
+    child under its limits) and shows the same findings as for the .docx it was made from."""
+    from auditor.api import parse_file
+    from tools import fixtures, office
+
+    rep = parse_file(SAMPLE_003)
+    doc = office.legacy_files({"003": rep}, tmp_path)[("003", "doc")]
+    docx = fixtures.write_docx(rep, tmp_path / "003.docx")
+    got = client.post("/api/check", files={"file": ("003.doc", doc.read_bytes())})
+    want = client.post("/api/check", files={"file": ("003.docx", docx.read_bytes())})
+    assert got.status_code == want.status_code == 200, got.text[-400:]
+    ids = lambda r: sorted((f["rule"], f["message"]) for rep in r.json()["reports"] for f in rep["findings"])
+    assert ids(got) == ids(want) and ids(got)
 
 
 def test_no_file_and_not_multipart(client):
@@ -182,7 +200,7 @@ def test_long_pdf_times_out_and_server_keeps_serving():
         r = c.post("/check", data={"csrf": _csrf(c)}, files={"file": ("long.pdf", many_pages_pdf(2000))})
         assert r.status_code == 422 and "PDF 共 2000 页，超过上限 500 页" in r.text
         # under the page limit but over the time limit: a timeout, and the server goes on
-        r = c.post("/check", data={"csrf": _csrf(c)}, files={"file": ("long.pdf", many_pages_pdf(450))})
+        r = c.post("/check", data={"csrf": _csrf(c)}, files={"file": ("long.pdf", many_pages_pdf(450, filler_lines=40))})
         assert r.status_code == 422 and "审查超时（超过 0.3 秒）" in r.text
         api = c.post("/api/check", files={"file": ("003.txt", SAMPLE_003.read_bytes())})
         assert api.status_code == 200 and api.json()["summary"]["error"] == 2

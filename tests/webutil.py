@@ -45,7 +45,9 @@ def zip_bomb_docx(uncompressed_mb: int = 400) -> bytes:
     return buf.getvalue()
 
 
-def many_pages_pdf(pages: int = 2000) -> bytes:
+def many_pages_pdf(pages: int = 2000, filler_lines: int = 0) -> bytes:
+    """A long PDF; `filler_lines` more lines of digits per page make each page cost real reading
+    time (so a timeout test does not depend on how fast this machine reads two short lines)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -54,6 +56,8 @@ def many_pages_pdf(pages: int = 2000) -> bytes:
     for i in range(pages):
         c.drawString(72, 760, f"Page {i + 1}: 2020 annual report, filler line for a long document.")
         c.drawString(72, 740, "1 2 3 4 5 6 7")
+        for k in range(filler_lines):
+            c.drawString(72, 720 - 16 * k, " ".join(str((i + k + j) % 97) for j in range(24)))
         c.showPage()
     c.save()
     return buf.getvalue()

@@ -72,23 +72,42 @@ def office_docx(report, path: Path, layout: str = "a4") -> Path:
     return path
 
 
-def convert(docx_files: list[Path], outdir: Path, timeout: float = TIMEOUT_S) -> list[Path]:
-    """Convert DOCX files to PDF in one LibreOffice run with a private, throw-away profile (so a
-    running or broken user profile cannot interfere). Returns the PDFs, in the order given."""
+def convert(docx_files: list[Path], outdir: Path, timeout: float = TIMEOUT_S, to: str = "pdf") -> list[Path]:
+    """Convert DOCX files to PDF (or `to`, a LibreOffice target such as "doc:MS Word 97") in one
+    LibreOffice run with a private, throw-away profile (so a running or broken user profile cannot
+    interfere). Returns the converted files, in the order given."""
     exe = soffice()
     if not exe:
         raise RuntimeError(available()[1])
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="auditor-lo-") as profile:
         cmd = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(outdir), *map(str, docx_files)]
+               "--convert-to", to, "--outdir", str(outdir), *map(str, docx_files)]
         env = dict(os.environ, HOME=profile)
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-    pdfs = [outdir / (p.stem + ".pdf") for p in docx_files]
-    missing = [p.name for p in pdfs if not p.exists()]
+    written = [outdir / (p.stem + "." + to.split(":")[0]) for p in docx_files]
+    missing = [p.name for p in written if not p.exists()]
     if missing:
         raise RuntimeError(f"soffice did not write {missing}: rc={proc.returncode} {proc.stderr[-500:]}")
-    return pdfs
+    return written
+
+
+def legacy_files(reports: dict[str, object], outdir: Path) -> dict[tuple[str, str], Path]:
+    """.doc and .wps files of several reports ({name: parsed report}) made from their DOCX
+    renderings (tools/fixtures.py) in one LibreOffice run: {(name, "doc" | "wps"): path}.
+
+    The .wps files are the .doc files under the other extension: LibreOffice has no WPS export of
+    its own (`--convert-to wps` runs its "MS Word 97" filter and writes the same bytes), and WPS
+    Office saves .wps in that Word 97 binary family too."""
+    docx_dir = outdir / "docx"
+    docx_dir.mkdir(parents=True, exist_ok=True)
+    docs = [fixtures.write_docx(rep, docx_dir / f"{name}.docx") for name, rep in reports.items()]
+    out: dict[tuple[str, str], Path] = {}
+    for name, doc in zip(reports, convert(docs, outdir, to="doc:MS Word 97")):
+        wps = doc.with_suffix(".wps")
+        shutil.copyfile(doc, wps)
+        out[(name, "doc")], out[(name, "wps")] = doc, wps
+    return out
 
 
 def office_pdfs(reports: dict[str, object], outdir: Path, layouts=tuple(LAYOUTS)) -> dict[tuple[str, str], Path]:

@@ -22,6 +22,16 @@ class AuditResult:
     skipped: list[NotAssessable] = field(default_factory=list)
     error: str | None = None
     packs: list[str] = field(default_factory=list)
+    # Packs selected but not applied to this report because of its region: {"pack", "reason"}.
+    packs_skipped: list[dict] = field(default_factory=list)
+
+
+def extension_list(explicit: bool = False) -> str:
+    """The extensions a folder scan reads (or, `explicit`, those read only when named), as the
+    README and messages print them: ".txt .text .docx …" — one list, from the readers."""
+    from .ingest import EXPLICIT_ONLY
+
+    return " ".join(EXPLICIT_ONLY if explicit else SUPPORTED)
 
 
 def expand(paths: list[str]) -> tuple[list[Path], list[AuditResult]]:
@@ -33,7 +43,7 @@ def expand(paths: list[str]) -> tuple[list[Path], list[AuditResult]]:
             found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED
                            and not f.name.startswith((".", "~$")))
             if not found:
-                errors.append(AuditResult(str(p), error="目录中没有可审查的报告文件（.txt .docx .html .htm .pdf）"))
+                errors.append(AuditResult(str(p), error=f"目录中没有可审查的报告文件（{extension_list()}）"))
             files.extend(found)
         elif p.exists() or p.is_symlink():  # a dangling or looping link: the reader says which
             files.append(p)
@@ -60,7 +70,31 @@ def audit_file(path: Path, rules: list, cfg: Config, plugins=None) -> AuditResul
     for f in findings:
         if f.location.get("line") and "ref" not in f.location:
             f.location["ref"] = report.ref(f.location["line"])
-    return AuditResult(str(path), report, findings, skipped, packs=packs_applied(report, rules, cfg))
+    packs = packs_applied(report, rules, cfg)
+    return AuditResult(str(path), report, findings, skipped, packs=packs,
+                       packs_skipped=packs_skipped_for_region(report, rules, packs))
+
+
+def packs_skipped_for_region(report: Report, rules: list, applied: list[str]) -> list[dict]:
+    """The selected regional packs this report did not get, each with the detected region and
+    its evidence in Chinese (for --show-skipped: why a plugin's rules did not run)."""
+    from .regions import known_regions
+
+    regions: dict[str, set] = {}
+    for r in rules:
+        if r.regions and r.pack not in applied:
+            regions.setdefault(r.pack, set()).update(r.regions)
+    if not regions:
+        return []
+    names = known_regions()
+    if report.region:
+        found = f"本报告识别为{names.get(report.region, report.region)}（{report.region_basis or '依据未记录'}）"
+    else:
+        note = next((n.message for n in report.parse_notes if n.code == "profile.region"), None)
+        found = f"本报告的地区未识别（{note or '机关名称、标题和正文中没有任何省份的地名或文件字号'}）"
+    return [{"pack": pack, "region": report.region,
+             "reason": f"只用于{'、'.join(names.get(g, g) for g in sorted(regs))}的报告；{found}"}
+            for pack, regs in sorted(regions.items())]
 
 
 # --- batch runs (auditor check) ------------------------------------------------------------------
@@ -70,7 +104,8 @@ OWN_OUTPUT_SUFFIXES = (".txt", ".html", ".htm")
 
 def is_own_output(path: Path) -> bool:
     """A file this tool wrote (text or HTML output), recognised by name AND content, so that a
-    report is never skipped: text output starts with a report line (■/✗/＝) and ends with the
+    report is never skipped: text output starts with a report line (■/✓/＝), a load-problem
+    notice (！) or, when no report was readable, the totals line, and ends with the
     batch totals; HTML output carries the generator meta tag."""
     if path.suffix.lower() not in OWN_OUTPUT_SUFFIXES:
         return False
@@ -89,7 +124,7 @@ def is_own_output(path: Path) -> bool:
         last = tail.decode("utf-8", "ignore").rstrip().rsplit("\n", 1)[-1]
         first = re.sub(r"\x1b\[[0-9;]*m", "", first)
         last = re.sub(r"\x1b\[[0-9;]*m", "", last)
-        return first.startswith(("■ ", "✗ ", "＝ ")) and re.match(r"共审查 \d+ 份报告：错误 \d+，警告 \d+，提示 \d+", last) is not None
+        return first.startswith(("■ ", "✓ ", "✗ ", "＝ ", "！", "共审查 ")) and re.match(r"共审查 \d+ 份报告：错误 \d+，警告 \d+，提示 \d+", last) is not None
     return b'<meta name="generator" content="auditor' in head
 
 
@@ -144,7 +179,7 @@ def gather(args: list[str], outputs: list[Path], stdin=None) -> Inputs:
                 else:
                     kept.append(f)
             if not listed:
-                found.errors.append(error_record(str(p), "目录中没有可审查的报告文件（.txt .docx .html .htm .pdf）"))
+                found.errors.append(error_record(str(p), f"目录中没有可审查的报告文件（{extension_list()}）"))
             found.files.extend((str(f), f) for f in kept)
         else:
             from .errors import InputError
@@ -229,7 +264,7 @@ def run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
     from .errors import ConfigError
     from .findings import SEVERITY_RANK
     from .render import jsonl
-    from .worker import Guard, cpu_count, error_record, file_sha256, run_pool, DEFAULT_MEMORY_MB, DEFAULT_TIME_S
+    from .worker import Guard, WORKER_GRACE_S, cpu_count, error_record, file_sha256, run_pool
 
     try:
         dests = out.plan_destinations(opts.formats, opts.outputs, opts.output_dir)
@@ -310,6 +345,7 @@ def run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
     threshold = SEVERITY_RANK.get(cfg.fail_on) if cfg.fail_on != "never" else None
     done = 0
     unreadable: list[str] = []
+    startup_problems = list(loaded.errors) if loaded is not None else []
 
     # Cross-report checks need every report: the JSONL stream still gets each report as it is
     # done (a killed batch keeps them), the other outputs get the reports once the checks ran.
@@ -317,7 +353,20 @@ def run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
         total > 1 or opts.history is not None)
     held: list[dict] = []
 
+    def note_problems(rec: dict) -> None:
+        """Plugin problems of this run (at load, or raised while this file was read) go into the
+        record, before any sink sees it: every renderer shows them (render.record.load_problems)."""
+        during = rec.pop("plugin_errors", None) or []
+        for e in during:
+            err(e)
+        problems = startup_problems + [e for e in during if e not in startup_problems]
+        if problems:
+            rec["load_problems"] = problems
+        else:
+            rec.pop("load_problems", None)  # a resumed record keeps no stale problems
+
     def emit(rec: dict) -> None:
+        note_problems(rec)
         if cross_on:
             resumed_at = rec.pop("_resumed", None)
             for s in sinks:
@@ -331,8 +380,6 @@ def run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
     def deliver(rec: dict, to_jsonl: bool = True) -> None:
         nonlocal done
         resumed_at = rec.pop("_resumed", None)
-        for e in rec.pop("plugin_errors", None) or []:
-            err(e)
         if bwriter:
             bwriter.add(rec)
         if baseline:
@@ -354,7 +401,12 @@ def run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
             progress.advance(rec)
 
     jobs = opts.jobs or cpu_count()
-    guard = Guard(opts.time_s or DEFAULT_TIME_S, opts.memory_mb or DEFAULT_MEMORY_MB)
+    # The per-file guard inside the audit (cfg.limits, `[limits]` in auditor.toml) fires first and
+    # names its config key; the worker's own alarm is the backstop a little later, and its
+    # address-space cap is the configured memory limit.
+    limit_s = cfg.limits.max_seconds
+    guard = Guard(opts.time_s or (limit_s + WORKER_GRACE_S if limit_s else 0),
+                  opts.memory_mb or int(cfg.limits.max_memory_mb))
     # On a terminal the streamed text report is its own progress; the bar is for file outputs.
     text_on_terminal = any(d.path is None for d in dests) and not opts.statistics and sys.stdout.isatty()
     progress = _Progress(total, enabled=not opts.quiet and total > 1 and sys.stderr.isatty() and not text_on_terminal)

@@ -67,12 +67,13 @@ def _check_region(code: str, rules, where: str) -> None:
 
 @app.command(help="审查一个或多个报告文件或目录（可并行批量审查）。")
 def check(
-    paths: List[str] = typer.Argument(..., help="报告文件或目录（目录下的 .txt .docx .html .htm .pdf 均会审查）；"
+    paths: List[str] = typer.Argument(..., help="报告文件或目录（目录中本工具能读取的各种格式的报告文件均会审查）；"
                                                "@清单.txt 为每行一个路径的文件清单；- 表示从标准输入读取报告文本"),
     format: Optional[List[str]] = typer.Option(None, "--format", "-f", help="输出格式：text、json、jsonl、csv、xlsx、html，可重复或用逗号分隔"),
-    show_skipped: bool = typer.Option(False, "--show-skipped", help="同时列出无法评估或不适用的规则及原因"),
+    show_skipped: bool = typer.Option(False, "--show-skipped", help="同时列出无法评估或不适用的规则及原因，以及因地区不符未应用的规则包"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件（默认查找 auditor.toml 或 pyproject.toml 的 [tool.auditor]）"),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="只运行这些规则（编号、前缀、规则包或类别，可用逗号分隔）"),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="只运行这些规则（编号、前缀、规则包、类别或依据可信度"
+                                                                      " status:verified/practice/inferred，可用逗号分隔）"),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="不运行这些规则"),
     fail_on: Optional[str] = typer.Option(None, "--fail-on", help="达到该级别即以退出码 1 结束：error、warning、info 或 never"),
     output: Optional[List[Path]] = typer.Option(None, "--output", "-o", help="把结果写入文件（可重复，每种格式一个，按扩展名对应格式；默认输出到屏幕）"),
@@ -132,20 +133,26 @@ def parse(
     render_report(report, sys.stdout)
 
 
-_SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
-
-
 @app.command(help="列出已安装的规则（可按编号前缀、规则包或类别筛选）。")
 def rules(
-    pattern: Optional[str] = typer.Argument(None, help="只列出编号以此开头、或属于该规则包/类别的规则，如 NAT-T3、ningxia、totals"),
+    pattern: Optional[str] = typer.Argument(None, help="只列出编号以此开头、属于该规则包/类别或依据可信度相符的规则，"
+                                                       "如 NAT-T3、ningxia、totals、status:verified（已核实）"),
     config: Optional[Path] = typer.Option(None, "--config", help="配置文件"),
     all_rules: bool = typer.Option(True, "--all/--selected", help="列出全部规则，或只列出配置选中的规则"),
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="输出格式：text 或 json"),
 ):
-    from .findings import STATUS_LABEL, STATUS_TAG
+    from .findings import SEVERITY_LABEL, STATUS_LABEL, STATUS_TAG
 
     cfg, selected, loaded = _load_rules(config, None, None, None)
-    shown = [r for r in (loaded.rules if all_rules else selected) if pattern is None or _rule_matches(r, pattern)]
+    if pattern is not None:
+        from .config import status_selector
+
+        bad = next((p for p in pattern.split(",") if status_selector(p) == ""), None)
+        if bad is not None:
+            _err(f"“{bad}”无效：依据可信度只能是 status:verified（已核实）、status:practice（据实践）、status:inferred（推定）")
+            raise typer.Exit(EXIT_ERROR)
+    ids = frozenset(r.id for r in loaded.rules)
+    shown = [r for r in (loaded.rules if all_rules else selected) if pattern is None or _rule_matches(r, pattern, ids)]
     if pattern is not None and not shown:
         _err(f"没有与“{pattern}”匹配的规则（用 auditor rules 查看全部规则）")
         raise typer.Exit(EXIT_ERROR)
@@ -161,13 +168,15 @@ def rules(
     for r in shown:
         mark = "" if r in selected else "（未选中）"
         tag = STATUS_LABEL.get(STATUS_TAG.get(r.status or ""), "")
-        sys.stdout.write(f"{r.id:<26} {r.pack:<10} {_SEVERITY_LABEL[r.severity]:<3} {tag:<4} {_title(r)}{mark}\n")
+        sys.stdout.write(f"{r.id:<26} {r.pack:<10} {SEVERITY_LABEL[r.severity]:<3} {tag:<4} {_title(r)}{mark}\n")
     sys.stdout.write(f"共 {len(shown)} 条规则\n")
 
 
-def _rule_matches(rule, pattern: str) -> bool:
-    p = pattern.upper()
-    return rule.id.upper().startswith(p) or rule.pack == pattern or rule.category == pattern
+def _rule_matches(rule, pattern: str, rule_ids: frozenset[str] = frozenset()) -> bool:
+    """The one selector resolver (config.selector_matches): id, prefix, pack, category, status."""
+    from .config import selector_matches
+
+    return any(selector_matches(p, rule, rule_ids) for p in pattern.split(",") if p.strip())
 
 
 def _title(rule) -> str:
@@ -230,13 +239,15 @@ def _plain_summary(s: str) -> str:
 
 @app.command(help="解释一条规则：问题、依据、反例、正例、法律依据；给出前缀时列出匹配的规则。")
 def explain(rule_id: str = typer.Argument(..., help="规则编号，如 NAT-T3-COL；或编号前缀，如 NAT-T3")):
-    from .findings import STATUS_LABEL, STATUS_TAG
+    from .findings import CATEGORY_LABEL, ORGAN_KIND_LABEL, SEVERITY_LABEL, STATUS_LABEL, STATUS_TAG, TEMPLATE_LABEL
     from .plugins import load_plugins
+    from .render.text import pack_label
 
     loaded = load_plugins()
     exact = [r for r in loaded.rules if r.id.upper() == rule_id.upper()]
     if not exact:
-        matching = sorted((r for r in loaded.rules if _rule_matches(r, rule_id)), key=lambda r: r.id)
+        ids = frozenset(r.id for r in loaded.rules)
+        matching = sorted((r for r in loaded.rules if _rule_matches(r, rule_id, ids)), key=lambda r: r.id)
         if matching:
             sys.stdout.write(f"“{rule_id}”不是完整的规则编号；匹配的规则有 {len(matching)} 条：\n")
             for r in matching:
@@ -248,7 +259,7 @@ def explain(rule_id: str = typer.Argument(..., help="规则编号，如 NAT-T3-C
     r = exact[0]
     status = STATUS_LABEL.get(STATUS_TAG.get(r.status or ""), "")
     out = [f"{r.id}　{_title(r)}",
-           f"规则包：{r.pack}　级别：{_SEVERITY_LABEL[r.severity]}　类别：{_CATEGORY_LABEL.get(r.category, r.category)}"
+           f"规则包：{pack_label(r.pack)}　级别：{SEVERITY_LABEL[r.severity]}　类别：{CATEGORY_LABEL.get(r.category, r.category)}"
            + (f"　依据可信度：{status}" if status else ""),
            f"提示语：{_plain_summary(r.summary)}", ""]
     for k in ("问题", "依据", "反例", "正例"):
@@ -261,9 +272,9 @@ def explain(rule_id: str = typer.Argument(..., help="规则编号，如 NAT-T3-C
         applies.append(f"{lo} 年度报告" if lo and lo == hi else f"{lo} 年及以后的报告" if lo and not hi
                        else f"{hi} 年及以前的报告" if hi and not lo else f"{lo}–{hi} 年度报告")
     if r.templates:
-        applies.append("、".join(f"{t}版格式" for t in r.templates if t != "mixed"))
+        applies.append("、".join(TEMPLATE_LABEL.get(t, t) for t in r.templates))
     if r.organ_kinds:
-        applies.append("、".join(_ORGAN_KIND_LABEL.get(k, k) for k in r.organ_kinds))
+        applies.append("、".join(ORGAN_KIND_LABEL.get(k, k) for k in r.organ_kinds))
     if r.regions:
         from .regions import known_regions
 
@@ -272,13 +283,6 @@ def explain(rule_id: str = typer.Argument(..., help="规则编号，如 NAT-T3-C
     if applies:
         out.append("【适用范围】" + "；".join(a for a in applies if a))
     sys.stdout.write("\n".join(out) + "\n")
-
-
-_CATEGORY_LABEL = {"section": "章节", "template": "格式版本", "table": "表格", "totals": "表格合计",
-                   "text-table": "正文与表格", "text": "正文", "date": "日期", "content": "内容",
-                   "parse": "解析", "cross-report": "跨报告"}
-_ORGAN_KIND_LABEL = {"township": "乡镇、街道", "gov_office": "政府办公室（厅）", "gov_county_plus": "县级以上人民政府",
-                     "department": "政府部门", "other": "其他机关"}
 
 
 def _show_version(value: bool) -> None:
@@ -310,7 +314,9 @@ def command():
     import typer.main
 
     from .cli_help import localize
+    from .cli_startup import install
 
+    install()  # typer's pydantic coercion only where a value needs it (cold start)
     cmd = typer.main.get_command(app)
     localize(cmd)
     return cmd

@@ -2,7 +2,9 @@
 
 Rule selection works like ruff's: `select` replaces the default (every rule of the enabled packs),
 `extend-select` adds, `ignore` removes (and wins). A selector is a rule id, an id prefix
-("NAT-T3"), a pack name ("national"), a category ("totals") or "ALL".
+("NAT-T3"), a pack name ("national"), a category ("totals"), the verification status of the
+rule's basis ("status:verified", "status:practice", "status:inferred"; or 已核实 / 据实践 / 推定)
+or "ALL".
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ConfigError
-from .findings import CATEGORIES
+from .findings import CATEGORIES, STATUS_LABEL, STATUS_TAG
 from .limits import Limits
 from .resources import read_toml_file, schema
 
@@ -86,10 +88,35 @@ def load_config(path: Path | None) -> Config:
                   cross=data.get("cross", {}), limits=Limits.from_mapping(data.get("limits")))
 
 
+# status:<tag> selectors: the tag, its Chinese label, or the Chinese label alone.
+STATUS_SELECTORS = {**{t: t for t in STATUS_LABEL}, **{label: t for t, label in STATUS_LABEL.items()}}
+
+
+def status_selector(selector: str) -> str | None:
+    """"status:verified" / "status:已核实" / "已核实" -> "verified"; "" for a status selector with an
+    unknown value; None when the selector is not about status."""
+    s = selector.strip()
+    if s in STATUS_SELECTORS and not s.isascii():
+        return STATUS_SELECTORS[s]
+    head, sep, value = s.replace("：", ":").partition(":")
+    if not sep or head.strip().lower() != "status":
+        return None
+    return STATUS_SELECTORS.get(value.strip().lower(), STATUS_SELECTORS.get(value.strip(), ""))
+
+
+def is_broad_selector(selector: str) -> bool:
+    """ALL, a category or a status: selects by kind, not by naming rules or packs on purpose."""
+    s = selector.strip()
+    return s.upper() == "ALL" or s in CATEGORIES or status_selector(s) is not None
+
+
 def selector_matches(selector: str, rule, rule_ids: frozenset[str] = frozenset()) -> bool:
     s = selector.strip()
     if s.upper() == "ALL":
         return True
+    status = status_selector(s)
+    if status is not None:
+        return bool(status) and STATUS_TAG.get(rule.status or "") == status
     if s == rule.pack:
         return True
     if s in CATEGORIES:
@@ -113,6 +140,9 @@ def resolve(rules: list, cfg: Config, where: str = "配置") -> list:
     for name, sels in (("select", cfg.select or []), ("extend-select", cfg.extend_select),
                        ("ignore", cfg.ignore), ("severity", list(cfg.severity))):
         for s in sels:
+            if status_selector(s) == "":
+                raise ConfigError(f"{cfg.path or where}: {name} 中的“{s}”无效：依据可信度只能是 "
+                                  + "、".join(f"status:{t}（{label}）" for t, label in STATUS_LABEL.items()))
             if not any(selector_matches(s, r, ids) for r in rules):
                 raise ConfigError(f"{cfg.path or where}: {name} 中的“{s}”不匹配任何规则")
     chosen = rules if cfg.select is None else [r for r in rules if any(selector_matches(s, r, ids) for s in cfg.select)]

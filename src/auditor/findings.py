@@ -12,6 +12,14 @@ SEVERITIES = ("error", "warning", "info")
 STATUS_TAG = {"V": "verified", "V-seed": "practice", "C": "practice", "R": "inferred", "I": "inferred"}
 STATUS_LABEL = {"verified": "已核实", "practice": "据实践", "inferred": "推定"}
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+# Chinese names of the codes users would otherwise read (text, parse, explain, skip reasons).
+SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+CATEGORY_LABEL = {"section": "章节", "template": "格式版本", "table": "表格", "totals": "表格合计",
+                  "text-table": "正文与表格", "text": "正文", "date": "日期", "content": "内容",
+                  "parse": "解析", "cross-report": "跨报告"}
+ORGAN_KIND_LABEL = {"township": "乡镇、街道", "gov_office": "政府办公室（厅）", "gov_county_plus": "县级以上人民政府",
+                    "department": "政府部门", "other": "其他机关"}
+TEMPLATE_LABEL = {"2019": "2019 年版格式", "2021": "2021 年版格式", "mixed": "新旧格式混用"}
 CATEGORIES = ("section", "template", "table", "totals", "text-table", "text", "date", "content", "parse",
               "cross-report")
 

@@ -63,11 +63,24 @@ def _load_plugins() -> LoadedPlugins:
         try:
             module = ep.load()
             pm.register(module, name=ep.name)
+            out.errors.extend(hook_problems(ep.name, module))
             dist = getattr(ep, "dist", None)
             out.versions[ep.name] = dist.version if dist is not None else ""
             out.distributions[ep.name] = dist.metadata["Name"] if dist is not None else ""
+        except pluggy.PluginValidationError as exc:  # a hook whose arguments do not match the spec
+            import re
+
+            hook = re.search(r"for hook '(\w+)'", str(exc))
+            out.errors.append(f"插件“{ep.name}”加载失败：钩子 {hook.group(1) if hook else ''} 的参数与 auditor 的定义不符"
+                              "（见 auditor.hookspecs）")
         except Exception as exc:  # a broken plugin must not take the run down
             out.errors.append(f"插件“{ep.name}”加载失败：{type(exc).__name__}: {exc}")
+    try:
+        pm.check_pending()  # @hookimpl functions whose name is no hook of auditor
+    except pluggy.PluginValidationError as exc:  # hook_problems names them; this is the backstop
+        name = pm.get_name(exc.plugin) or "?"
+        if not any(e.startswith(f"插件“{name}”的函数") for e in out.errors):
+            out.errors.append(f"插件“{name}”有 auditor 不认识的钩子（请核对钩子名称，见 auditor.hookspecs）")
     if not pm.has_plugin("national"):
         # Running from a source tree without installed metadata: register the built-in pack directly.
         from .packs import national
@@ -100,6 +113,32 @@ def _load_plugins() -> LoadedPlugins:
         unique.append(r)
     out.rules = unique
     return out
+
+
+def _is_hookimpl(fn) -> bool:
+    return getattr(fn, "auditor_impl", None) is not None  # set by auditor.plugin.hookimpl
+
+
+def hook_problems(name: str, plugin) -> list[str]:
+    """A plugin's functions named like hooks but wrong: a misspelt hook name (never called, with or
+    without @hookimpl) or a hook function without @hookimpl (pluggy would not see it). Chinese,
+    naming the plugin; each makes `plugins` and `check` exit 2 like a pack that fails to load."""
+    import difflib
+
+    hooks = sorted(n for n in dir(AuditorSpec) if n.startswith("auditor_"))
+    problems = []
+    for attr in dir(plugin):  # a module, or an object whose methods are the hooks
+        fn = getattr(plugin, attr, None)
+        if not attr.startswith("auditor_") or not callable(fn) or isinstance(fn, type):
+            continue
+        if attr not in hooks:
+            near = difflib.get_close_matches(attr, hooks, n=1)
+            problems.append(f"插件“{name}”的函数 {attr} 不是 auditor 的钩子，不会被调用"
+                            + (f"（是否应为 {near[0]}？）" if near else f"（钩子有：{'、'.join(hooks)}）"))
+        elif not _is_hookimpl(fn):
+            problems.append(f"插件“{name}”的钩子函数 {attr} 缺少 @hookimpl 标记"
+                            "（from auditor.plugin import hookimpl，在函数前加 @hookimpl）")
+    return problems
 
 
 def _load_batch_rules(out: LoadedPlugins) -> None:

@@ -327,10 +327,10 @@ class WebApp:
             name = display_name(upload.filename)
             suffix = Path(name).suffix.lower()
             if suffix not in SUPPORTED:
-                hint = {".doc": "不支持旧版 Word（.doc）格式，请另存为 .docx 后再上传",
-                        ".wps": "不支持 WPS 格式，请另存为 .docx 后再上传"}.get(suffix)
-                raise AuditFailed("unsupported", hint or f"不支持的文件类型“{suffix or '无扩展名'}”"
-                                  "（支持 .txt .docx .html .htm .pdf）", 415)
+                from .batch import extension_list
+
+                raise AuditFailed("unsupported", f"不支持的文件类型“{suffix or '无扩展名'}”"
+                                  f"（支持 {extension_list()}）", 415)
             data = await upload.read()
             await upload.close()
             if len(data) > limit:

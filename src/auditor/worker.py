@@ -20,10 +20,12 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterator
 
-# Defaults fit every real report by a wide margin (real reports: 5–40 pages, well under 1 s and
-# 200 MB each); the lead wires them to the config once the reader limits (auditor/limits.py) merge.
+# Defaults for callers without a config; a batch takes its limits from `[limits]` (auditor/limits.py).
+# Both fit every real report by a wide margin (5–40 pages, well under 1 s and 200 MB each).
 DEFAULT_TIME_S = 60.0
 DEFAULT_MEMORY_MB = 2048
+# A batch worker's alarm fires this long after the per-file limit, which reports first.
+WORKER_GRACE_S = 5.0
 # The parent kills a worker this long after its own time limit should have fired.
 KILL_GRACE_S = 10.0
 
@@ -46,7 +48,7 @@ class TaskTimeout(BaseException):
 
 @dataclass
 class Guard:
-    time_s: float = DEFAULT_TIME_S
+    time_s: float = DEFAULT_TIME_S  # 0: no time limit (`max-seconds = 0`)
     memory_mb: int = DEFAULT_MEMORY_MB
 
 
@@ -176,7 +178,7 @@ def run_pool(tasks: list[tuple[int, str]], task_fn: Callable[[str], dict], jobs:
                     rec = error_record(path, _death_reason(w.proc.exitcode, guard))
                     w.kill()
                     w = workers[i] = _Worker(ctx, task_fn, guard)
-                elif rec is None and now - w.started > guard.time_s + KILL_GRACE_S:
+                elif rec is None and guard.time_s and now - w.started > guard.time_s + KILL_GRACE_S:
                     rec = error_record(path, timeout_message(guard.time_s))
                     w.kill()
                     w = workers[i] = _Worker(ctx, task_fn, guard)

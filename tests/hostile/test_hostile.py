@@ -45,7 +45,7 @@ def test_hostile_input(case: Case, tmp_path: Path):
     res = run_check(str(bad), str(good), cwd=tmp_path)  # raises TimeoutExpired after 10 s
     out, err = res.stdout, res.stderr.decode("utf-8", "replace")
     assert b"Traceback" not in res.stderr, err
-    assert "■ " + str(good) in out.decode(), "the good report in the same batch was not audited"
+    assert "\n  " + str(good) in out.decode(), "the good report in the same batch was not audited"
     if case.reason is not None:
         assert res.returncode == 2, (res.returncode, err)
         line = next((ln for ln in err.splitlines() if str(bad) in ln), "")
@@ -53,7 +53,7 @@ def test_hostile_input(case: Case, tmp_path: Path):
         assert any("\u4e00" <= ch <= "\u9fff" for ch in line.split(str(bad), 1)[1])
     else:
         assert res.returncode in (0, 1), (res.returncode, err)
-        assert "■ " + str(bad) in out.decode(), "the report was not audited"
+        assert "\n  " + str(bad) in out.decode(), "the report was not audited"
     for needle in case.forbidden:
         assert needle not in out and needle not in res.stderr, needle
     for needle in case.required:
@@ -111,4 +111,4 @@ def test_batch_goes_on_after_every_hostile_file(tmp_path: Path):
     assert res.returncode == 2
     for c, bad in zip(light, bads):
         assert any(str(bad) in ln and c.reason in ln for ln in err.splitlines()), (c.name, err)
-    assert "■ " + str(good) in res.stdout.decode()
+    assert "\n  " + str(good) in res.stdout.decode()

@@ -33,8 +33,18 @@ def row_name(table: str, key: str) -> str:
     return key
 
 
-def column_name(table: str, col: str) -> str:
+def column_name(table: str, col: str, row: str | None = None) -> str:
+    """A column's Chinese heading. 表二's columns are per row and template: with `row`, that row's
+    heading; without, the first row that has the column."""
     meta = _table_meta(table)
+    if table == "t2":
+        for r in meta["rows"]:
+            if row is not None and r["key"] != row:
+                continue
+            for tpl, cols in r.get("columns", {}).items():
+                if col in cols:
+                    return r.get("column_labels", {}).get(tpl, cols)[cols.index(col)]
+        return col
     return dict(zip(meta.get("columns", []), meta.get("column_labels", []))).get(col, col)
 
 
@@ -50,7 +60,7 @@ def cell_evidence(report: Report, table: Table, row_key: str, col: str, value=No
     cell = row.cells.get(col) if row else None
     line = cell.line if cell else (row.line if row else None)
     return {"table": table.name, "row": row_key, "column": col,
-            "label": f"{row_name(table.name, row_key)} / {column_name(table.name, col)}",
+            "label": f"{row_name(table.name, row_key)} / {column_name(table.name, col, row_key)}",
             "value": value if value is not None else (cell.value if cell else None),
             "raw": cell.raw if cell else None, "line": line, "ref": report.ref(line)}
 
@@ -158,7 +168,7 @@ def claim_evidence(report: Report, claim) -> dict:
 def _cells_name(table: str, cells: list[tuple[str, str]]) -> str:
     """“（七）总计”行“总计”列 / “1.属于国家秘密”至“8.属于行政查询事项”共8行“总计”列之和."""
     rows = [f"“{row_name(table, r)}”" for r, _c in cells]
-    col = f"“{column_name(table, cells[0][1])}”列"
+    col = f"“{column_name(table, cells[0][1], cells[0][0])}”列"
     if len(rows) == 1:
         return f"{rows[0]}行{col}"
     shown = "、".join(rows) if len(rows) <= 3 else f"{rows[0]}至{rows[-1]}共{len(rows)}行"

@@ -6,12 +6,18 @@ schema. It is written by `python tools/pack_cache.py` and checked by tests/test_
 built-in pack present, digests and content equal to the TOML sources). At run time a pack is taken
 from it only when the file lies under the package's `rules/` and its bytes hash to the recorded
 digest under the same schema; any other pack — a third party's, or a built-in pack edited since —
-is parsed and validated as before. Nothing is written at run time.
+is parsed and validated as before. Nothing is written into the package at run time.
+
+A third party's pack (a regional plugin's) is validated the first time its exact bytes are seen;
+its validated content is then kept in the per-user cache (auditor.usercache, keyed by the digests
+of the schema and the pack's bytes), so later runs need neither jsonschema (about 0.04 s to
+import) nor the validation. An unusable cache dir or file just means validating again.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from ..resources import _PKG, data_dir
@@ -49,6 +55,33 @@ def validated(path: Path, raw: bytes) -> dict | None:
     if not isinstance(entry, dict) or entry.get("sha256") != digest(raw):
         return None
     return entry.get("data")
+
+
+@lru_cache(maxsize=1)
+def _schema_digest() -> str:
+    return digest(SCHEMA.read_bytes())
+
+
+def _user_key(raw: bytes) -> str:
+    from .. import usercache
+
+    return usercache.digest(_schema_digest(), raw)
+
+
+def user_validated(raw: bytes) -> dict | None:
+    """The content of a pack with these bytes validated by an earlier run, or None."""
+    from .. import usercache
+
+    data = usercache.load("pack", _user_key(raw))
+    return data if isinstance(data, dict) else None
+
+
+def remember_validated(raw: bytes, data: dict) -> None:
+    """Keep a third party's validated pack for later runs (content that JSON does not carry
+    unchanged, such as TOML dates, is not kept)."""
+    from .. import usercache
+
+    usercache.store("pack", _user_key(raw), data)
 
 
 def builtin_pack_files() -> list[Path]:

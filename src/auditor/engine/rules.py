@@ -47,10 +47,17 @@ class Rule:
             return f"仅适用于 {lo} 年及以后的报告"
         if hi is not None and report.year > hi:
             return f"仅适用于 {hi} 年及以前的报告"
+        # Reasons are read by users: the codes (templates, organ kinds) in their Chinese names.
+        from ..findings import ORGAN_KIND_LABEL, TEMPLATE_LABEL
+
         if self.templates is not None and report.template not in self.templates:
-            return f"仅适用于 {'/'.join(self.templates)} 版格式"
+            wanted = "或".join(TEMPLATE_LABEL.get(t, t) for t in self.templates)
+            actual = TEMPLATE_LABEL.get(report.template, "格式未识别") if report.template else "格式未识别"
+            return f"仅适用于{' ' if wanted[:1].isdigit() else ''}{wanted}的报告（本报告：{actual}）"
         if self.organ_kinds is not None and report.organ_kind not in self.organ_kinds:
-            return "不适用于该类机关"
+            wanted = "、".join(ORGAN_KIND_LABEL.get(k, k) for k in self.organ_kinds)
+            actual = ORGAN_KIND_LABEL.get(report.organ_kind, "机关类型未识别") if report.organ_kind else "机关类型未识别"
+            return f"仅适用于{wanted}的报告（本报告：{actual}）"
         return None
 
 
@@ -84,8 +91,9 @@ def _resolve_impl(ref: str) -> CheckFn:
 def load_pack_file(path: Path) -> list[Rule]:
     """Load and validate one TOML rule pack. Raises ConfigError naming the file and the key.
 
-    A built-in pack unchanged since the package was built comes from its validated form
-    (engine/packcache.py); every other pack is parsed and validated here.
+    A built-in pack unchanged since the package was built comes from its validated form, a pack
+    validated by an earlier run from the per-user cache (engine/packcache.py); every other pack is
+    parsed and validated here.
     """
     from . import packcache
 
@@ -95,7 +103,10 @@ def load_pack_file(path: Path) -> list[Rule]:
         raise ConfigError(f"{path}: 无法读取规则包（{exc.strerror or '读取失败'}）") from None
     data = packcache.validated(path, raw)
     if data is None:
+        data = packcache.user_validated(raw)
+    if data is None:
         data = parse_and_validate(path, raw)
+        packcache.remember_validated(raw, data)
     return _rules_from(path, data)
 
 

@@ -3,18 +3,17 @@ from __future__ import annotations
 
 import traceback
 
-from ..config import Config, ignored_for_file, selector_matches, severity_for
-from ..findings import CATEGORIES, Finding, NotAssessable
+from ..config import Config, ignored_for_file, is_broad_selector, selector_matches, severity_for
+from ..findings import Finding, NotAssessable
 from ..model import Report
 from ..stdio import plugin_prints_to_stderr
 from .rules import RuleContext
 
 
 def explicitly_selected(rule, cfg: Config) -> bool:
-    """Named on purpose by pack, id or id prefix (not merely by ALL or a category)."""
+    """Named on purpose by pack, id or id prefix (not merely by ALL, a category or a status)."""
     sels = (cfg.select or []) + cfg.extend_select
-    return any(s.strip().upper() != "ALL" and s.strip() not in CATEGORIES and selector_matches(s, rule, cfg.rule_ids)
-               for s in sels)
+    return any(not is_broad_selector(s) and selector_matches(s, rule, cfg.rule_ids) for s in sels)
 
 
 def applicable(report: Report, rules: list, cfg: Config) -> list:
@@ -37,29 +36,33 @@ def audit(report: Report, rules: list, cfg: Config) -> tuple[list[Finding], list
     active = applicable(report, rules, cfg)
     # By identity: `rule in active` would compare Rule dataclasses field by field, for every rule.
     active_ids = {id(r) for r in active}
-    for rule in rules:
-        if id(rule) not in active_ids:
-            stand_in = next((r.id for r in active if rule.id in r.replaces), None)
-            if stand_in:
-                skipped.append(NotAssessable(rule.id, rule.pack, f"由地区规则 {stand_in} 代替"))
-            continue
-        if ignored_for_file(rule, cfg, report.source):
-            continue
-        reason = rule.applies(report)
-        if reason is not None:
-            skipped.append(NotAssessable(rule.id, rule.pack, f"不适用：{reason}"))
-            continue
-        ctx = RuleContext(rule, severity_for(rule, cfg))
-        try:
-            with plugin_prints_to_stderr():  # a rule that prints must not corrupt --format json
-                for out in rule.check(report, ctx) or ():
-                    (findings if isinstance(out, Finding) else skipped).append(out)
-        except Exception as exc:  # one broken rule must not hide the others' findings
-            tb = traceback.extract_tb(exc.__traceback__)[-1]
-            findings.append(Finding(
-                rule="AUDITOR-RULE-CRASH", pack="core", severity="warning", category="parse",
-                message=f"规则 {rule.id} 执行出错，已跳过：{type(exc).__name__}: {exc}",
-                location={}, evidence=[{"rule": rule.id, "where": f"{tb.filename}:{tb.lineno}"}],
-                basis="（内部错误，请向规则包作者报告）"))
+    with plugin_prints_to_stderr():  # a rule that prints must not corrupt --format json
+        for rule in rules:
+            _run_rule(rule, report, cfg, active, active_ids, findings, skipped)
     findings.sort(key=Finding.sort_key)
     return findings, skipped
+
+
+def _run_rule(rule, report: Report, cfg: Config, active: list, active_ids: set, findings: list, skipped: list) -> None:
+    if id(rule) not in active_ids:
+        stand_in = next((r.id for r in active if rule.id in r.replaces), None)
+        if stand_in:
+            skipped.append(NotAssessable(rule.id, rule.pack, f"由地区规则 {stand_in} 代替"))
+        return
+    if ignored_for_file(rule, cfg, report.source):
+        return
+    reason = rule.applies(report)
+    if reason is not None:
+        skipped.append(NotAssessable(rule.id, rule.pack, f"不适用：{reason}"))
+        return
+    ctx = RuleContext(rule, severity_for(rule, cfg))
+    try:
+        for out in rule.check(report, ctx) or ():
+            (findings if isinstance(out, Finding) else skipped).append(out)
+    except Exception as exc:  # one broken rule must not hide the others' findings
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        findings.append(Finding(
+            rule="AUDITOR-RULE-CRASH", pack="core", severity="warning", category="parse",
+            message=f"规则 {rule.id} 执行出错，已跳过：{type(exc).__name__}: {exc}",
+            location={}, evidence=[{"rule": rule.id, "where": f"{tb.filename}:{tb.lineno}"}],
+            basis="（内部错误，请向规则包作者报告）"))

@@ -19,7 +19,7 @@ from ..limits import DEFAULT, Limits, check_text, exceeded
 @dataclass
 class Extracted:
     path: str
-    kind: str  # "txt" | "docx" | "html" | "pdf"
+    kind: str  # "txt" | "docx" | "html" | "pdf" | "doc" | "wps" | "ofd"
     text: str
     encoding: str | None = None
     # Human-readable origin of each line (1-based index = line number); None for plain text,
@@ -29,15 +29,15 @@ class Extracted:
 
 
 SUPPORTED = {".txt": "txt", ".text": "txt", ".docx": "docx", ".html": "html", ".htm": "html",
-             ".shtml": "html", ".xhtml": "html", ".pdf": "pdf"}
+             ".shtml": "html", ".xhtml": "html", ".pdf": "pdf",
+             # Converted by LibreOffice (ingest/legacy.py); without it, an error that says what to do.
+             ".doc": "legacy", ".wps": "legacy", ".ofd": "ofd"}
 # Markdown is read as text when a file is named explicitly; a folder scan skips it (folders of
 # reports often hold a README.md that is no report).
 EXPLICIT_ONLY = {".md": "txt", ".markdown": "txt"}
 
-_UNSUPPORTED_HINTS = {
-    ".doc": "不支持旧版 Word（.doc）二进制格式，请另存为 .docx",
-    ".wps": "不支持 WPS 格式，请另存为 .docx",
-}
+# Extension -> what to do instead, for formats that are not read (none at the moment).
+_UNSUPPORTED_HINTS: dict[str, str] = {}
 
 
 def read_report(path: str | Path, limits: Limits | None = None) -> Extracted:
@@ -52,7 +52,7 @@ def read_report(path: str | Path, limits: Limits | None = None) -> Extracted:
     kind = SUPPORTED.get(ext) or EXPLICIT_ONLY.get(ext)
     if kind is None:
         hint = _UNSUPPORTED_HINTS.get(ext)
-        raise InputError(p, hint or f"不支持的文件类型“{ext or '无扩展名'}”（支持 .txt .md .docx .html .htm .pdf）")
+        raise InputError(p, hint or f"不支持的文件类型“{ext or '无扩展名'}”（支持 .txt .md .docx .doc .wps .html .htm .pdf .ofd）")
     if st.st_size > limits.max_file_bytes:
         raise exceeded(p, "max_file_mb", limits, f"文件过大（{st.st_size / 1024 / 1024:,.1f} MB）")
     data = _read_regular(p, limits)
@@ -67,6 +67,12 @@ def read_report(path: str | Path, limits: Limits | None = None) -> Extracted:
     elif kind == "pdf":
         from .pdf import read_pdf
         ex = read_pdf(p, data)
+    elif kind == "legacy":
+        from .legacy import read_legacy
+        ex = read_legacy(p, data, limits)
+    elif kind == "ofd":
+        from .ofd import read_ofd
+        ex = read_ofd(p, data, limits)
     else:
         from .html import read_html
         ex = read_html(p, data, limits)

@@ -72,17 +72,18 @@ def _declared_entries(data: bytes) -> int | None:
     return int.from_bytes(data[at + 10:at + 12], "little")
 
 
-def check_zip(path: Path, data: bytes, limits: Limits = DEFAULT) -> None:
+def check_zip(path: Path, data: bytes, limits: Limits = DEFAULT, label: str = "DOCX") -> None:
     """Refuse a ZIP bomb before any XML is parsed: too many entries, a declared or an actual
     inflated size over the cap, an extreme compression ratio, or too many XML tags. The actual
-    size is counted while streaming each part, so a lying header does not help."""
+    size is counted while streaming each part, so a lying header does not help. `label` names the
+    format in messages (OFD is a ZIP of XML too)."""
     entries = _declared_entries(data)
     if entries is not None and (entries == 0xFFFF or entries > limits.max_zip_entries):
         raise exceeded(path, "max_zip_entries", limits, f"{BOMB}（压缩包内文件数过多）")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        raise InputError(path, f"DOCX 文件已损坏（{type(exc).__name__}）") from None
+        raise InputError(path, f"{label} 文件已损坏（{type(exc).__name__}）") from None
     infos = zf.infolist()
     if len(infos) > limits.max_zip_entries:
         raise exceeded(path, "max_zip_entries", limits, f"{BOMB}（压缩包内文件数过多）")
@@ -114,9 +115,9 @@ def check_zip(path: Path, data: bytes, limits: Limits = DEFAULT) -> None:
             raise
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError, EOFError) as exc:
             # RuntimeError: an encrypted part; NotImplementedError: an unknown compression method.
-            raise InputError(path, f"DOCX 文件已损坏或已加密（{info.filename}：{type(exc).__name__}）") from None
+            raise InputError(path, f"{label} 文件已损坏或已加密（{info.filename}：{type(exc).__name__}）") from None
         except Exception as exc:  # zlib.error and friends
-            raise InputError(path, f"DOCX 文件已损坏（{info.filename}：{type(exc).__name__}）") from None
+            raise InputError(path, f"{label} 文件已损坏（{info.filename}：{type(exc).__name__}）") from None
 
 
 def _is_xml(name: str) -> bool:

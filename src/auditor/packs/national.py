@@ -264,11 +264,14 @@ def table_nonnumeric(report: Report, ctx):
                                    expected="数字（无数据应填 0）", actual=c.raw,
                                    evidence=[cell_evidence(report, t, key, col)],
                                    table=TABLE_NAMES[name], row=_label(name, key, row),
-                                   column=column_name(name, col) if name != "t2" else col, content=shown)
+                                   column=column_name(name, col, key), content=shown)
 
 
 def _label(table: str, key: str, row) -> str:
     return row_name(table, key) if table != "t2" else row.label
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 def counts_integer(report: Report, ctx):
@@ -280,7 +283,7 @@ def counts_integer(report: Report, ctx):
                 if c.value is None:
                     continue
                 bad = c.value < 0 or (isinstance(c.value, float) and not c.value.is_integer()) or (
-                    c.raw is not None and not re.fullmatch(r"\d+", c.raw))
+                    c.raw is not None and not _DIGITS.fullmatch(c.raw))
                 if bad:
                     yield ctx.fail(location={"table": name, "row": key, "column": col, "line": c.line},
                                    expected="非负整数", actual=c.raw, evidence=[cell_evidence(report, t, key, col)],
@@ -413,8 +416,12 @@ _RESULT_WORDS = re.compile(r"结果|未发生|没有发生|无.{0,6}(?:追究|�
                            r"优秀|良好|合格|第[一二三四五六七八九十\d]+名|得分|\d+\s*分|等次|满意率|满意度(?:为|达)")
 
 
+_SENTENCE_BREAK = re.compile(r"[。；;\n]")
+
+
 def _topic_sentences(text: str, pattern: str) -> list[str]:
-    return [s for s in re.split(r"[。；;\n]", text) if re.search(pattern, s)]
+    found = re.compile(pattern).search  # re's own cache: compiled once per process
+    return [s for s in _SENTENCE_BREAK.split(text) if found(s)]
 
 
 def gov_assess(report: Report, ctx):
@@ -502,4 +509,17 @@ def parse_unsure(report: Report, ctx):
     for note in report.parse_notes:
         if note.code in _UNSURE_CODES:
             yield ctx.fail(location={"table": note.table, "row": note.row, "line": note.line},
-                           evidence=[_ev_line(report, note.line)] if note.line else [], detail=note.message)
+                           evidence=[_ev_row_read(report, note)] if note.line else [], detail=note.message)
+
+
+def _ev_row_read(report: Report, note) -> dict:
+    """A table row as the parser read it — its label and its values — rather than the raw line."""
+    row = report.tables[note.table].rows.get(note.row) if note.table in report.tables and note.row else None
+    if row is None:
+        return _ev_line(report, note.line)
+    name = TABLE_NAMES.get(note.table, note.table)
+    values = "、".join(row.raw_values) if row.raw_values else "无"
+    text = f"{name}行“{row_name(note.table, row.key)}”：读到 {len(row.raw_values)} 个数值 {values}"
+    if len(row.raw_values) != len(row.columns):  # the count is the doubt only when it differs
+        text += f"，表格应有 {len(row.columns)} 列"
+    return {"line": note.line, "ref": report.ref(note.line), "text": text}

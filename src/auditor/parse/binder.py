@@ -564,7 +564,7 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
         row.readings = [tuple(row.cells[c].value for c in columns)]
         notes.append(ParseNote("table.blank_by_field",
                                f"{tname}“{label_for_notes}”行只有 {len(vals)} 个数值；表格各行制表符字段对齐，"
-                               f"按字段定列，{'、'.join(blanks)} 列为空白", acc.line, table, row.key))
+                               f"按字段定列，{_column_names(table, blanks)}列为空白", acc.line, table, row.key))
     elif len(vals) == ncols and not acc.extra_sources:
         for col, v in zip(columns, vals):
             row.cells[col] = Cell(v.value, v.text, v.line)
@@ -582,7 +582,7 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
         row.readings = [tuple(row.cells[c].value for c in columns)]
         notes.append(ParseNote("table.blank_by_position",
                                f"{tname}“{label_for_notes}”行只有 {len(vals)} 个数值；按制表位与表头对齐，"
-                               f"{'、'.join(blanks)} 列为空白", acc.line, table, row.key))
+                               f"{_column_names(table, blanks)}列为空白", acc.line, table, row.key))
     else:
         readings = _readings(vals, ncols)
         for extra in acc.extra_sources:
@@ -763,3 +763,10 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
                             raw_values=whole.raw_values[sl] if len(whole.raw_values) == 3 * ncols else [],
                             readings=readings, ambiguous=len(readings) > 1)
     return table
+
+
+def _column_names(table: str, cols: list[str]) -> str:
+    """“自然人”、“其他”: the columns' Chinese names, as the parse notes show them to users."""
+    from ..engine.declarative import column_name
+
+    return "、".join(f"“{column_name(table, c)}”" for c in cols)

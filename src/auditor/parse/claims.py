@@ -13,11 +13,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from lark import Token
-from lark.lexer import Lexer
-
 from ..model import Breakdown, Claim, Narrative, Paragraph, Rate, Report, Section
 from ..resources import grammar_text
+from . import lalr
 
 METRIC_OF = {
     "RECEIVED": "app.received", "NEG_RECEIVED": "app.received", "PROCESSED": "app.processed",
@@ -190,42 +188,49 @@ def _first_of(seq) -> tuple[list | None, bool]:
     return items, True
 
 
-class ClaimLexer(Lexer):
-    """Lark custom lexer: the terminal alternation, gaps become FILLER.
+@lru_cache(maxsize=1)
+def _claim_lexer():
+    from lark import Token
+    from lark.lexer import Lexer
 
-    A terminal the parser cannot accept where it occurs (a stray "）", "以上" that follows no unit)
-    is passed on as FILLER, so every sentence parses; a group still open at the end is closed.
-    `ClaimParser.tokens` runs the same lexing against the LALR table without lark's Token and Tree
-    objects; this class makes the Lark object a complete parser of its own (tests compare the two).
-    Module-level so that Lark's parser cache can pickle a reference to it.
-    """
+    class ClaimLexer(Lexer):
+        """Lark custom lexer: the terminal alternation, gaps become FILLER.
 
-    __future_interface__ = 2  # lark passes (lexer_state, parser_state) to lex()
+        A terminal the parser cannot accept where it occurs (a stray "）", "以上" that follows no unit)
+        is passed on as FILLER, so every sentence parses; a group still open at the end is closed.
+        `ClaimParser.tokens` runs the same lexing against the LALR table without lark's Token and Tree
+        objects; this class makes the Lark object a complete parser of its own (tests compare the two).
+        Made on first use, so that reading a report needs no import of lark (parse/lalr.py).
+        """
 
-    def __init__(self, lexer_conf):
-        self.regex = _terminal_regex(lexer_conf.terminals)
+        __future_interface__ = 2  # lark passes (lexer_state, parser_state) to lex()
 
-    def lex(self, lexer_state, parser_state):
-        sl = lexer_state.text
-        text = sl.text[sl.start:sl.end]
-        states = parser_state.parse_conf.states
-        depth = pos = 0
-        for m in self.regex.finditer(text):
-            if m.start() > pos:
-                yield Token("FILLER", text[pos:m.start()], start_pos=pos, end_pos=m.start())
-            kind = m.lastgroup
-            if kind == "RPAR" and depth == 0 or kind not in states[parser_state.position]:
-                kind = "FILLER"
-            elif kind == "LPAR":
-                depth += 1
-            elif kind == "RPAR":
-                depth -= 1
-            yield Token(kind, m.group(), start_pos=m.start(), end_pos=m.end())
-            pos = m.end()
-        if pos < len(text):
-            yield Token("FILLER", text[pos:], start_pos=pos, end_pos=len(text))
-        for _ in range(depth):
-            yield Token("RPAR", "", start_pos=len(text), end_pos=len(text))
+        def __init__(self, lexer_conf):
+            self.regex = _terminal_regex(lexer_conf.terminals)
+
+        def lex(self, lexer_state, parser_state):
+            sl = lexer_state.text
+            text = sl.text[sl.start:sl.end]
+            states = parser_state.parse_conf.states
+            depth = pos = 0
+            for m in self.regex.finditer(text):
+                if m.start() > pos:
+                    yield Token("FILLER", text[pos:m.start()], start_pos=pos, end_pos=m.start())
+                kind = m.lastgroup
+                if kind == "RPAR" and depth == 0 or kind not in states[parser_state.position]:
+                    kind = "FILLER"
+                elif kind == "LPAR":
+                    depth += 1
+                elif kind == "RPAR":
+                    depth -= 1
+                yield Token(kind, m.group(), start_pos=m.start(), end_pos=m.end())
+                pos = m.end()
+            if pos < len(text):
+                yield Token("FILLER", text[pos:], start_pos=pos, end_pos=len(text))
+            for _ in range(depth):
+                yield Token("RPAR", "", start_pos=len(text), end_pos=len(text))
+
+    return ClaimLexer
 
 
 class ClaimParser:
@@ -238,19 +243,25 @@ class ClaimParser:
     (tests/test_claims_speed.py checks that on every corpus and sample sentence).
     """
 
-    def __init__(self, lark):
-        from lark.parsers.lalr_analysis import Shift
-
-        self.lark = lark
-        self.regex = _terminal_regex(lark.terminals)
-        table = lark.parser.parser.parser.parse_table
-        self.start_state = table.start_states["start"]
-        self.end_state = table.end_states["start"]
+    def __init__(self, data: dict, grammar: str):
+        self.grammar = grammar
+        self.regex = re.compile(data["regex"])
+        self.start_state, self.end_state = data["start"], data["end"]
         # state -> {symbol: next state (shift/goto, an int) or (symbols popped, rule name) (reduce)}
-        self.actions: dict[int, dict[str, int | tuple[int, str]]] = {
-            state: {sym: (arg if action is Shift else (len(arg.expansion), arg.origin.name))
-                    for sym, (action, arg) in acts.items()}
-            for state, acts in table.states.items()}
+        self.actions: dict[int, dict[str, int | tuple[int, str]]] = lalr.load_actions(data["states"])
+
+    @staticmethod
+    def compile(lark) -> dict:
+        """What a ClaimParser needs of the Lark parser, as JSON-ready data."""
+        states, start, end = lalr.actions(lark)
+        return {"regex": _terminal_regex(lark.terminals).pattern, "states": states, "start": start, "end": end}
+
+    @property
+    def lark(self):
+        """Lark's own parser of the same grammar (built on demand: tests compare the two)."""
+        if "_lark" not in self.__dict__:
+            self._lark = _build_lark(self.grammar)
+        return self._lark
 
     def tokens(self, sentence: str) -> list[Tok] | None:
         """The sentence's tokens, quantities folded into one QTY token each, with their group depth
@@ -348,16 +359,20 @@ def _quantity(sentence: str, parts: list[Tok]) -> Tok:
                value=_number(number), unit=unit, approx=approx)
 
 
-@lru_cache(maxsize=8)
-def _parser(extensions: tuple[str, ...] = ()) -> ClaimParser:
-    """The claims parser; `extensions` are grammar fragments from plugins (`%extend RECEIVED: …`)."""
+def _build_lark(text: str):
     from lark import Lark
 
-    from ..resources import lark_cache
+    return Lark(text, parser="lalr", lexer=_claim_lexer(), maybe_placeholders=False)
 
+
+@lru_cache(maxsize=8)
+def _parser(extensions: tuple[str, ...] = ()) -> ClaimParser:
+    """The claims parser; `extensions` are grammar fragments from plugins (`%extend RECEIVED: …`).
+    Its table comes from the per-user cache when a run stored it (parse/lalr.py)."""
     text = "\n".join((grammar_text("claims.lark"), *extensions))
-    options = dict(parser="lalr", lexer=ClaimLexer, maybe_placeholders=False)
-    return ClaimParser(Lark(text, cache=lark_cache("claims", text, options), **options))
+    data = lalr.table("claims", text, "lalr ClaimLexer maybe_placeholders=False",
+                      lambda: ClaimParser.compile(_build_lark(text)))
+    return ClaimParser(data, text)
 
 
 def check_extension(fragment: str) -> str | None:
@@ -388,14 +403,18 @@ def is_count(value) -> bool:
     return value is not None and -10 ** MAX_COUNT_DIGITS < value < 10 ** MAX_COUNT_DIGITS
 
 
+_WAN = re.compile(r"\d+(?:\.\d+)?万")
+_DECIMAL = re.compile(r"\d+\.\d+")
+
+
 def _number(text: str) -> int | float | None:
     text = text.replace(",", "").strip()
     if text.isdigit() and text.isascii():
         return int(text)
-    if re.fullmatch(r"\d+(?:\.\d+)?万", text):  # "1.2万"
+    if _WAN.fullmatch(text):  # "1.2万"
         value = float(text[:-1]) * 10000
         return int(value) if value.is_integer() else value
-    if re.fullmatch(r"\d+\.\d+", text):
+    if _DECIMAL.fullmatch(text):
         return float(text)
     value = _small_chinese_number(text)
     if value is not None:
@@ -583,6 +602,8 @@ def _zero_claims(s: _Sentence, clause: list[Tok]) -> list[Claim]:
     """"未收到政府信息公开申请" and "无…行政复议、行政诉讼": counts of zero stated in words."""
     out = []
     for i, t in enumerate(clause):
+        if t.kind != "NEG_RECEIVED" and t.kind != "LIT_NONE":
+            continue
         rest = "".join(x.text for x in clause[i + 1:])
         if t.kind == "NEG_RECEIVED" and ("申请" in rest or s.has("APPLICATION")):
             out.append(Claim("app.received", 0, None, False, (t.text + rest)[:40], s.text.strip(), s.line(t.start),

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from ..model import Paragraph, Section
 from ..resources import grammar_text
+from . import lalr
 
 NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -33,34 +34,141 @@ class RawSection:
     lines: list[SrcLine]
 
 
+class _ToSections:
+    """Tree callbacks of grammars/report.lark (a lark Transformer's methods, used by both parsers)."""
+
+    @staticmethod
+    def _lines(children):
+        return [SrcLine(t.type, str(t).rstrip("\n"), t.line) for t in children]
+
+    def preamble(self, children):
+        return RawSection(None, self._lines(children))
+
+    def section(self, children):
+        head, *rest = children
+        return RawSection(SrcLine("HEAD", str(head).rstrip("\n"), head.line), self._lines(rest))
+
+    def start(self, children):
+        return children
+
+
+_OPTIONS = dict(parser="lalr", lexer="contextual", maybe_placeholders=False)
+
+
 @lru_cache(maxsize=1)
 def _parser():
+    """Lark's parser of grammars/report.lark, building the sections itself (the reference, and
+    the parser of any text the table-driven one leaves to it)."""
     from lark import Lark, Transformer
 
-    class _ToSections(Transformer):
-        def _lines(self, children):
-            return [SrcLine(t.type, str(t).rstrip("\n"), t.line) for t in children]
+    transformer = type("ToSections", (_ToSections, Transformer), {})()
+    return Lark(grammar_text("report.lark"), transformer=transformer, **_OPTIONS)
 
-        def preamble(self, children):
-            return RawSection(None, self._lines(children))
 
-        def section(self, children):
-            head, *rest = children
-            return RawSection(SrcLine("HEAD", str(head).rstrip("\n"), head.line), self._lines(rest))
+def _compile(lark) -> dict | None:
+    """The LALR table and, per parser state, the contextual lexer's regex (its terminals in lark's
+    own order), or None when the grammar uses what the table-driven parser does not do (string
+    terminals, which lark's lexer checks against the regexes; ?rules, aliases, kept tokens)."""
+    from lark.lexer import PatternRE
 
-        def start(self, children):
-            return children
+    lexers = lark.parser.lexer.lexers
+    if any(not isinstance(t.pattern, PatternRE) or t.pattern.flags for t in lark.terminals) or any(
+            r.options.expand1 or r.options.keep_all_tokens or r.alias for r in lark.rules) or lark.ignore_tokens:
+        return None
+    regexes = {str(state): "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in lexer.terminals)
+               for state, lexer in lexers.items()}
+    states, start, end = lalr.actions(lark)
+    return {"lexers": regexes, "states": states, "start": start, "end": end}
 
-    from ..resources import lark_cache
 
-    text = grammar_text("report.lark")
-    options = dict(parser="lalr", lexer="contextual", maybe_placeholders=False)
-    return Lark(text, cache=lark_cache("report", text, options), transformer=_ToSections(), **options)
+class _Line:
+    """A line token, as lark's Token gives it to the callbacks: its text (str()), terminal, line."""
+    __slots__ = ("value", "type", "line")
+
+    def __init__(self, value: str, kind: str, line: int):
+        self.value, self.type, self.line = value, kind, line
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class _Inline(list):
+    """The children of an inlined rule (a name starting with "_"), spliced into the parent's."""
+
+
+class _TableParser:
+    """grammars/report.lark parsed with the table lark compiled: per state, the contextual
+    lexer's regex matches the next line; shifts and reductions follow the table, and reductions
+    call the same callbacks as the lark parser. A text it cannot lex or parse goes to lark."""
+
+    def __init__(self, data: dict):
+        import re
+
+        self.lexers = {int(state): re.compile(rx) for state, rx in data["lexers"].items()}
+        self.actions = lalr.load_actions(data["states"])
+        self.start, self.end = data["start"], data["end"]
+        self.callbacks = _ToSections()
+
+    def parse(self, text: str):
+        actions, lexers = self.actions, self.lexers
+        stack, values = [self.start], []
+        pos, line, n = 0, 1, len(text)
+        while True:
+            if pos < n:
+                m = lexers[stack[-1]].match(text, pos)
+                if m is None or m.end() == pos:
+                    return None
+                kind, value = m.lastgroup, m.group()
+            else:
+                kind = "$END"
+            while True:
+                act = actions[stack[-1]].get(kind)
+                if act is None:
+                    return None
+                if act.__class__ is int:
+                    break
+                size, name = act
+                children = values[len(values) - size:] if size else []
+                if size:
+                    del stack[-size:], values[-size:]
+                # A recursive inlined rule (`a: a ROW`) grows its first child's list in place, as
+                # lark's own child filter does: copying it on every line would be quadratic.
+                if children and children[0].__class__ is _Inline and name.startswith("_"):
+                    flat, children = children[0], children[1:]
+                else:
+                    flat = []
+                for c in children:
+                    if c.__class__ is _Inline:
+                        flat.extend(c)
+                    elif c.__class__ is not _Line or not c.type.startswith("_"):
+                        flat.append(c)
+                if flat.__class__ is _Inline:
+                    values.append(flat)
+                elif name.startswith("_"):
+                    values.append(_Inline(flat))
+                else:
+                    values.append(getattr(self.callbacks, name)(flat))
+                if kind == "$END" and name == "start" and len(stack) == 1:
+                    return values[-1]
+                stack.append(actions[stack[-1]][name])
+            stack.append(act)
+            values.append(_Line(value, kind, line))
+            line += value.count("\n")
+            pos = m.end()
+
+
+@lru_cache(maxsize=1)
+def _table_parser() -> _TableParser | None:
+    data = lalr.table("report", grammar_text("report.lark"), repr(sorted(_OPTIONS.items())),
+                      lambda: _compile(_parser()))
+    return _TableParser(data) if data is not None else None
 
 
 def parse_structure(norm_lines: list[str]) -> list[RawSection]:
     text = "\n".join(norm_lines) + "\n"
-    return _parser().parse(text)
+    fast = _table_parser()
+    result = fast.parse(text) if fast is not None else None
+    return result if result is not None else _parser().parse(text)
 
 
 def standard_number(title: str) -> int:

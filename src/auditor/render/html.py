@@ -29,6 +29,10 @@ def _env():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_HERE)), autoescape=True,
                              undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals["SEVERITY_LABELS"] = SEVERITY_LABELS
+    from ..ingest import SUPPORTED  # the file chooser offers what the readers read
+
+    env.globals["ACCEPT"] = ",".join(SUPPORTED)
+    env.globals["EXTENSIONS"] = " ".join(SUPPORTED)
     return env
 
 
@@ -288,8 +292,11 @@ def render_batch(records: list[dict], *, title: str, docs: dict | None = None) -
     totals = {k: sum(v["counts"][k] for v in views) for k in ("error", "warning", "info")}
     totals["reports"] = len(views)
     totals["unreadable"] = sum(1 for v in views if v["verdict"]["kind"] == "unreadable")
+    from .record import load_problems
+
     return _env().get_template("batch.html.j2").render(
-        title=title, views=views, rules=rules, totals=totals, css=asset("report.css"), js=asset("report.js"))
+        title=title, views=views, rules=rules, totals=totals, load_problems=load_problems(records),
+        css=asset("report.css"), js=asset("report.js"))
 
 
 def write_html(records: list[dict], fh, *, title: str) -> None:

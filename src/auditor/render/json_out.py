@@ -5,7 +5,7 @@ import json
 
 from .. import __version__
 from ..model import SCHEMA_VERSION
-from .record import report_record
+from .record import load_problems, report_record
 
 
 # Keys a batch record carries beyond the JSON-output entry (report_record(..., with_tables=True)).
@@ -18,6 +18,7 @@ def json_entry(record: dict, show_skipped: bool, with_cross: bool = False) -> di
     entry = {k: v for k, v in record.items() if k not in _BATCH_ONLY or (with_cross and k == "cross")}
     if not show_skipped:
         entry.pop("not_assessable", None)
+        entry.pop("packs_skipped", None)
     return entry
 
 
@@ -32,8 +33,11 @@ def to_document(results: list, show_skipped: bool, with_cross: bool = False) -> 
     duplicates = sum(1 for res in reports if res.get("duplicate_of"))
     if duplicates:
         summary["duplicates"] = duplicates
+    problems = load_problems(reports)
+    summary["load_problems"] = len(problems)
+    # Plugins or packs that failed to load: this audit ran without their rules.
     return {"schema_version": SCHEMA_VERSION, "tool": {"name": "auditor", "version": __version__},
-            "reports": reports, "summary": summary}
+            "load_problems": problems, "reports": reports, "summary": summary}
 
 
 def dumps(doc: dict) -> str:

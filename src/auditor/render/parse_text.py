@@ -5,23 +5,37 @@ from ..engine.declarative import column_name, row_name
 from ..parse.claims import METRIC_LABELS
 
 
+_KIND = {"txt": "文本文件", "docx": "Word 文件（docx）", "html": "网页文件（html）", "pdf": "PDF 文件"}
+
+
 def render_report(rep, out) -> None:
+    from ..findings import ORGAN_KIND_LABEL, TEMPLATE_LABEL
+    from ..regions import known_regions
+    from .html import _table_layout
     from .text import printable
 
     def w(s: str) -> None:  # text from the report is escaped before it reaches a terminal
         out.write(printable(s))
-    w(f"文件：{rep.source}（{rep.kind}{'，' + rep.encoding if rep.encoding else ''}）\n")
-    w(f"标题：{rep.title}\n机关：{rep.organ}（{rep.organ_kind}）  地区：{rep.region}  年度：{rep.year}  格式：{rep.template}\n")
+    # Codes (organ kind, region, template, t2 columns) are shown by their Chinese names.
+    region = (f"{known_regions().get(rep.region, rep.region)}（{rep.region_basis}）" if rep.region_basis
+              else known_regions().get(rep.region, rep.region)) if rep.region else "未识别"
+    kind = ORGAN_KIND_LABEL.get(rep.organ_kind, "机关类型未识别") if rep.organ_kind else "机关类型未识别"
+    w(f"文件：{rep.source}（{_KIND.get(rep.kind, rep.kind)}{'，' + rep.encoding + ' 编码' if rep.encoding else ''}）\n")
+    w(f"标题：{rep.title or '未识别'}\n机关：{rep.organ or '未识别'}（{kind}）  地区：{region}  "
+      f"年度：{rep.year or '未识别'}  格式：{TEMPLATE_LABEL.get(rep.template, '未识别') if rep.template else '未识别'}\n")
+    t2_cols = _table_layout()["t2_cols"]
     w("章节：\n")
     for s in rep.sections:
         w(f"  {rep.ref(s.line)}  {s.title}\n")
     for name in ("t2", "t3", "t4"):
         t = rep.tables[name]
         w(f"{ {'t2': '表二', 't3': '表三', 't4': '表四'}[name]}：{'已找到' if t.found else '未找到'}"
-          f"{'，格式 ' + t.template if t.template else ''}\n")
+          f"{'，' + TEMPLATE_LABEL.get(t.template, t.template) if t.template else ''}\n")
         for key, row in t.rows.items():
             label = row_name(name, key) if name != "t2" else row.label
-            cells = "  ".join(f"{column_name(name, c) if name != 't2' else c}={_v(row.cells[c])}" for c in row.columns)
+            heads = t2_cols.get((t.template or "", key), {}) if name == "t2" else {}
+            cells = "  ".join(f"{column_name(name, c) if name != 't2' else heads.get(c, c)}={_v(row.cells[c])}"
+                              for c in row.columns)
             w(f"  {key:<24}{label}：{cells}{'  （多种读法）' if row.ambiguous else ''}\n")
     nar = rep.narrative
     if nar.claims or nar.rates or nar.breakdowns:

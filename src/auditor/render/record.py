@@ -14,6 +14,8 @@ def report_record(res, show_skipped: bool = False, with_tables: bool = False, wi
     every reading, narrative paragraphs with line numbers), so this record can serve as next
     year's --history."""
     entry = {"source": res.source, "error": res.error, "packs": res.packs}
+    if show_skipped and getattr(res, "packs_skipped", None):
+        entry["packs_skipped"] = res.packs_skipped
     if res.report is not None:
         r = res.report
         entry["profile"] = {"title": r.title, "organ": r.organ, "organ_kind": r.organ_kind, "region": r.region,
@@ -34,3 +36,13 @@ def report_record(res, show_skipped: bool = False, with_tables: bool = False, wi
         entry["profile"] = None
         entry["findings"] = []
     return entry
+
+
+def load_problems(records) -> list[str]:
+    """Every plugin or pack load problem the records carry (`load_problems`), each once, in order:
+    the one list every renderer shows in its header or summary."""
+    seen: dict[str, None] = {}
+    for rec in records:
+        for p in rec.get("load_problems") or ():
+            seen.setdefault(p, None)
+    return list(seen)

@@ -5,6 +5,7 @@ import os
 import re
 import sys
 
+from ..findings import ORGAN_KIND_LABEL, SEVERITY_LABEL as SEV_LABEL, TEMPLATE_LABEL
 from ..regions import known_regions
 
 # Characters a terminal may act on: C0 controls except tab/newline, DEL, C1 controls (U+009B is a
@@ -21,11 +22,15 @@ def printable(s) -> str:
     return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
                        else f"\\u{ord(m.group()):04x}", s)
 
-SEV_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 _COLOR = {"error": "\033[31;1m", "warning": "\033[33;1m", "info": "\033[36m", "dim": "\033[2m",
-          "bold": "\033[1m", "reset": "\033[0m"}
-ORGAN_KIND = {"gov_county_plus": "县级以上人民政府", "gov_office": "政府办公室（厅）", "department": "政府部门",
-              "township": "乡镇/街道", "other": "其他机关", None: "机关类型未知"}
+          "bold": "\033[1m", "ok": "\033[32;1m", "reset": "\033[0m"}
+ORGAN_KIND = {**ORGAN_KIND_LABEL, None: "机关类型未识别"}
+
+
+def pack_label(pack: str) -> str:
+    """A pack's code with its Chinese name, as users read it: "ningxia（宁夏）", "national（全国）"."""
+    name = "全国" if pack == "national" else known_regions().get(pack)
+    return f"{pack}（{name}）" if name else pack
 
 
 def use_color(stream) -> bool:
@@ -62,6 +67,8 @@ class TextRenderer:
         self.show_skipped = show_skipped
         self.totals = {"error": 0, "warning": 0, "info": 0}
         self.failed = self.n = 0
+        self.unreadable: list[str] = []
+        self.problems: list[str] = []
 
     def c(self, kind, s):
         # Colour codes are added as markers after the text was made printable; the writer keeps them.
@@ -70,24 +77,31 @@ class TextRenderer:
     def add(self, res: dict) -> None:
         out, c, totals, show_skipped = self.out, self.c, self.totals, self.show_skipped
         self.n += 1
+        self._load_problems(res.get("load_problems") or [])
         if res["error"]:
+            # The reason goes to standard error once (batch.run_check); the body counts the file
+            # and names it in the closing summary.
             self.failed += 1
-            out.write(c("error", f"✗ {res['source']}: {res['error']}") + "\n\n")
+            self.unreadable.append(res["source"])
             return
         if res.get("duplicate_of"):
             out.write(c("dim", f"＝ {res['source']}：与 {res['duplicate_of']} 内容相同，只审查一次") + "\n\n")
             return
         rep = res["profile"]
-        head = (f"{rep['organ'] or '机关未识别'} · {rep['year'] or '年度未知'}年 · "
-                f"{ORGAN_KIND.get(rep['organ_kind'], rep['organ_kind'])} · {known_regions().get(rep['region'], rep['region'] or '地区未识别')} · "
-                f"格式 {rep['template'] or '未识别'}")
         counts = {s: sum(1 for f in res["findings"] if f["severity"] == s) for s in totals}
         for s in totals:
             totals[s] += counts[s]
-        out.write(c("bold", f"■ {res['source']}") + "\n")
-        out.write(f"  {head}\n")
-        out.write(f"  错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
-                  + (f"；规则包：{'、'.join(res['packs'])}" if res['packs'] else "") + "\n")
+        # Like ruff/flake8: the report's identity first, one line of where and what, then findings only.
+        head = f"{rep['organ'] or '机关未识别'} · {str(rep['year']) + ' 年度' if rep['year'] else '年度未知'}"
+        shown = [f"{SEV_LABEL[s]} {counts[s]}" for s in totals if counts[s]]
+        if shown:
+            out.write(c("bold", f"■ {head}") + "：" + "，".join(shown) + "\n")
+        else:
+            out.write(c("ok", "✓") + " " + c("bold", head) + "：未发现问题\n")
+        about = [ORGAN_KIND.get(rep["organ_kind"], rep["organ_kind"]),
+                 known_regions().get(rep["region"], rep["region"]) if rep["region"] else "地区未识别",
+                 TEMPLATE_LABEL.get(rep["template"], "格式未识别")]
+        out.write(f"  {res['source']}" + c("dim", f"（{'，'.join(about)}）") + "\n")
         for sev in ("error", "warning", "info"):
             group = [f for f in res["findings"] if f["severity"] == sev]
             if not group:
@@ -105,6 +119,8 @@ class TextRenderer:
                 if f["basis"]:
                     out.write(c("dim", f"        依据：{f['basis']}") + "\n")
         skipped = res.get("not_assessable") or []
+        if show_skipped:
+            self._packs(res)
         if show_skipped and skipped:
             out.write(c("dim", f"  [无法评估/不适用 {len(skipped)} 项]") + "\n")
             for s in skipped:
@@ -112,10 +128,33 @@ class TextRenderer:
                 out.write(c("dim", f"    {s['rule']} {where + ' ' if where else ''}{s['reason']}") + "\n")
         out.write("\n")
 
+    def _load_problems(self, problems: list[str]) -> None:
+        new = [p for p in problems if p not in self.problems]
+        if not new:
+            return
+        self.problems += new
+        self.out.write(self.c("error", "！有插件或规则包未能加载，本次审查没有使用它们的规则：") + "\n")
+        for p in new:
+            self.out.write(f"    {p}\n")
+        self.out.write("\n")
+
+    def _packs(self, res: dict) -> None:
+        """--show-skipped: which packs ran, and the regional packs left out for this report's region."""
+        c = self.c
+        self.out.write(c("dim", f"  [规则包] 已应用：{'、'.join(map(pack_label, res.get('packs') or [])) or '无'}") + "\n")
+        for s in res.get("packs_skipped") or []:
+            self.out.write(c("dim", f"    未应用 {pack_label(s['pack'])}：{s['reason']}") + "\n")
+
     def finish(self) -> None:
         out, c, totals, failed, n = self.out, self.c, self.totals, self.failed, self.n
+        tail = ""
+        if failed:
+            listed = "、".join(self.unreadable[:5]) + ("等" if failed > 5 else "")
+            tail += f"；{failed} 份无法读取（{listed}）"
+        if self.problems:
+            tail += f"；{len(self.problems)} 个插件或规则包未能加载"
         out.write(c("bold", f"共审查 {n} 份报告") + f"：错误 {totals['error']}，警告 {totals['warning']}，提示 {totals['info']}"
-                  + (f"；{failed} 份无法读取" if failed else "") + "\n")
+                  + tail + "\n")
 
 
 def _related_line(rel: dict) -> str:

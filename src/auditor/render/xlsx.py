@@ -15,13 +15,14 @@ from openpyxl.utils import get_column_letter
 
 from .csv_out import HEADER as FINDING_HEADER
 from .csv_out import finding_row, no_formula
+from ..findings import TEMPLATE_LABEL
 from .text import ORGAN_KIND, SEV_LABEL
 
 T3_COLUMNS = ["natural", "commercial", "research", "social", "legal", "other", "total"]
 T3_COLUMN_LABELS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
 
 SUMMARY_HEADER = ["报告文件", "机关", "机关类型", "年度", "地区", "格式", "规则包", "错误", "警告", "提示",
-                  "无法读取", "无法评估项", "问题清单"]
+                  "无法读取", "无法评估项", "问题清单", "未能加载的插件或规则包"]
 T3_HEADER = ["报告文件", "机关", "年度", "行键", "行标签", *T3_COLUMN_LABELS, "原文行号"]
 RULES_HEADER = ["规则", "级别", "类别", "规则包", "问题数", "涉及报告数"]
 UNREADABLE_HEADER = ["报告文件", "原因"]
@@ -30,7 +31,7 @@ SEV_FILL = {"error": PatternFill("solid", fgColor="F8CBAD"), "warning": PatternF
             "info": PatternFill("solid", fgColor="DDEBF7")}
 HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
 WIDTHS = {"报告文件": 40, "机关": 24, "问题描述": 60, "法律依据": 40, "位置": 22, "行标签": 36, "原因": 50,
-          "问题清单": 12, "规则": 22, "机关类型": 14}
+          "问题清单": 12, "规则": 22, "机关类型": 14, "未能加载的插件或规则包": 50}
 
 
 class XlsxWriter:
@@ -79,10 +80,12 @@ class XlsxWriter:
         dup = record.get("duplicate_of")
         self.summary.append([no_formula(record["source"]), no_formula(prof.get("organ")),
                              ORGAN_KIND.get(prof.get("organ_kind"), prof.get("organ_kind")) if prof else None,
-                             prof.get("year"), prof.get("region"), prof.get("template"),
+                             prof.get("year"), _region_name(prof.get("region")),
+                             TEMPLATE_LABEL.get(prof.get("template"), prof.get("template")),
                              "、".join(record.get("packs") or []) or (f"与 {dup} 相同" if dup else None),
                              counts["error"], counts["warning"], counts["info"],
-                             "是" if record.get("error") else "否", len(record.get("not_assessable") or []), link])
+                             "是" if record.get("error") else "否", len(record.get("not_assessable") or []), link,
+                             no_formula("；".join(record.get("load_problems") or [])) or None])
         self.counts["汇总"] += 1
         seen = set()
         for f in findings:
@@ -117,3 +120,9 @@ class XlsxWriter:
                       (self.unreadable, self.counts["无法读取"])):
             ws.auto_filter.ref = f"A1:{get_column_letter(ws._auditor_width)}{max(n, 1)}"
         self.wb.save(fh)
+
+
+def _region_name(code):
+    from ..regions import known_regions
+
+    return known_regions().get(code, code) if code else None
