@@ -323,3 +323,20 @@ def test_cells_grammar_is_strict_clean_and_keeps_offsets():
     assert [(w[0], w[1]) for w in spaced.fields[0].values] == [("4", 13), ("0", 16), ("—", 19)]
     assert [w[0] for w in mixed.fields[0].label] == ["第", "2", "项", "内容"]  # a number inside a label
     assert pipe_cells("| a | 1 |  | b|c |") == ["a", "1", "", "b", "c"]
+
+
+def test_cells_scan_is_larks_parse(outdir):
+    """The cached-regex scan (no Lark at run time) gives exactly Lark's tokens, on every seed
+    line and on pdftotext -layout output."""
+    from auditor.parse.cells import _scan, lark_rows
+    from auditor.parse.normalize import normalize
+
+    texts = [seed.read_text(encoding="utf-8") for seed in SEEDS]
+    texts += [p.read_text(encoding="utf-8") for p in outdir.glob("*.layout.txt")]
+    for text in texts:
+        lines = [ln.rstrip(" ") for ln in normalize(text)]
+        joined = "\n".join(lines)
+        assert _scan(joined, "rows") == lark_rows(joined)
+    md = layouts.markdown_text(parse_file(SEEDS[0]))
+    pipes = "\n".join(ln.strip() for ln in md.split("\n") if ln.startswith("| "))
+    assert _scan(pipes, "piperows") == lark_rows(pipes, "piperows")

@@ -552,7 +552,7 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
         row.readings = [tuple(row.cells[c].value for c in columns)]
         notes.append(ParseNote("table.blank_by_offset",
                                f"{tname}“{label_for_notes}”行只有 {len(vals)} 个数值；按各数值在行中的位置与上下各行的列对齐，"
-                               f"{'、'.join(blanks)} 列为空白", acc.line, table, row.key))
+                               f"{_column_names(table, blanks)}列为空白", acc.line, table, row.key))
     elif by_fields:
         blanks = []
         for col, f in zip(columns, slots):

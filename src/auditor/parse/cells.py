@@ -4,6 +4,11 @@ The binder anchors rows on their labels; this module only says what a row line h
 fields (tab fields, or the whole line), and in each field the label part and the cell values
 (the trailing run of number-like words), each word with its character offset in the line.
 The lines of one table are parsed in a single call (the parser is built lazily, once).
+
+The grammar is flat (a row is any sequence of its tokens), so parsing it is lexing it: Lark
+compiles the contextual lexer's terminals (in its own priority order) and the per-user cache
+keeps that regex (parse/lalr.py), so later runs scan with `re` alone and never import Lark.
+A test compares the scan with Lark's own parse.
 """
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..resources import grammar_text
+from . import lalr
 
 _FIELD_START = frozenset(("TVAL", "TAB", "TWORD"))
 _VALUE_KINDS = frozenset(("VAL", "TVAL", "SVAL"))
@@ -52,11 +58,53 @@ def _parser():
         def piperow(self, children):
             return children
 
-    from ..resources import lark_cache
+    return Lark(grammar_text("cells.lark"), transformer=_Rows(), **_OPTIONS)
 
-    text = grammar_text("cells.lark")
-    options = dict(parser="lalr", lexer="contextual", start=["rows", "piperows"], maybe_placeholders=False)
-    return Lark(text, cache=lark_cache("cells", text, options), transformer=_Rows(), **options)
+
+_OPTIONS = dict(parser="lalr", lexer="contextual", start=["rows", "piperows"], maybe_placeholders=False)
+
+
+def _compile() -> dict:
+    """Per start symbol, the regex of the contextual lexer's terminals at the start state (every
+    state of this flat grammar accepts a subset of them, and a subset no other token could take:
+    VAL/WORD begin without blanks, and every token but a row's first follows a blank or a tab)."""
+    lark = _parser()
+    table = lark.parser.parser.parser.parse_table
+    lexers = lark.parser.lexer.lexers
+    return {start: "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in lexers[state].terminals)
+            for start, state in table.start_states.items()}
+
+
+@lru_cache(maxsize=1)
+def _scanners() -> dict:
+    import re
+
+    data = lalr.table("cells", grammar_text("cells.lark"), repr(sorted(_OPTIONS.items())), _compile)
+    return {start: re.compile(rx) for start, rx in data.items()}
+
+
+def _scan(text: str, start: str) -> list[list[tuple[str, str, int]]] | None:
+    """The rows of `text` as (terminal, text, column) tokens, or None if a character is not lexed."""
+    rx = _scanners()[start]
+    rows: list[list[tuple[str, str, int]]] = [[]]
+    pos, line_start, n = 0, 0, len(text)
+    while pos < n:
+        m = rx.match(text, pos)
+        if m is None or m.end() == pos:
+            return None
+        kind, value = m.lastgroup, m.group()
+        if kind == "_NL":
+            rows.append([])
+            line_start = pos + value.index("\n") + 1
+        else:
+            rows[-1].append((kind, value, pos - line_start))
+        pos = m.end()
+    return rows
+
+
+def lark_rows(text: str, start: str = "rows") -> list[list[tuple[str, str, int]]]:
+    """The same tokens from Lark's parser (the reference; used when the scan fails)."""
+    return [[(t.type, str(t), t.column - 1) for t in row] for row in _parser().parse(text, start=start)]
 
 
 def _field(words: list[Word]) -> Field:
@@ -70,8 +118,7 @@ def _row_cells(tokens) -> RowCells:
     fields: list[Field] = []
     words: list[Word] = []
     tabbed = False
-    for tok in tokens:
-        kind = tok.type
+    for kind, tok, column in tokens:
         if kind in _FIELD_START:  # a tab closes the field before it (maybe empty) and opens one
             fields.append(_field(words))
             words = []
@@ -79,7 +126,7 @@ def _row_cells(tokens) -> RowCells:
             if kind == "TAB":
                 continue
         text = tok.lstrip(" \t")
-        words.append((text, tok.column - 1 + len(tok) - len(text), kind in _VALUE_KINDS))
+        words.append((text, column + len(tok) - len(text), kind in _VALUE_KINDS))
     fields.append(_field(words))
     return RowCells(fields, tabbed)
 
@@ -104,18 +151,22 @@ def row_cells(lines: list[str]) -> list[RowCells]:
 
 
 def _parse_rows(texts: list[str]) -> list:
+    text = "\n".join(texts)
+    rows = _scan(text, "rows")
+    if rows is not None and len(rows) == len(texts):
+        return rows
     from lark.exceptions import LarkError
 
-    try:
-        return _parser().parse("\n".join(texts), start="rows")
-    except LarkError:  # not expected (every line is words and separators): read line by line
-        rows = []
+    try:  # not expected (every line is words and separators): Lark says what it makes of it
+        return lark_rows(text)
+    except LarkError:
+        out = []
         for t in texts:
             try:
-                rows.append(_parser().parse(t, start="rows")[0])
+                out.append(lark_rows(t)[0])
             except LarkError:
-                rows.append([])
-        return rows
+                out.append([])
+        return out
 
 
 def pipe_rows(lines: list[str]) -> list[list[str]]:
@@ -125,11 +176,15 @@ def pipe_rows(lines: list[str]) -> list[list[str]]:
     if not texts:
         return []
     out = []
-    for text, toks in zip(texts, _parser().parse("\n".join(texts), start="piperows")):
+    joined = "\n".join(texts)
+    rows = _scan(joined, "piperows")
+    if rows is None or len(rows) != len(texts):
+        rows = lark_rows(joined, "piperows")
+    for text, toks in zip(texts, rows):
         cells: list[str] = []
         cur = ""
-        for tok in toks:
-            if tok.type == "PIPE":
+        for kind, tok, _col in toks:
+            if kind == "PIPE":
                 cells.append(cur.strip())
                 cur = ""
             else:
