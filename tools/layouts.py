@@ -99,6 +99,23 @@ def pdftotext_layout(report, outdir: Path, stem: str, **pdf_options) -> Path:
     return txt
 
 
+def coverage(expected: dict, got: dict) -> dict[str, tuple[int, int, int]]:
+    """Per table: (cells known in both and equal, cells `expected` knows, cells that differ)."""
+    out = {}
+    for t, rows in expected.items():
+        known = total = wrong = 0
+        for key, values in rows.items():
+            have = got.get(t, {}).get(key, [None] * len(values))
+            for want, value in zip(values, have):
+                if want is None:
+                    continue
+                total += 1
+                known += value == want
+                wrong += value is not None and value != want
+        out[t] = (known, total, wrong)
+    return out
+
+
 def write_layouts(report, outdir: Path, stem: str) -> dict[str, Path]:
     outdir.mkdir(parents=True, exist_ok=True)
     paths = {"tab": outdir / f"{stem}.tab.txt", "md": outdir / f"{stem}.md"}

@@ -5,6 +5,8 @@ to break across pages — converted with LibreOffice headless (`soffice --conver
 Page layouts move the page breaks around: "a4" is a plain A4 page; "short" is a low page
 (14 cm) so that 表三 breaks several times, inside row groups and inside rows whose labels wrap;
 "repeat" is the short page with 表三's three header rows marked as repeating on every page.
+BORDERLESS layouts ("a4-borderless", "short-borderless") draw no cell borders ("Normal Table",
+as many offices print): the reader gets text lines only, labels wrapped two characters a line.
 
 Run `python -m tools.office OUTDIR` to write the office PDFs of every seed in every layout.
 Tests call `office_pdfs` into a temporary directory; without `soffice` they skip (`available()`).
@@ -25,6 +27,7 @@ LAYOUTS = {  # name -> (page height in cm, repeat 表三's header rows)
     "short": (14.0, False),
     "repeat": (14.0, True),
 }
+BORDERLESS = ("a4-borderless", "short-borderless")
 PAGE_WIDTH_CM = 21.0
 TIMEOUT_S = 300  # one soffice run converts a whole batch
 
@@ -48,7 +51,8 @@ def office_docx(report, path: Path, layout: str = "a4") -> Path:
     from docx.oxml.ns import qn
     from docx.shared import Cm
 
-    height, repeat = LAYOUTS[layout]
+    borders = layout not in BORDERLESS
+    height, repeat = LAYOUTS[layout.removesuffix("-borderless")]
     fixtures.write_docx(report, path)
     d = docx.Document(str(path))
     for section in d.sections:
@@ -56,7 +60,7 @@ def office_docx(report, path: Path, layout: str = "a4") -> Path:
         section.top_margin = section.bottom_margin = Cm(2.0)
         section.left_margin = section.right_margin = Cm(2.0)
     for table in d.tables:
-        table.style = d.styles["Table Grid"]
+        table.style = d.styles["Table Grid" if borders else "Normal Table"]
     if repeat:
         t3 = next((t for t in d.tables if "勾稽关系" in t.rows[0].cells[0].text), None)
         for row in (t3.rows[:3] if t3 is not None else []):
@@ -148,7 +152,7 @@ def main(outdir: str) -> None:
     if not ok:
         sys.exit(why)
     reports = {seed.stem: parse_file(seed) for seed in fixtures.SEEDS}
-    written = office_pdfs(reports, Path(outdir))
+    written = office_pdfs(reports, Path(outdir), tuple(LAYOUTS) + BORDERLESS)
     print(f"{len(written)} office PDFs written to {outdir}")
 
 

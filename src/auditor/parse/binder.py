@@ -20,25 +20,30 @@ from dataclasses import dataclass, field
 
 from ..model import Cell, ParseNote, Row, Table
 from ..resources import load_toml
+from .cells import RowCells, Word, row_cells
 from .document import SrcLine
 from .normalize import key
 
 _VALUE = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:万元|万|元|%|件|个|条|项)?$")
 _PLACEHOLDER = re.compile(r"^(?:/|-|—|——|–|－|\\|无|空|N/?A|n/?a|/)$")
 _ENUM_PREFIX = re.compile(r"^[0-9一二三四五六七八九十]+")
+# A label word that starts a numbered row ("6.属", "（四", "三、"): never the rest of another label.
+_ROW_ENUM = re.compile(r"^(?:\d{1,2}[.．、]|[(（][一二三四五六七八九十\d]{1,3}(?:[)）]|$)|[一二三四五六七八九十]{1,2}、)")
 MAX_EXTRA = 2  # beyond this many missing/surplus values a row is left undetermined
 MAX_DIGITS = 12  # a longer digit run is not a count (garbled extraction, concatenated cells)
 # A number-like token damaged by the decoder (U+FFFD replacement character): a cell, never a count.
 _DAMAGED = re.compile(r"^[\d,.\ufffd]*\ufffd[\d,.\ufffd]*$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     kind: str  # "label" | "value"
     text: str
-    pos: int | None
+    pos: int | None  # tab field index (tab-separated lines only)
     line: int
     value: float | int | None = None
+    col: int | None = None  # character offset in the line (the column in space-aligned text)
+    words: list[Word] | None = None  # a label's words, with their offsets
 
 
 @dataclass
@@ -55,10 +60,10 @@ class _RowAcc:
     fields_after: list[str] | None = None
 
 
-def tab_fields_after_label(ln: SrcLine, items: list[Item]) -> list[str] | None:
+def tab_fields_after_label(rc: RowCells, items: list[Item]) -> list[str] | None:
     """All tab fields of the label's line (empty ones included), or None when the line has no
     field grid (not tab-separated, or values sharing the label's field: "label 1 2")."""
-    if "\t" not in ln.text:
+    if not rc.tabbed:
         return None
     label_pos = [it.pos for it in items if it.kind == "label" and it.pos is not None]
     if not label_pos:
@@ -66,7 +71,7 @@ def tab_fields_after_label(ln: SrcLine, items: list[Item]) -> list[str] | None:
     last = max(label_pos)
     if any(it.pos == last for it in items if it.kind == "value"):
         return None
-    return [f.strip() for f in ln.text.split("\t")]
+    return [f.text for f in rc.fields]
 
 
 def field_slots(accs: dict[str, "_RowAcc"], ncols: int) -> dict[str, list[str]]:
@@ -92,6 +97,8 @@ def field_slots(accs: dict[str, "_RowAcc"], ncols: int) -> dict[str, list[str]]:
 
 
 def parse_value(tok: str) -> float | int | None:
+    if tok.isascii() and tok.isdigit() and len(tok) <= MAX_DIGITS:
+        return int(tok)  # the common case: a plain count
     t = tok.replace(",", "")
     t = re.sub(r"(万元|万|元|%|件|个|条|项)$", "", t)
     if sum(ch.isdigit() for ch in t) > MAX_DIGITS:
@@ -115,30 +122,37 @@ def unreadable_reason(raw: str) -> str | None:
     return None
 
 
-def split_items(ln: SrcLine) -> list[Item]:
-    """Classify the pieces of one line into labels and values, keeping tab positions."""
-    fields = ln.text.split("\t") if "\t" in ln.text else [ln.text]
-    tabbed = len(fields) > 1
+def line_items(ln: SrcLine, rc: RowCells) -> list[Item]:
+    """The labels and values of one line (tokenized by grammars/cells.lark), with positions."""
     items: list[Item] = []
-    for pos, raw in enumerate(fields):
-        s = raw.strip()
-        if not s:
-            continue
-        toks = s.split()
-        cut = len(toks)
-        while cut > 0 and is_value_token(toks[cut - 1]):
-            cut -= 1
-        if cut:
-            items.append(Item("label", " ".join(toks[:cut]), pos if tabbed else None, ln.line))
-        for tok in toks[cut:]:
-            val = parse_value(tok) if _VALUE.match(tok) else None
-            items.append(Item("value", tok, pos if tabbed else None, ln.line, val))
+    for pos, f in enumerate(rc.fields):
+        tab_pos = pos if rc.tabbed else None
+        if f.label:
+            items.append(Item("label", " ".join(w[0] for w in f.label), tab_pos, ln.line,
+                              col=f.label[0][1], words=f.label))
+        for text, col, _num in f.values:
+            val = parse_value(text) if _VALUE.match(text) else None
+            items.append(Item("value", text, tab_pos, ln.line, val, col))
     return items
+
+
+def _tokenized(lines: list[SrcLine]) -> list[tuple[SrcLine, RowCells]]:
+    """The table lines that are not prose, with their cells (one grammar parse for all)."""
+    rows = [ln for ln in lines if not _is_prose(ln)]
+    return list(zip(rows, row_cells([ln.text for ln in rows])))
+
+
+_GAPS = re.compile(r"  +")
 
 
 def _is_prose(ln: SrcLine) -> bool:
     s = ln.text
-    return "\t" not in s and ("。" in s or len(s.strip()) > 90)
+    if "\t" in s:
+        return False
+    if "。" in s:
+        return True
+    # Column gaps of space-aligned text (pdftotext -layout) do not make a table row long.
+    return len(s) > 90 and len(_GAPS.sub(" ", s.strip())) > 90
 
 
 def _label_keys(label: str) -> tuple[str, str]:
@@ -200,9 +214,14 @@ class RowMatcher:
         # Alias index by first character: a label is looked up at each of its positions instead
         # of testing every alias of every row against it.
         self._by_first: dict[str, list[tuple[str, int]]] = {}
+        # Typo candidates with their character sets: one edit leaves at most one of an alias's
+        # characters out of the label, so most aliases are ruled out by a set difference.
+        self._typo_aliases: list[tuple[str, frozenset, int]] = []
         for i, spec in enumerate(specs):
             for alias in spec.get("aliases", []):
                 self._by_first.setdefault(alias[0], []).append((alias, i))
+                if len(alias) >= TYPO_MIN_ALIAS:
+                    self._typo_aliases.append((alias, frozenset(alias), i))
 
     def match(self, label: str, fuzzy: bool = False) -> int | None:
         self.typo = None
@@ -239,8 +258,9 @@ class RowMatcher:
         other row of the template (a typo that could be two rows is not matched)."""
         self.typo = None
         k = _label_keys(label)[0]
-        near = {i for i, spec in enumerate(self.specs)
-                for alias in spec.get("aliases", []) if len(alias) >= TYPO_MIN_ALIAS and _near_alias(alias, k)}
+        chars = frozenset(k)
+        near = {i for alias, aset, i in self._typo_aliases
+                if len(aset - chars) <= 1 and _near_alias(alias, k)}
         if len(near) != 1:
             return None
         (i,) = near
@@ -258,14 +278,37 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
     labels: list[Item] = []
     cur: _RowAcc | None = None
     pending: list[str] = []
-    for ln in lines:
-        if _is_prose(ln):
-            continue
-        items = split_items(ln)
+    # A row whose values stand beside the first characters of its label, the rest of the label
+    # wrapped below ("8.属 0 0 0 0 0 0 0" / "于行" / "政查" / "询事" / "项": borderless PDFs with
+    # narrow label columns): values kept until the label, read on, names its row.
+    orphan: _RowAcc | None = None
+
+    def drop_orphan() -> None:
+        nonlocal orphan
+        if orphan is not None and orphan.values:  # a group label ("三、本年度办理结果") holds none
+            notes.append(ParseNote("table.unassigned_values",
+                                   f"第{orphan.line}行的数值“{' '.join(v.text for v in orphan.values)}”所在行的行标签"
+                                   f"“{orphan.label}”无法识别，这些数值不归入任何行", orphan.line, table, None))
+        orphan = None
+
+    for ln, rc in _tokenized(lines):
+        items = line_items(ln, rc)
         if not items:
             continue
         line_labels = [it for it in items if it.kind == "label"]
         labels.extend(line_labels)
+        line_values = [it for it in items if it.kind == "value"]
+        leaf = (line_labels[-1].words[-1][0] if line_labels[-1].words else line_labels[-1].text) if line_labels else ""
+        if orphan is not None and line_labels and not _ROW_ENUM.match(leaf) and not (line_values and orphan.values):
+            orphan.label += leaf  # leaf labels stand right of group labels
+            orphan.values = orphan.values or line_values  # values beside the middle of the label
+            i = matcher.match(orphan.label)
+            if i is not None and i > matcher.last and specs[i]["key"] not in rows:
+                acc = _RowAcc(specs[i], i, orphan.label, orphan.line, [], orphan.values)
+                rows[specs[i]["key"]] = acc
+                matcher.last = i
+                cur, orphan, pending = acc, None, []
+            continue
         hit = None
         hit_item = None
         for it in reversed(line_labels):  # the leaf label stands right of its group labels
@@ -283,10 +326,12 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
                 if hit is not None:
                     break
             hit_item = line_labels[0] if hit is not None else None
+        if hit is not None:
+            drop_orphan()
         if hit is not None and cur is not None and hit == cur.idx and not cur.values:
             cur.label += "".join(it.text for it in line_labels)  # second half of a wrapped label
             cur.values = [it for it in items if it.kind == "value"]
-            cur.fields_after = tab_fields_after_label(ln, items)
+            cur.fields_after = tab_fields_after_label(rc, items)
             continue
         if hit is not None:
             spec = specs[hit]
@@ -300,7 +345,7 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
                                        f"第{ln.line}行在行标签前有无法归属的数值“{' '.join(s.text for s in stray)}”，已忽略",
                                        ln.line, table, spec["key"]))
             acc.values = [it for it in items[first_label_index:] if it.kind == "value"]
-            acc.fields_after = tab_fields_after_label(ln, items)
+            acc.fields_after = tab_fields_after_label(rc, items)
             if matcher.typo is not None:
                 notes.append(ParseNote("table.label_typo",
                                        f"第{ln.line}行的行标签“{matcher.typo}”与模板行“{spec['label']}”相差一个字，"
@@ -317,17 +362,29 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
             pending = []
             continue
         # No row label on this line.
+        target = cur.extra_sources[-1] if cur is not None and cur.extra_sources else cur
+        if line_labels and (_ROW_ENUM.match(leaf) or line_values and target is not None and target.values):
+            # A row we cannot name yet: its label starts with a new row number ("6.属"), or its
+            # values stand beside a label while the row above has its own. Not the row above.
+            drop_orphan()
+            orphan = _RowAcc({"key": None}, -1, leaf, ln.line, [], line_values)
+            cur, pending = None, []
+            continue
+        if orphan is not None:
+            if line_values and not orphan.values and not line_labels:
+                orphan.values = line_values  # the values below the first part of its label
+            elif line_values:
+                drop_orphan()
+            continue
         if line_labels:
             if cur is not None and not cur.values and not (cur.extra_sources):
                 cur.label += "".join(it.text for it in line_labels)  # wrapped label continues
             else:
                 pending.extend(it.text for it in line_labels)
-        values = [it for it in items if it.kind == "value"]
-        if values:
-            target = cur.extra_sources[-1] if cur is not None and cur.extra_sources else cur
-            if target is not None:
-                target.values.extend(values)
-                target.fields_after = None
+        if line_values and target is not None:
+            target.values.extend(line_values)
+            target.fields_after = None
+    drop_orphan()
     return rows, labels
 
 
@@ -379,8 +436,85 @@ def _readings(values: list[Item], ncols: int) -> list[tuple]:
     return list(dict.fromkeys(out))
 
 
+# Space-aligned text (pdftotext -layout): a value's column is read from its character offset.
+# pdftotext places every glyph, CJK or not, in one character cell of its grid, so character
+# offsets line up, display widths do not (poppler 22.12 on our PDF fixtures: the 23 full 表三 rows
+# of seed 000 have the same offset in every column; counting CJK as two columns they spread 16).
+OFFSET_TOL = 2.0  # a column's values vary this much in offset (number width, centring)
+
+
+@dataclass
+class _Grid:
+    """Value columns of a run of full rows that line up (one page of a space-aligned table)."""
+    lines: list[int]
+    lo: list[float]
+    hi: list[float]
+
+    def place(self, centers: list[float]) -> tuple[int, ...] | None:
+        """The column of each value, when each falls in exactly one column's range (in order)."""
+        out = []
+        for c in centers:
+            js = [j for j, (lo, hi) in enumerate(zip(self.lo, self.hi)) if lo - OFFSET_TOL <= c <= hi + OFFSET_TOL]
+            if len(js) != 1 or (out and js[0] <= out[-1]):
+                return None
+            out.append(js[0])
+        return tuple(out)
+
+
+def _aligned_values(acc: _RowAcc) -> bool:
+    """All of the row's values are on one line of space-aligned text (offsets comparable)."""
+    vals = acc.values
+    return (bool(vals) and not acc.extra_sources and len({v.line for v in vals}) == 1
+            and all(v.pos is None and v.col is not None for v in vals))
+
+
+def _centers(vals: list[Item]) -> list[float]:
+    return [v.col + len(v.text) / 2 for v in vals]
+
+
+def offset_grids(accs: dict[str, _RowAcc], ncols: int) -> list[_Grid]:
+    """Column ranges from the rows that have all their values on one line: consecutive such rows
+    whose values line up form a grid (a page break or a new header starts another)."""
+    full = sorted((a for a in accs.values() if len(a.values) == ncols and _aligned_values(a)),
+                  key=lambda a: a.values[0].line)
+    grids: list[_Grid] = []
+    for a in full:
+        c = _centers(a.values)
+        g = grids[-1] if grids else None
+        if g is not None and all(lo - OFFSET_TOL <= x <= hi + OFFSET_TOL for x, lo, hi in zip(c, g.lo, g.hi)):
+            g.lines.append(a.values[0].line)
+            g.lo = [min(x, lo) for x, lo in zip(c, g.lo)]
+            g.hi = [max(x, hi) for x, hi in zip(c, g.hi)]
+        else:
+            grids.append(_Grid([a.values[0].line], list(c), list(c)))
+    # Columns must stand clearly apart, or no offset tells them apart.
+    return [g for g in grids if all(g.lo[j + 1] - g.hi[j] > 2 * OFFSET_TOL for j in range(ncols - 1))]
+
+
+def place_by_offset(acc: _RowAcc, grids: list[_Grid]) -> tuple[int, ...] | None:
+    """The column of each of a short row's values, or None when the offsets do not say it
+    unambiguously. A row among the full rows of one grid is read by that grid; otherwise by the
+    grids just above and below it, which must agree."""
+    if not grids or not _aligned_values(acc):
+        return None
+    line = acc.values[0].line
+    centers = _centers(acc.values)
+    inside = [g for g in grids if g.lines[0] < line < g.lines[-1]]
+    if inside:
+        candidates = inside
+    else:
+        above = [g for g in grids if g.lines[-1] < line]
+        below = [g for g in grids if g.lines[0] > line]
+        candidates = ([above[-1]] if above else []) + ([below[0]] if below else [])
+    placements = {g.place(centers) for g in candidates}
+    if len(placements) != 1:
+        return None
+    return placements.pop()
+
+
 def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, int] | None,
-                 notes: list[ParseNote], label_for_notes: str, slots: list[str] | None = None) -> Row:
+                 notes: list[ParseNote], label_for_notes: str, slots: list[str] | None = None,
+                 placed: tuple[int, ...] | None = None) -> Row:
     # Hook (crawler-flattened text): concatenated digit runs are split in parse/flattened.py.
     from . import flattened
     if flattened.active():
@@ -403,7 +537,23 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
         and all(not f or is_value_token(f) for f in slots)
         and sum(1 for f in slots if f) == len(vals)
     )
-    if by_fields:
+    by_offset = (not positional and not by_fields and len(vals) != ncols and placed is not None
+                 and len(placed) == len(vals))
+    if by_offset:
+        blanks = []
+        at = dict(zip(placed, vals))
+        for j, col in enumerate(columns):
+            v = at.get(j)
+            if v is None:
+                row.cells[col] = Cell(None, "", acc.line)
+                blanks.append(col)
+            else:
+                row.cells[col] = Cell(v.value, v.text, v.line)
+        row.readings = [tuple(row.cells[c].value for c in columns)]
+        notes.append(ParseNote("table.blank_by_offset",
+                               f"{tname}“{label_for_notes}”行只有 {len(vals)} 个数值；按各数值在行中的位置与上下各行的列对齐，"
+                               f"{_column_names(table, blanks)}列为空白", acc.line, table, row.key))
+    elif by_fields:
         blanks = []
         for col, f in zip(columns, slots):
             if f:
@@ -513,12 +663,20 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     if not _grid_consistent(accs, hpos, len(spec["columns"])):
         hpos = None
     slots = field_slots(accs, len(spec["columns"]))
+    grids = offset_grids(accs, len(columns)) if hpos is None and not slots else []
     for r in specs:
         acc = accs.get(r["key"])
         if acc is None:
             notes.append(ParseNote("table.missing_row", f"表三未找到“{r['label']}”行", None, "t3", r["key"]))
             continue
-        row = finalize_row(acc, printed, "t3", hpos, notes, _short(r["label"]), slots.get(r["key"]))
+        placed = None
+        if grids and 0 < len(acc.values) < len(columns) and _aligned_values(acc):
+            placed = place_by_offset(acc, grids)
+            if placed is None:
+                notes.append(ParseNote("table.offset_ambiguous",
+                                       f"表三“{_short(r['label'])}”行的数值位置与上下各行的列对不齐或可归入不止一列，"
+                                       "不按位置定列", acc.line, "t3", r["key"]))
+        row = finalize_row(acc, printed, "t3", hpos, notes, _short(r["label"]), slots.get(r["key"]), placed)
         table.rows[r["key"]] = _to_template_order(row, columns) if printed != columns else row
     return table
 
@@ -557,7 +715,11 @@ def bind_t2(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
                 cols = cols_by_t.get("2019") or next(iter(cols_by_t.values()))
                 notes.append(ParseNote("t2.columns_unknown",
                                        f"表二“{r['label']}”行无法判断采用哪一版格式的列", acc.line, "t2", r["key"]))
-        table.rows[r["key"]] = finalize_row(acc, cols, "t2", None, notes, r["label"].split(" /")[0])
+        # Tab/pipe fields: a row with exactly as many fields after its label as it has columns
+        # tells its blank cells by their empty fields (HTML/DOCX readers, spreadsheet copies).
+        slots = acc.fields_after[max(acc.label_pos) + 1:] if acc.fields_after is not None and acc.label_pos else None
+        table.rows[r["key"]] = finalize_row(acc, cols, "t2", None, notes, r["label"].split(" /")[0],
+                                            slots if slots is not None and len(slots) == len(cols) else None)
     return table
 
 
@@ -567,15 +729,17 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     values: list[Item] = []
     header_seen = False
     first_line = None
-    for ln in lines:
-        if _is_prose(ln):
-            continue
-        items = split_items(ln)
+    value_rows: list[RowCells] = []
+    for ln, rc in _tokenized(lines):
+        items = line_items(ln, rc)
         if any(it.kind == "label" and ("复议" in it.text or "维持" in it.text) for it in items):
             header_seen = True
             first_line = first_line or ln.line
         if header_seen:
-            values.extend(it for it in items if it.kind == "value")
+            line_values = [it for it in items if it.kind == "value"]
+            values.extend(line_values)
+            if line_values:
+                value_rows.append(rc)
     if not header_seen:
         return table
     table.found = True
@@ -584,7 +748,13 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     combined = _RowAcc({"key": "all"}, 0, "表四", values[0].line if values else first_line)
     combined.values = values
     all_cols = [f"{g}.{c}" for g in spec["groups"] for c in spec["columns"]]
-    whole = finalize_row(combined, all_cols, "t4", None, notes, "行政复议、行政诉讼")
+    # All values on one tab/pipe line of exactly 15 fields, none of them a label: its empty
+    # fields are blank cells at their columns.
+    slots = None
+    if len(value_rows) == 1 and value_rows[0].tabbed and len(value_rows[0].fields) == len(all_cols) \
+            and not any(f.label for f in value_rows[0].fields):
+        slots = [f.text for f in value_rows[0].fields]
+    whole = finalize_row(combined, all_cols, "t4", None, notes, "行政复议、行政诉讼", slots)
     for gi, (g, glabel) in enumerate(zip(spec["groups"], spec["group_labels"])):
         sl = slice(gi * ncols, (gi + 1) * ncols)
         readings = list(dict.fromkeys(r[sl] for r in whole.readings))

@@ -197,6 +197,9 @@ _ITEM_START = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[
 
 def build_paragraphs(lines: list[SrcLine]) -> list[Paragraph]:
     """Join hard-wrapped prose lines (PDF extractions break lines mid-sentence) into paragraphs."""
+    # A colon that opens a breakdown ("共收到申请6件，其中：" | "信函申请3件…") continues the
+    # sentence: a PDF line wrapped right after it must not cut the breakdown off its total.
+    opens_breakdown = re.compile(r"(?:其中|包括|分别为|分别是)[：:]$")
     paras: list[Paragraph] = []
     cur: Paragraph | None = None
     for ln in lines:
@@ -206,7 +209,8 @@ def build_paragraphs(lines: list[SrcLine]) -> list[Paragraph]:
         s = ln.text.strip()
         if not s:
             continue
-        if cur is not None and not cur.text.endswith(_SENTENCE_END) and not _ITEM_START.match(s):
+        if cur is not None and (opens_breakdown.search(cur.text)
+                                or not cur.text.endswith(_SENTENCE_END) and not _ITEM_START.match(s)):
             cur.spans.append((len(cur.text), ln.line))
             cur.text += s
             continue

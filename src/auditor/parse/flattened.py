@@ -315,6 +315,35 @@ def digit_splits(tokens: list[str], ncols: int, cap: int = MAX_READINGS) -> list
     return out
 
 
+def run_readings(tokens: list[str], ncols: int, cap: int = MAX_READINGS) -> list[tuple[int, ...]] | None:
+    """The readings of a row's digit runs: every split into `ncols` cells and, when the runs have
+    more digits than cells, every split into up to MAX_EXTRA more values with the surplus ones
+    dropped — the readings the binder gives a row printed with a surplus value ("3 0 0 0 0 0 0 0"
+    for 7 columns), which flattening glues into "30000000". So a multi-digit cell is known only
+    when no surplus value could hide in its digits. The surplus readings only widen a row that
+    splits into `ncols` cells (a row that does not stays unknown: more readings never make a
+    cell known). None when over the cap."""
+    import itertools
+
+    from .binder import MAX_EXTRA
+
+    readings = digit_splits(tokens, ncols, cap)
+    if not readings:
+        return readings
+    digits = sum(len(t.lstrip("+-")) for t in tokens)
+    out = dict.fromkeys(readings)
+    for n in range(ncols + 1, min(digits, ncols + MAX_EXTRA) + 1):
+        splits = digit_splits(tokens, n, cap)
+        if splits is None:
+            return None
+        for split in splits:
+            for keep in itertools.combinations(range(n), ncols):
+                out[tuple(split[i] for i in keep)] = None
+                if len(out) > cap:
+                    return None
+    return list(out)
+
+
 def split_row(acc, columns: list[str], table: str, notes: list[ParseNote], label_for_notes: str) -> Row | None:
     """Binder hook: the row's cells from concatenated digit runs, or None to bind as usual."""
     vals = acc.values
@@ -327,7 +356,7 @@ def split_row(acc, columns: list[str], table: str, notes: list[ParseNote], label
     tokens = [v.text for v in vals]
     shown = " ".join(tokens)
     row = Row(key=acc.spec["key"], label=acc.label, line=acc.line, columns=columns, cells={}, raw_values=[])
-    readings = digit_splits(tokens, ncols)
+    readings = run_readings(tokens, ncols)
     if readings is None:
         row.readings = [tuple([None] * ncols)]
         row.ambiguous = True

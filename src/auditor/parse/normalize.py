@@ -22,21 +22,22 @@ _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 
 
-def pipe_row_to_tabs(s: str) -> str:
-    """A pipe-table row as tab-separated fields, one per cell (empty cells stay empty fields)."""
-    body = s.strip()
-    body = body[1:] if body.startswith("|") else body
-    body = body[:-1] if body.endswith("|") else body
-    return "\t".join(cell.strip() for cell in body.split("|"))
+def _is_pipe_row(s: str) -> bool:
+    return s.lstrip().startswith("|") and s.count("|") >= 3 and "\t" not in s and not _PIPE_RULE.match(s)
 
 
-def normalize_line(line: str) -> str:
+def normalize_line(line: str, pipe_tabs: dict[str, str] | None = None) -> str:
+    """One line normalized; `pipe_tabs` holds the tab form of pipe rows parsed beforehand."""
     s = line.translate(_WIDTH)
     if "|" in s or "-" in s or "#" in s:
         if _PIPE_RULE.match(s) and "|" in s:
             return ""
-        if s.lstrip().startswith("|") and s.count("|") >= 3 and "\t" not in s:
-            s = pipe_row_to_tabs(s)
+        if _is_pipe_row(s):  # the cells grammar splits the row into its cells
+            if pipe_tabs is None or s not in pipe_tabs:
+                from .cells import pipe_cells
+
+                pipe_tabs = {s: "\t".join(pipe_cells(s))}
+            s = pipe_tabs[s]
         s = _MD_HEADING.sub("", s)
     if "[" in s or "*" in s or "\\" in s:
         s = _ARTIFACTS.sub("", s)
@@ -47,7 +48,15 @@ def normalize_line(line: str) -> str:
 
 def normalize(text: str) -> list[str]:
     """Normalized lines; same count as the source's lines."""
-    return [normalize_line(ln) for ln in text.split("\n")]
+    lines = text.split("\n")
+    pipe_tabs = None
+    if "|" in text:  # Markdown tables: all pipe rows in one grammar parse
+        rows = list(dict.fromkeys(s for s in (ln.translate(_WIDTH) for ln in lines if "|" in ln) if _is_pipe_row(s)))
+        if rows:
+            from .cells import pipe_rows
+
+            pipe_tabs = {s: "\t".join(cells) for s, cells in zip(rows, pipe_rows(rows))}
+    return [normalize_line(ln, pipe_tabs) for ln in lines]
 
 
 _KEY_DROP = re.compile(r"[\s\u3000,.，。、;；:：!！?？'\"“”‘’()（）\[\]【】〔〕<>《》〈〉/／\\|\-—–_·•…*#]+")

@@ -1,0 +1,203 @@
+"""Table row lines → fields of words with their offsets, by the Lark grammar grammars/cells.lark.
+
+The binder anchors rows on their labels; this module only says what a row line holds: its
+fields (tab fields, or the whole line), and in each field the label part and the cell values
+(the trailing run of number-like words), each word with its character offset in the line.
+The lines of one table are parsed in a single call (the parser is built lazily, once).
+
+The grammar is flat (a row is any sequence of its tokens), so parsing it is lexing it: Lark
+compiles the contextual lexer's terminals (in its own priority order) and the per-user cache
+keeps that regex (parse/lalr.py), so later runs scan with `re` alone and never import Lark.
+A test compares the scan with Lark's own parse.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..resources import grammar_text
+from . import lalr
+
+_FIELD_START = frozenset(("TVAL", "TAB", "TWORD"))
+_VALUE_KINDS = frozenset(("VAL", "TVAL", "SVAL"))
+
+# A word: (text, character offset in the line, number-like). Tuples: tables have many words.
+Word = tuple[str, int, bool]
+
+
+@dataclass(slots=True)
+class Field:
+    label: list[Word]  # label words (number-like words followed by label text included)
+    values: list[Word]  # the trailing number-like words: the field's cell values
+
+    @property
+    def text(self) -> str:
+        return " ".join(w[0] for w in self.label + self.values)
+
+
+@dataclass(slots=True)
+class RowCells:
+    fields: list[Field]
+    tabbed: bool  # the line has tab fields (empty fields are blank cells at their positions)
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from lark import Lark, Transformer
+
+    class _Rows(Transformer):
+        def rows(self, children):
+            return children
+
+        def row(self, children):
+            return children
+
+        def piperows(self, children):
+            return children
+
+        def piperow(self, children):
+            return children
+
+    return Lark(grammar_text("cells.lark"), transformer=_Rows(), **_OPTIONS)
+
+
+_OPTIONS = dict(parser="lalr", lexer="contextual", start=["rows", "piperows"], maybe_placeholders=False)
+
+
+def _compile() -> dict:
+    """Per start symbol, the regex of the contextual lexer's terminals at the start state (every
+    state of this flat grammar accepts a subset of them, and a subset no other token could take:
+    VAL/WORD begin without blanks, and every token but a row's first follows a blank or a tab)."""
+    lark = _parser()
+    table = lark.parser.parser.parser.parse_table
+    lexers = lark.parser.lexer.lexers
+    return {start: "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in lexers[state].terminals)
+            for start, state in table.start_states.items()}
+
+
+@lru_cache(maxsize=1)
+def _scanners() -> dict:
+    import re
+
+    data = lalr.table("cells", grammar_text("cells.lark"), repr(sorted(_OPTIONS.items())), _compile)
+    return {start: re.compile(rx) for start, rx in data.items()}
+
+
+def _scan(text: str, start: str) -> list[list[tuple[str, str, int]]] | None:
+    """The rows of `text` as (terminal, text, column) tokens, or None if a character is not lexed."""
+    rx = _scanners()[start]
+    rows: list[list[tuple[str, str, int]]] = [[]]
+    pos, line_start, n = 0, 0, len(text)
+    while pos < n:
+        m = rx.match(text, pos)
+        if m is None or m.end() == pos:
+            return None
+        kind, value = m.lastgroup, m.group()
+        if kind == "_NL":
+            rows.append([])
+            line_start = pos + value.index("\n") + 1
+        else:
+            rows[-1].append((kind, value, pos - line_start))
+        pos = m.end()
+    return rows
+
+
+def lark_rows(text: str, start: str = "rows") -> list[list[tuple[str, str, int]]]:
+    """The same tokens from Lark's parser (the reference; used when the scan fails)."""
+    return [[(t.type, str(t), t.column - 1) for t in row] for row in _parser().parse(text, start=start)]
+
+
+def _field(words: list[Word]) -> Field:
+    cut = len(words)
+    while cut and words[cut - 1][2]:
+        cut -= 1
+    return Field(words[:cut], words[cut:]) if cut else Field([], words)
+
+
+def _row_cells(tokens) -> RowCells:
+    fields: list[Field] = []
+    words: list[Word] = []
+    tabbed = False
+    for kind, tok, column in tokens:
+        if kind in _FIELD_START:  # a tab closes the field before it (maybe empty) and opens one
+            fields.append(_field(words))
+            words = []
+            tabbed = True
+            if kind == "TAB":
+                continue
+        text = tok.lstrip(" \t")
+        words.append((text, column + len(tok) - len(text), kind in _VALUE_KINDS))
+    fields.append(_field(words))
+    return RowCells(fields, tabbed)
+
+
+# Row lines recur across reports ("1.属于国家秘密 0 0 0 0 0 0 0"): each distinct line is
+# tokenized once per process. Bounded: cleared when full (entries are small and immutable).
+_MEMO: dict[str, RowCells] = {}
+MEMO_MAX = 20_000
+
+
+def row_cells(lines: list[str]) -> list[RowCells]:
+    """The cells of each line (trailing blanks are ignored)."""
+    texts = [ln.replace("\n", " ").rstrip(" ") for ln in lines]
+    got = {t: _MEMO.get(t) for t in texts}  # a local view: another thread may clear the memo
+    todo = [t for t, rc in got.items() if rc is None]
+    if todo:
+        if len(_MEMO) + len(todo) > MEMO_MAX:
+            _MEMO.clear()
+        for text, tokens in zip(todo, _parse_rows(todo)):
+            got[text] = _MEMO[text] = _row_cells(tokens)
+    return [got[t] for t in texts]
+
+
+def _parse_rows(texts: list[str]) -> list:
+    text = "\n".join(texts)
+    rows = _scan(text, "rows")
+    if rows is not None and len(rows) == len(texts):
+        return rows
+    from lark.exceptions import LarkError
+
+    try:  # not expected (every line is words and separators): Lark says what it makes of it
+        return lark_rows(text)
+    except LarkError:
+        out = []
+        for t in texts:
+            try:
+                out.append(lark_rows(t)[0])
+            except LarkError:
+                out.append([])
+        return out
+
+
+def pipe_rows(lines: list[str]) -> list[list[str]]:
+    """The cell texts of Markdown table rows "| a | b |" (outer pipes dropped, empty cells kept),
+    all rows in one parse."""
+    texts = [ln.strip() for ln in lines]
+    if not texts:
+        return []
+    out = []
+    joined = "\n".join(texts)
+    rows = _scan(joined, "piperows")
+    if rows is None or len(rows) != len(texts):
+        rows = lark_rows(joined, "piperows")
+    for text, toks in zip(texts, rows):
+        cells: list[str] = []
+        cur = ""
+        for kind, tok, _col in toks:
+            if kind == "PIPE":
+                cells.append(cur.strip())
+                cur = ""
+            else:
+                cur += tok
+        cells.append(cur.strip())
+        if text.startswith("|"):
+            cells = cells[1:]
+        if text.endswith("|") and cells:
+            cells = cells[:-1]
+        out.append(cells)
+    return out
+
+
+def pipe_cells(line: str) -> list[str]:
+    """The cell texts of one Markdown table row."""
+    return pipe_rows([line])[0]
