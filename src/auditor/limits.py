@@ -45,6 +45,8 @@ class Limits:
     # Batch worker guards (0 = off): wall time and address space per file.
     max_seconds: float = 120
     max_memory_mb: float = 4096
+    # Read PDF pages without a text layer by OCR when the `ocr` extra is installed.
+    ocr: bool = True
 
     @property
     def max_file_bytes(self) -> int:

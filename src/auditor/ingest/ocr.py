@@ -1,0 +1,242 @@
+"""Text recognition (OCR) for PDF pages without a text layer (scanned reports).
+
+Optional: needs the `ocr` extra (`pip install 'auditor[ocr]'`: rapidocr-onnxruntime, whose wheel
+ships the PP-OCR detection, direction and recognition models — nothing is downloaded at run time;
+OpenCV and NumPy come with it). Nothing here is imported unless a PDF page has no text layer.
+
+A page is rendered with PDFium at a fixed resolution (`DPI`), straightened (a scan is often
+slightly rotated: the angle that makes the rows of ink sharpest), and read twice:
+
+- ruling lines from the raster (long horizontal/vertical runs of ink), as the page's *edges*;
+- text boxes from the OCR model, as *characters* (one box per recognized character or digit run).
+
+Both go to the text-PDF reader's page assembly (`pdf._read_page`), so tables become the same
+tab-separated rows, one field per grid column, and lines are ordered the same way.
+
+Never a wrong number presented as known: a run of digits whose recognition confidence is below
+`MIN_CONFIDENCE`, or that mixes digits with letters the model confuses with digits ("1O", "l2"),
+or a box that holds only such letters where a digit would stand ("O"), is replaced by U+FFFD —
+which the parser never reads as a number — and the page's parse note quotes what was seen.
+
+Deterministic: the same file gives the same text (fixed thread counts, fixed resolution, no
+randomness in the deskew search).
+"""
+from __future__ import annotations
+
+import re
+import signal
+import time
+from dataclasses import dataclass, field
+
+DPI = 170  # the recognizer's own input size for an A4 page (its long side is cut to 2000 px)
+MAX_SIDE_PX = 2000  # a larger page is rendered smaller, never bigger than this
+# A digit run below this confidence is unknown. Chosen from benchmarks/bench_ocr.py: every wrong
+# digit run on the scanned fixtures scored below it; see README (OCR).
+MIN_CONFIDENCE = 0.80
+DROP_BELOW = 0.30  # a box this unsure with no digit in it is noise (a speck read as "。")
+MAX_SKEW = 3.0  # degrees searched when straightening a page
+THREADS = 2  # fixed: onnxruntime's results may depend on the thread count
+NOTICE = "本报告由文字识别（OCR）读取"
+INSTALL_HINT = "可安装文字识别组件后重试：pip install 'auditor[ocr]'"
+
+# Letters and signs the recognizer gives for digits on poor scans.
+_CONFUSABLE = "OoDQIl|!SsBZzg"
+_DIGITISH = re.compile(rf"[0-9{re.escape(_CONFUSABLE)},.，．]*[0-9][0-9{re.escape(_CONFUSABLE)},.，．]*")
+_ONLY_CONFUSABLE = re.compile(rf"[{re.escape(_CONFUSABLE)}]{{1,3}}")
+
+
+def available() -> bool:
+    """The OCR extra is installed (checked without importing the models)."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in ("rapidocr_onnxruntime", "cv2", "numpy"))
+
+
+_ENGINE = None
+
+
+def _engine():
+    """The recognizer, built once per process (loading the models takes about a second)."""
+    global _ENGINE
+    if _ENGINE is None:
+        import logging
+
+        from rapidocr_onnxruntime import RapidOCR
+
+        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+        _ENGINE = RapidOCR(intra_op_num_threads=THREADS, inter_op_num_threads=1, print_verbose=False)
+    return _ENGINE
+
+
+@dataclass
+class PageResult:
+    width: float  # points
+    height: float
+    chars: list[dict]
+    edges: list[dict]
+    skew: float  # degrees the page was turned back
+    uncertain: list[str] = field(default_factory=list)  # what OCR saw where a number became unknown
+    seconds: float = 0.0
+    items: list = field(default_factory=list)  # the recognizer's boxes: [box, text, score, word boxes…]
+    scale: float = 1.0  # pixels per point of the rendered page
+
+
+def render(page, dpi: float = DPI):
+    """A PDFium page as a grayscale NumPy array at `dpi` (smaller for oversized pages)."""
+    import numpy as np
+
+    width, height = page.get_size()
+    scale = min(dpi / 72, MAX_SIDE_PX / max(width, height, 1))
+    image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+    return np.asarray(image), scale
+
+
+def deskew(gray):
+    """(straightened image, angle): the rotation in [-MAX_SKEW, MAX_SKEW] degrees that makes the
+    row profile of the ink sharpest (text lines and ruling lines horizontal)."""
+    import cv2
+    import numpy as np
+
+    h, w = gray.shape
+    small = cv2.resize(gray, (max(1, w // 3), max(1, h // 3)), interpolation=cv2.INTER_AREA)
+    ink = (small < 160).astype(np.float32)
+    sh, sw = ink.shape
+    centre = (sw / 2, sh / 2)
+
+    def sharpness(angle: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        rows = cv2.warpAffine(ink, m, (sw, sh), flags=cv2.INTER_NEAREST).sum(axis=1)
+        return float(np.square(np.diff(rows)).sum())
+
+    coarse = [a / 4 for a in range(int(-MAX_SKEW * 4), int(MAX_SKEW * 4) + 1)]
+    best = max(coarse, key=lambda a: (sharpness(a), -abs(a)))
+    fine = [best + a / 20 for a in range(-5, 6)]
+    best = max(fine, key=lambda a: (sharpness(a), -abs(a)))
+    if abs(best) < 0.25:  # a straight page is left alone (the search's own jitter)
+        return gray, 0.0
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), best, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255), best
+
+
+def ruling_edges(gray, scale: float) -> list[dict]:
+    """Horizontal and vertical ruling lines of the raster, as pdfplumber edges (points)."""
+    import cv2
+    import numpy as np
+
+    from .pdf import _edge
+
+    ink = (gray < 160).astype(np.uint8)
+    px = scale  # pixels per point
+    out: list[dict] = []
+    for horizontal in (True, False):
+        # Long enough that no stroke of a character survives; short enough for one cell's side.
+        k = max(3, int((36 if horizontal else 16) * px))
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1) if horizontal else (1, k))
+        lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+        n, _labels, stats, _c = cv2.connectedComponentsWithStats(lines, connectivity=8)
+        for i in range(1, n):
+            x, y, w, h, _area = (int(v) for v in stats[i])
+            if horizontal and h <= 4 * px:
+                mid = (y + h / 2) / px
+                out.append(_edge(x / px, mid, (x + w) / px, mid, "line"))
+            elif not horizontal and w <= 4 * px:
+                mid = (x + w / 2) / px
+                out.append(_edge(mid, y / px, mid, (y + h) / px, "line"))
+    return out
+
+
+def _char_boxes(item) -> list[tuple[str, float, float, float]]:
+    """(character, x0, x1, confidence) in pixels for one OCR box; x positions from the model's
+    word boxes when they match the text, else the box split evenly. Gaps inside one box are closed
+    (the box is one run of text: a gap must not become a space)."""
+    box, text, score = item[0], item[1], float(item[2])
+    xs = [p[0] for p in box]
+    left, right = min(xs), max(xs)
+    spans: list[tuple[str, float, float, float]] = []
+    if len(item) >= 6 and item[3] and "".join(item[4]) == text and len(item[3]) == len(item[4]):
+        for wbox, word, conf in zip(item[3], item[4], item[5] if len(item[5]) == len(item[4]) else [score] * len(item[4])):
+            wx = [p[0] for p in wbox]
+            x0, x1 = min(wx), max(wx)
+            step = (x1 - x0) / max(1, len(word))
+            spans += [(ch, x0 + k * step, x0 + (k + 1) * step, float(conf)) for k, ch in enumerate(word)]
+    else:
+        step = (right - left) / max(1, len(text))
+        spans = [(ch, left + k * step, left + (k + 1) * step, score) for k, ch in enumerate(text)]
+    closed = []
+    for k, (ch, x0, x1, conf) in enumerate(spans):
+        nxt = spans[k + 1][1] if k + 1 < len(spans) else max(x1, right)
+        closed.append((ch, x0 if k else min(x0, left), max(x1, nxt), conf))
+    return closed
+
+
+def censor(spans: list, threshold: float) -> tuple[list, list[str]]:
+    """`spans` ((character, x0, x1, confidence) each) with every digit run that is unsure (low
+    confidence, or mixing in letters the model takes for digits) replaced by one U+FFFD spanning
+    the run; and the runs replaced, as seen."""
+    text = "".join(s[0] for s in spans)
+    if not spans:
+        return spans, []
+
+    def merged(i: int, j: int) -> tuple:
+        return ("\ufffd", spans[i][1], spans[j - 1][2], min(s[3] for s in spans[i:j]))
+
+    if _ONLY_CONFUSABLE.fullmatch(text.strip()):
+        return [merged(0, len(spans))], [text]
+    out, seen, last = [], [], 0
+    for m in _DIGITISH.finditer(text):
+        run = m.group().rstrip(",.，．")
+        start, end = m.start(), m.start() + len(run)
+        low = min(s[3] for s in spans[start:end]) < threshold
+        if low or any(ch in _CONFUSABLE for ch in run):
+            out += spans[last:start]
+            out.append(merged(start, end))
+            seen.append(run)
+            last = end
+    return out + spans[last:], seen
+
+
+def recognize(page) -> PageResult:
+    """Recognize one PDFium page: its ruling lines and the model's raw text boxes (`chars` is
+    filled by `page_chars`, which can be re-run with another threshold without recognizing again)."""
+    import cv2
+
+    started = time.monotonic()
+    width, height = page.get_size()
+    gray, scale = render(page)
+    gray, skew = deskew(gray)
+    edges = ruling_edges(gray, scale)
+    result, _elapsed = _engine()(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), return_word_box=True, text_score=0.0)
+    return PageResult(width, height, [], edges, skew, items=list(result or []), scale=scale,
+                      seconds=time.monotonic() - started)
+
+
+def page_chars(res: PageResult, threshold: float | None = None) -> PageResult:
+    """Fill `res.chars` (characters in points, as the PDF reader builds them) and `res.uncertain`
+    from the recognized boxes; unsure digit runs become U+FFFD."""
+    threshold = MIN_CONFIDENCE if threshold is None else threshold
+    chars: list[dict] = []
+    uncertain: list[str] = []
+    scale = res.scale
+    for item in res.items:
+        text, score = item[1], float(item[2])
+        if not text.strip() or (score < DROP_BELOW and not re.search(r"\d", text)):
+            continue
+        spans, seen = censor(_char_boxes(item), threshold)
+        uncertain += seen
+        ys = [p[1] for p in item[0]]
+        top, bottom = min(ys) / scale, max(ys) / scale
+        for ch, x0, x1, _conf in spans:
+            if ch.isspace():
+                continue
+            chars.append({"text": ch, "x0": x0 / scale, "x1": x1 / scale, "top": top, "bottom": bottom,
+                          "doctop": top, "upright": True, "size": bottom - top})
+    res.chars, res.uncertain = chars, uncertain
+    return res
+
+
+def time_left() -> float | None:
+    """Seconds left on the file's wall-time guard (limits.time_limit's timer), or None."""
+    if not hasattr(signal, "getitimer"):
+        return None
+    left, _interval = signal.getitimer(signal.ITIMER_REAL)
+    return left or None
