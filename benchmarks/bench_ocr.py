@@ -69,6 +69,7 @@ def main() -> None:
     ap.add_argument("--variants", default="scan300,scan150,skewed")
     ap.add_argument("--thresholds", default="0,0.5,0.7,0.8,0.9")
     ap.add_argument("--seeds", default="")
+    ap.add_argument("--no-reread", action="store_true", help="skip the second reading of short boxes")
     ap.add_argument("--repeat-check", action="store_true", help="recognize the first scan twice, compare")
     args = ap.parse_args()
 
@@ -78,6 +79,7 @@ def main() -> None:
 
     if not ocr.available():
         sys.exit("the ocr extra is not installed: pip install '.[ocr]'")
+    ocr.REREAD = not args.no_reread
     memo = Memo(ocr.recognize)
     ocr.recognize = memo
     thresholds = [float(t) for t in args.thresholds.split(",")]

@@ -233,17 +233,6 @@ class Report:
                     if cell.line in self.ocr_lines:
                         cell.source = "ocr"
 
-    def rests_on_ocr(self, lines) -> bool:
-        """A result that cites `lines` (None for none) rests on OCR'd text: every result of a report
-        read wholly by OCR; otherwise one citing an OCR'd line, or citing no line at all (an absence
-        may be OCR's)."""
-        if not self.ocr_lines:
-            return False
-        cited = [ln for ln in lines if isinstance(ln, int)]
-        if not cited or len(self.ocr_lines) >= len(self.lines):
-            return True
-        return any(ln in self.ocr_lines for ln in cited)
-
     def section(self, number: int) -> Section | None:
         for s in self.sections:
             if s.number == number:

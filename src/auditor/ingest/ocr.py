@@ -15,7 +15,8 @@ tab-separated rows, one field per grid column, and lines are ordered the same wa
 
 Never a wrong number presented as known: a run of digits whose recognition confidence is below
 `MIN_CONFIDENCE`, or that mixes digits with letters the model confuses with digits ("1O", "l2"),
-or a box that holds only such letters where a digit would stand ("O"), is replaced by U+FFFD —
+or a box that holds only a letter or a dot where a digit would stand ("O", "E", "。"), is replaced
+by U+FFFD —
 which the parser never reads as a number — and the page's parse note quotes what was seen.
 
 Deterministic: the same file gives the same text (fixed thread counts, fixed resolution, no
@@ -35,6 +36,7 @@ MAX_SIDE_PX = 2000  # a larger page is rendered smaller, never bigger than this
 MIN_CONFIDENCE = 0.80
 DROP_BELOW = 0.30  # a box this unsure with no digit in it is noise (a speck read as "。")
 MAX_SKEW = 3.0  # degrees searched when straightening a page
+REREAD = True  # read short number-like boxes again on their own (see _reread_short)
 THREADS = 2  # fixed: onnxruntime's results may depend on the thread count
 NOTICE = "本报告由文字识别（OCR）读取"
 INSTALL_HINT = "可安装文字识别组件后重试：pip install 'auditor[ocr]'"
@@ -42,7 +44,9 @@ INSTALL_HINT = "可安装文字识别组件后重试：pip install 'auditor[ocr]
 # Letters and signs the recognizer gives for digits on poor scans.
 _CONFUSABLE = "OoDQIl|!SsBZzg"
 _DIGITISH = re.compile(rf"[0-9{re.escape(_CONFUSABLE)},.，．]*[0-9][0-9{re.escape(_CONFUSABLE)},.，．]*")
-_ONLY_CONFUSABLE = re.compile(rf"[{re.escape(_CONFUSABLE)}]{{1,3}}")
+# A box holding only a letter or a dot or two: where it stands alone (a table cell) it is a digit
+# the model could not read ("0" seen as "o", "。", "."), never a word.
+_NOT_A_NUMBER = re.compile(r"[A-Za-z。.．·,，|!'`]{1,3}")
 
 
 def available() -> bool:
@@ -180,7 +184,7 @@ def censor(spans: list, threshold: float) -> tuple[list, list[str]]:
     def merged(i: int, j: int) -> tuple:
         return ("\ufffd", spans[i][1], spans[j - 1][2], min(s[3] for s in spans[i:j]))
 
-    if _ONLY_CONFUSABLE.fullmatch(text.strip()):
+    if _NOT_A_NUMBER.fullmatch(text.strip()):
         return [merged(0, len(spans))], [text]
     out, seen, last = [], [], 0
     for m in _DIGITISH.finditer(text):
@@ -205,9 +209,62 @@ def recognize(page) -> PageResult:
     gray, scale = render(page)
     gray, skew = deskew(gray)
     edges = ruling_edges(gray, scale)
-    result, _elapsed = _engine()(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), return_word_box=True, text_score=0.0)
-    return PageResult(width, height, [], edges, skew, items=list(result or []), scale=scale,
+    image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    result, _elapsed = _engine()(image, return_word_box=True, text_score=0.0)
+    items = _reread_short(image, list(result or [])) if REREAD else list(result or [])
+    return PageResult(width, height, [], edges, skew, items=items, scale=scale,
                       seconds=time.monotonic() - started)
+
+
+_SHORT = re.compile(r"[0-9A-Za-z。.．·,，|!'`%]{1,8}")  # a box that may be a number misread
+
+
+def _reread_short(image, items: list) -> list:
+    """Recognize short number-like boxes (a table cell's "0", "12") again, one at a time, and
+    score their digits by how sure the model is of *the digit*.
+
+    The recognizer batches crops and pads each to the widest of its batch: a one-digit crop beside
+    a long line is squeezed into a corner and read unsure, or as "o" for "0". And its score for a
+    "0" is split with "o", "O" and "。" — letters that can never make a wrong number. What makes a
+    wrong number is another digit: so a digit's confidence here is its probability against the
+    most likely *other digit* at that position, p / (p + rival), and a position that decoded
+    nothing but where some digit was likely (a digit possibly dropped) lowers it too."""
+    picks = [i for i, item in enumerate(items) if _SHORT.fullmatch(item[1].strip())]
+    if not picks:
+        return items
+    import numpy as np
+
+    rec = _engine().text_rec
+    chars = rec.postprocess_op.character  # index 0 is the CTC blank
+    digit_ids = np.array([k for k, ch in enumerate(chars) if len(ch) == 1 and ch in "0123456789"])
+    out = list(items)
+    for i in picks:
+        xs = [p[0] for p in items[i][0]]
+        ys = [p[1] for p in items[i][0]]
+        crop = image[max(0, int(min(ys))):int(max(ys)) + 1, max(0, int(min(xs))):int(max(xs)) + 1]
+        if crop.size == 0:
+            continue
+        shape = rec.rec_image_shape
+        norm = rec.resize_norm_img(crop, max(shape[2] / shape[1], crop.shape[1] / crop.shape[0]))
+        probs = rec.session(norm[np.newaxis, :].astype(np.float32))[0][0]  # (steps, classes)
+        best = probs.argmax(axis=1)
+        text, confs, prev = [], [], 0
+        for t, k in enumerate(best):
+            digits = probs[t, digit_ids]
+            if k != 0 and k != prev:
+                text.append(chars[k])
+                if k in digit_ids:
+                    p = probs[t, k]
+                    rival = float(np.sort(digits)[-2]) if len(digits) > 1 else 0.0
+                    confs.append(float(p / (p + rival)))
+                else:
+                    confs.append(float(probs[t, k]))
+            elif k == 0 and confs:
+                confs[-1] = min(confs[-1], 1.0 - float(digits.max()))  # a digit that may be missing
+            prev = k
+        if text:
+            out[i] = [items[i][0], "".join(text), min(confs)]  # no word boxes: the box is split evenly
+    return out
 
 
 def page_chars(res: PageResult, threshold: float | None = None) -> PageResult:
@@ -240,3 +297,11 @@ def time_left() -> float | None:
         return None
     left, _interval = signal.getitimer(signal.ITIMER_REAL)
     return left or None
+
+
+def extend_time(seconds: float) -> None:
+    """Add `seconds` to the file's running wall-time guard, if one runs: each page to recognize
+    adds `limits.ocr_seconds_per_page`, so the bound is max-seconds + pages × seconds a page."""
+    left = time_left()
+    if left is not None and seconds > 0:
+        signal.setitimer(signal.ITIMER_REAL, left + seconds)

@@ -331,6 +331,7 @@ def _scanned(path: Path, data: bytes, pages: list[_Page], blank: list[int], limi
 
     notes: list[str] = []
     done, spent = 0, 0.0
+    ocr.extend_time(len(blank) * limits.ocr_seconds_per_page)
     try:
         doc = pdfium.PdfDocument(data)
         try:
@@ -338,7 +339,7 @@ def _scanned(path: Path, data: bytes, pages: list[_Page], blank: list[int], limi
                 left = ocr.time_left()
                 if done and left is not None and left < 1.2 * spent / done:
                     raise InputError(path, f"文字识别超时：共 {len(blank)} 页需要识别，已识别 {done} 页（每页约 "
-                                           f"{spent / done:.0f} 秒）{hint('max_seconds', limits)}")
+                                           f"{spent / done:.0f} 秒）{hint('ocr_seconds_per_page', limits)}")
                 page = doc[number - 1]
                 res = ocr.page_chars(ocr.recognize(page))
                 page.close()

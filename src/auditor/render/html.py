@@ -29,6 +29,9 @@ def _env():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_HERE)), autoescape=True,
                              undefined=jinja2.ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals["SEVERITY_LABELS"] = SEVERITY_LABELS
+    from .record import OCR_MARK
+
+    env.globals["OCR_MARK"] = OCR_MARK
     return env
 
 
@@ -177,7 +180,7 @@ def report_view(record: dict, n: int = 0, docs: dict | None = None) -> dict:
             "category": f.get("category"), "message": f["message"], "ref": loc.get("ref") or (
                 f"第{loc['line']}行" if loc.get("line") else ""), "line": loc.get("line"),
             "expected": f.get("expected"), "actual": f.get("actual"), "formula": f.get("formula"),
-            "basis": f.get("basis") or "", "doc": (docs.get(f["rule"]) or {}).get("doc"),
+            "basis": f.get("basis") or "", "doc": (docs.get(f["rule"]) or {}).get("doc"), "ocr": bool(f.get("ocr")),
             "name": (docs.get(f["rule"]) or {}).get("name"), "target": target, "excerpts": excerpts,
             "related": f.get("related") or [], "section": _section_of(f),
         })

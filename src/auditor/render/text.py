@@ -6,6 +6,7 @@ import re
 import sys
 
 from ..regions import known_regions
+from .record import OCR_MARK
 
 # Characters a terminal may act on: C0 controls except tab/newline, DEL, C1 controls (U+009B is a
 # CSI on some terminals) and the bidi overrides that reorder what is shown. A report or a file
@@ -86,6 +87,8 @@ class TextRenderer:
             totals[s] += counts[s]
         out.write(c("bold", f"■ {res['source']}") + "\n")
         out.write(f"  {head}\n")
+        if res.get("ocr"):
+            out.write(c("warning", f"  {_ocr_notice(res['ocr'])}") + "\n")
         out.write(f"  错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}"
                   + (f"；规则包：{'、'.join(res['packs'])}" if res['packs'] else "") + "\n")
         for sev in ("error", "warning", "info"):
@@ -95,7 +98,8 @@ class TextRenderer:
             out.write(c(sev, f"  [{SEV_LABEL[sev]}]") + "\n")
             for f in group:
                 where = _loc(f)
-                out.write(f"    {c(sev, f['rule'])} {where + ' ' if where else ''}{f['message']}\n")
+                out.write(f"    {c(sev, f['rule'])} {where + ' ' if where else ''}{f['message']}"
+                          + (f" {OCR_MARK}" if f.get("ocr") else "") + "\n")
                 if f.get("formula") and f["expected"] is not None:
                     out.write(c("dim", f"        公式：{f['formula']}（期望 {f['expected']}，实际 {f['actual']}）") + "\n")
                 for ev in f["evidence"][:12]:
@@ -116,6 +120,10 @@ class TextRenderer:
         out, c, totals, failed, n = self.out, self.c, self.totals, self.failed, self.n
         out.write(c("bold", f"共审查 {n} 份报告") + f"：错误 {totals['error']}，警告 {totals['warning']}，提示 {totals['info']}"
                   + (f"；{failed} 份无法读取" if failed else "") + "\n")
+
+
+def _ocr_notice(info: dict) -> str:
+    return f"{info['notice']}（第{'、'.join(map(str, info['pages']))}页），识别出的文字和数字请与原件核对"
 
 
 def _related_line(rel: dict) -> str:
