@@ -131,20 +131,32 @@ def test_ocr_report_is_marked_and_findings_say_so(readings, scans, tmp_path):
     assert any(n.message.startswith(ocr.NOTICE) for n in scan.parse_notes)
     assert scan.to_dict()["ocr"]["pages"] == scan.ocr_pages
     path = scans[SEED][1]
-    res = CliRunner().invoke(app, ["check", str(path), "-f", "json"])
-    doc = json.loads(res.stdout)
+    out = tmp_path / "out"  # one run, every format (each run would recognize the scan again)
+    res = CliRunner().invoke(app, ["check", str(path), "-f", "text,json,csv,html", "--output-dir", str(out)])
+    assert res.exit_code in (0, 1), res.output
+    doc = json.loads((out / "auditor-results.json").read_text(encoding="utf-8"))
     rep = doc["reports"][0]
-    assert rep["ocr"]["notice"] == ocr.NOTICE and rep["ocr"]["whole"]
+    assert rep["error"] is None and rep["ocr"]["notice"] == ocr.NOTICE and rep["ocr"]["whole"]
     assert rep["findings"] and all(f.get("ocr") is True for f in rep["findings"])
     import jsonschema
 
     from auditor.resources import schema  # the findings schema knows the mark
     jsonschema.validate(doc, schema("findings.schema.json"))
-    text = CliRunner().invoke(app, ["check", str(path)]).output
+    text = (out / "auditor-results.txt").read_text(encoding="utf-8")
     assert ocr.NOTICE in text and "据文字识别（OCR）结果" in text
-    out = tmp_path / "out"
-    CliRunner().invoke(app, ["check", str(path), "-f", "csv,html", "--output-dir", str(out)])
-    csv_text = next(out.glob("*.csv")).read_text(encoding="utf-8-sig")
+    csv_text = (out / "auditor-results.csv").read_text(encoding="utf-8-sig")
     assert "文字识别" in csv_text.splitlines()[0] and "是：据文字识别" in csv_text
-    html = next(out.glob("*.html")).read_text(encoding="utf-8")
+    html = (out / "auditor-results.html").read_text(encoding="utf-8")
     assert ocr.NOTICE in html and "据文字识别（OCR）结果" in html
+
+
+def test_partly_ocrd_report_marks_only_findings_on_ocr_lines():
+    from auditor.render.record import mark_ocr
+
+    entry = {"ocr": {"notice": ocr.NOTICE, "pages": [3], "lines": [40, 41, 42], "whole": False}}
+    on_text = {"location": {"line": 5}, "evidence": [{"line": 6}]}
+    on_ocr = {"location": {"line": 5}, "evidence": [{"line": 41}]}
+    nowhere = {"location": {}, "evidence": []}  # an absence: may be OCR's
+    assert "ocr" not in mark_ocr(entry, on_text)
+    assert mark_ocr(entry, on_ocr)["ocr"] is True and mark_ocr(entry, nowhere)["ocr"] is True
+    assert "ocr" not in mark_ocr({}, {"location": {"line": 41}, "evidence": []})
