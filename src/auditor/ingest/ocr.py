@@ -211,12 +211,49 @@ def recognize(page) -> PageResult:
     edges = ruling_edges(gray, scale)
     image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     result, _elapsed = _engine()(image, return_word_box=True, text_score=0.0)
-    items = _reread_short(image, list(result or [])) if REREAD else list(result or [])
+    items = list(result or []) + _inked_empty_cells(gray, edges, scale, list(result or []))
+    items = _reread_short(image, items) if REREAD else items
     return PageResult(width, height, [], edges, skew, items=items, scale=scale,
                       seconds=time.monotonic() - started)
 
 
 _SHORT = re.compile(r"[0-9A-Za-z。.．·,，|!'`%]{1,8}")  # a box that may be a number misread
+
+
+def _inked_empty_cells(gray, edges: list[dict], scale: float, items: list) -> list:
+    """Boxes for table cells where the detector found no text but there is ink: a small digit the
+    detector missed (a lone "0" on a coarse scan). Given as empty-text boxes, they are read by
+    `_reread_short`; what still cannot be read stays unknown — never a blank cell."""
+    if not edges:
+        return []
+    from pdfplumber.table import TableFinder
+
+    from .pdf import _Geometry
+
+    h, w = gray.shape
+    centres = []
+    for item in items:
+        xs = [p[0] for p in item[0]]
+        ys = [p[1] for p in item[0]]
+        centres.append(((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2))
+    found = []
+    pad = max(2, int(2 * scale))  # keep clear of the cell's ruling lines
+    for table in TableFinder(_Geometry((0, 0, w / scale, h / scale), edges), {}).tables:
+        for cell in table.cells:
+            x0, y0, x1, y1 = (int(round(v * scale)) for v in cell)
+            if any(x0 <= cx < x1 and y0 <= cy < y1 for cx, cy in centres):
+                continue
+            inner = gray[y0 + pad:y1 - pad, x0 + pad:x1 - pad]
+            if inner.size == 0:
+                continue
+            ys, xs = (inner < 128).nonzero()
+            if len(xs) < 4 * scale * scale:  # specks of dust, not a glyph
+                continue
+            m = max(2, int(scale))
+            bx0, by0 = x0 + pad + xs.min() - m, y0 + pad + ys.min() - m
+            bx1, by1 = x0 + pad + xs.max() + m, y0 + pad + ys.max() + m
+            found.append([[[bx0, by0], [bx1, by0], [bx1, by1], [bx0, by1]], "", 0.0])
+    return found
 
 
 def _reread_short(image, items: list) -> list:
@@ -229,7 +266,7 @@ def _reread_short(image, items: list) -> list:
     wrong number is another digit: so a digit's confidence here is its probability against the
     most likely *other digit* at that position, p / (p + rival), and a position that decoded
     nothing but where some digit was likely (a digit possibly dropped) lowers it too."""
-    picks = [i for i, item in enumerate(items) if _SHORT.fullmatch(item[1].strip())]
+    picks = [i for i, item in enumerate(items) if _SHORT.fullmatch(item[1].strip()) or not item[1]]
     if not picks:
         return items
     import numpy as np
@@ -264,6 +301,8 @@ def _reread_short(image, items: list) -> list:
             prev = k
         if text:
             out[i] = [items[i][0], "".join(text), min(confs)]  # no word boxes: the box is split evenly
+        elif not items[i][1]:
+            out[i] = [items[i][0], "\ufffd", 0.0]  # ink in a cell that cannot be read: unknown
     return out
 
 
@@ -276,7 +315,10 @@ def page_chars(res: PageResult, threshold: float | None = None) -> PageResult:
     scale = res.scale
     for item in res.items:
         text, score = item[1], float(item[2])
-        if not text.strip() or (score < DROP_BELOW and not re.search(r"\d", text)):
+        # An unsure box is dropped only when it cannot stand for a number: a dropped digit would
+        # leave its cell looking blank.
+        maybe_number = re.search(r"[\d\ufffd]", text) or _NOT_A_NUMBER.fullmatch(text.strip())
+        if not text.strip() or (score < DROP_BELOW and not maybe_number):
             continue
         spans, seen = censor(_char_boxes(item), threshold)
         uncertain += seen

@@ -357,6 +357,8 @@ def _scanned(path: Path, data: bytes, pages: list[_Page], blank: list[int], limi
         raise
     except Exception as exc:  # the recognizer or OpenCV failing on an odd image
         raise InputError(path, f"文字识别失败（{type(exc).__name__}）") from None
+    if sum(p.chars for p in pages) == 0:
+        raise InputError(path, f"PDF 没有文字层（共 {len(pages)} 页，可能是扫描件），文字识别（OCR）也未识别出文字")
     ex = _assemble(path, pages)
     ex.ocr_pages = list(blank)
     page_of = [int(m[-1]) if (m := re.findall(r"第(\d+)页", ref)) else 0 for ref in ex.refs or []]
