@@ -122,6 +122,20 @@ def deskew(gray):
     return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255), best
 
 
+SPECKS = 0.0005  # share of isolated dark or light pixels above which a page is despeckled
+
+
+def despeckle(gray):
+    """A dusty scan (isolated dark or light pixels, read as "." and stray strokes) through a 3×3
+    median filter; a clean page is left as it is (the filter thins small strokes)."""
+    import cv2
+    import numpy as np
+
+    smooth = cv2.medianBlur(gray, 3)
+    changed = np.count_nonzero(np.abs(gray.astype(np.int16) - smooth) > 96)
+    return smooth if changed > SPECKS * gray.size else gray
+
+
 def ruling_edges(gray, scale: float) -> list[dict]:
     """Horizontal and vertical ruling lines of the raster, as pdfplumber edges (points)."""
     import cv2
@@ -129,11 +143,13 @@ def ruling_edges(gray, scale: float) -> list[dict]:
 
     from .pdf import _edge
 
-    ink = (gray < 160).astype(np.uint8)
+    # Light grey counts: a thin line of a scan, turned back by deskew, is anti-aliased grey.
+    ink = (gray < 200).astype(np.uint8)
     px = scale  # pixels per point
     out: list[dict] = []
     for horizontal in (True, False):
-        # Long enough that no stroke of a character survives; short enough for one cell's side.
+        # Long runs only: long enough that no stroke of a character survives, short enough for
+        # one cell's side.
         k = max(3, int((36 if horizontal else 16) * px))
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1) if horizontal else (1, k))
         lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
@@ -191,7 +207,11 @@ def censor(spans: list, threshold: float) -> tuple[list, list[str]]:
         run = m.group().rstrip(",.，．")
         start, end = m.start(), m.start() + len(run)
         low = min(s[3] for s in spans[start:end]) < threshold
-        if low or any(ch in _CONFUSABLE for ch in run):
+        # "0." in a box of its own: a speck beside a digit, or a digit cut off — not a number.
+        stray = m.group() != run and m.end() == len(text) and start == 0
+        if stray:
+            run, end = m.group(), m.end()
+        if low or stray or any(ch in _CONFUSABLE for ch in run):
             out += spans[last:start]
             out.append(merged(start, end))
             seen.append(run)
@@ -208,16 +228,27 @@ def recognize(page) -> PageResult:
     width, height = page.get_size()
     gray, scale = render(page)
     gray, skew = deskew(gray)
-    edges = ruling_edges(gray, scale)
+    edges = ruling_edges(gray, scale)  # before despeckling: the filter would thin a 1-px line away
+    gray = despeckle(gray)
     image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     result, _elapsed = _engine()(image, return_word_box=True, text_score=0.0)
-    items = list(result or []) + _inked_empty_cells(gray, edges, scale, list(result or []))
+    kept = [item for item in result or [] if not _noise(item)]
+    items = kept + _inked_empty_cells(gray, edges, scale, kept)
     items = _reread_short(image, items) if REREAD else items
     return PageResult(width, height, [], edges, skew, items=items, scale=scale,
                       seconds=time.monotonic() - started)
 
 
 _SHORT = re.compile(r"[0-9A-Za-z。.．·,，|!'`%]{1,8}")  # a box that may be a number misread
+
+
+def _noise(item) -> bool:
+    """A box to drop: empty, or so unsure that it is a speck read as a character — unless it may
+    stand for a number (dropped, a digit would leave its cell looking blank). A table cell whose
+    box was dropped still has ink, and is read again (`_inked_empty_cells`)."""
+    text, score = item[1], float(item[2])
+    maybe_number = re.search(r"[\d\ufffd]", text) or _NOT_A_NUMBER.fullmatch(text.strip())
+    return not text.strip() or (score < DROP_BELOW and not maybe_number)
 
 
 def _inked_empty_cells(gray, edges: list[dict], scale: float, items: list) -> list:
@@ -288,7 +319,7 @@ def _reread_short(image, items: list) -> list:
         text, confs, prev = [], [], 0
         for t, k in enumerate(best):
             digits = probs[t, digit_ids]
-            if k != 0 and k != prev:
+            if k != 0 and k != prev and chars[k].strip():
                 text.append(chars[k])
                 if k in digit_ids:
                     p = probs[t, k]
@@ -299,10 +330,9 @@ def _reread_short(image, items: list) -> list:
             elif k == 0 and confs:
                 confs[-1] = min(confs[-1], 1.0 - float(digits.max()))  # a digit that may be missing
             prev = k
-        if text:
-            out[i] = [items[i][0], "".join(text), min(confs)]  # no word boxes: the box is split evenly
-        elif not items[i][1]:
-            out[i] = [items[i][0], "\ufffd", 0.0]  # ink in a cell that cannot be read: unknown
+        # No word boxes: the box is split evenly. Nothing read again (ink in a cell, or a box the
+        # first pass read): unknown, never a blank cell.
+        out[i] = [items[i][0], "".join(text), min(confs)] if text else [items[i][0], "\ufffd", 0.0]
     return out
 
 
@@ -315,10 +345,7 @@ def page_chars(res: PageResult, threshold: float | None = None) -> PageResult:
     scale = res.scale
     for item in res.items:
         text, score = item[1], float(item[2])
-        # An unsure box is dropped only when it cannot stand for a number: a dropped digit would
-        # leave its cell looking blank.
-        maybe_number = re.search(r"[\d\ufffd]", text) or _NOT_A_NUMBER.fullmatch(text.strip())
-        if not text.strip() or (score < DROP_BELOW and not maybe_number):
+        if _noise(item):
             continue
         spans, seen = censor(_char_boxes(item), threshold)
         uncertain += seen
