@@ -20,7 +20,7 @@ def cited_lines(f: dict) -> list:
 
 def mark_ocr(entry: dict, f: dict) -> dict:
     """Set `"ocr": true` on finding dict `f` when it rests on OCR'd text of its report record
-    `entry` (see model.Report.rests_on_ocr): every finding of a report read wholly by OCR, else one
+    `entry`: every finding of a report read wholly by OCR, else one
     citing an OCR'd line or no line at all."""
     info = entry.get("ocr")
     if not info:
