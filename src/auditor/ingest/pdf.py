@@ -344,6 +344,8 @@ def _scanned(path: Path, data: bytes, pages: list[_Page], blank: list[int], limi
                 res = ocr.page_chars(ocr.recognize(page))
                 page.close()
                 done, spent = done + 1, spent + res.seconds
+                if not any(c["text"].isalnum() for c in res.chars):
+                    continue  # nothing but specks and unreadable marks: the page stays unread
                 pages[number - 1] = _read_page(number, res.width, res.height, res.chars, res.edges)
                 if res.uncertain:
                     shown = "、".join(f"“{u}”" for u in res.uncertain[:8]) + ("等" if len(res.uncertain) > 8 else "")
@@ -360,10 +362,11 @@ def _scanned(path: Path, data: bytes, pages: list[_Page], blank: list[int], limi
     if sum(p.chars for p in pages) == 0:
         raise InputError(path, f"PDF 没有文字层（共 {len(pages)} 页，可能是扫描件），文字识别（OCR）也未识别出文字")
     ex = _assemble(path, pages)
-    ex.ocr_pages = list(blank)
+    read = [n for n in blank if pages[n - 1].chars]
+    ex.ocr_pages = read
     page_of = [int(m[-1]) if (m := re.findall(r"第(\d+)页", ref)) else 0 for ref in ex.refs or []]
-    ex.ocr_lines = [i for i, n in enumerate(page_of, 1) if n in set(blank)]
-    scope = "全部页面" if len(blank) == len(pages) else f"第{'、'.join(map(str, blank))}页"
+    ex.ocr_lines = [i for i, n in enumerate(page_of, 1) if n in set(read)]
+    scope = "全部页面" if len(read) == len(pages) else f"第{'、'.join(map(str, read))}页"
     ex.notes[:0] = [f"{ocr.NOTICE}：{scope}没有文字层，已用文字识别读取；识别出的文字和数字请与原件核对"] + notes
     return ex
 
