@@ -132,6 +132,7 @@ def test_ocr_report_is_marked_and_findings_say_so(readings, scans, tmp_path):
     assert scan.to_dict()["ocr"]["pages"] == scan.ocr_pages
     path = scans[SEED][1]
     out = tmp_path / "out"  # one run, every format (each run would recognize the scan again)
+    out.mkdir()
     res = CliRunner().invoke(app, ["check", str(path), "-f", "text,json,csv,html", "--output-dir", str(out)])
     assert res.exit_code in (0, 1), res.output
     doc = json.loads((out / "auditor-results.json").read_text(encoding="utf-8"))
