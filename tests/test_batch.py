@@ -185,7 +185,7 @@ def test_xlsx_and_csv(tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "auditor-results.xlsx")
     assert wb.sheetnames == ["汇总", "问题清单", "规则统计", "表三数据", "无法读取"]
     issues = wb["问题清单"]
-    assert issues.freeze_panes == "A2" and issues.auto_filter.ref == f"A1:Q{len(findings) + 1}"
+    assert issues.freeze_panes == "A2" and issues.auto_filter.ref == f"A1:R{len(findings) + 1}"  # R: 文字识别
     rows = list(issues.iter_rows(values_only=True))
     assert rows[0][:4] == ("报告文件", "机关", "年度", "规则")
     assert [(r[0], r[3], r[6]) for r in rows[1:]] == findings

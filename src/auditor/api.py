@@ -63,6 +63,8 @@ def parse_extracted(ex: Extracted, plugins=None, region: str | None = None) -> R
     rep.template = _overall_template(rep)
     loaded = plugins if plugins is not None else _default_plugins()
     rep.narrative = claims.extract(rep, loaded.claims_grammar)
+    if ex.ocr_pages:
+        rep.mark_ocr(ex.ocr_pages, ex.ocr_lines)
     if region:
         rep.region, rep.region_basis = region, "由用户指定"
     else:

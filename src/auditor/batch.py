@@ -507,6 +507,7 @@ def _cross_report(records: list[dict], rules, cfg, history, loaded, err) -> bool
     from . import crossreport
     from .errors import InputError
     from .findings import Finding
+    from .render.record import mark_ocr
 
     problems: list[str] = []
     usable = [r for r in records if not r.get("error") and not r.get("duplicate_of")]
@@ -525,7 +526,7 @@ def _cross_report(records: list[dict], rules, cfg, history, loaded, err) -> bool
         for item in items:
             added = True
             if isinstance(item, Finding):
-                rec.setdefault("findings", []).append(item.to_dict())
+                rec.setdefault("findings", []).append(mark_ocr(rec, item.to_dict()))
             else:
                 rec.setdefault("not_assessable", []).append(item.to_dict())
     return added

@@ -45,6 +45,10 @@ class Limits:
     # Batch worker guards (0 = off): wall time and address space per file.
     max_seconds: float = 120
     max_memory_mb: float = 4096
+    # Read PDF pages without a text layer by OCR when the `ocr` extra is installed; each such page
+    # adds this much to the file's wall-time limit (OCR takes seconds a page on two cores).
+    ocr: bool = True
+    ocr_seconds_per_page: float = 30
 
     @property
     def max_file_bytes(self) -> int:
@@ -75,6 +79,7 @@ LABELS = {
     "max_xml_mb": "解压后大小上限", "max_ratio": "压缩比上限", "max_zip_entries": "压缩包文件数上限",
     "max_xml_tags": "XML 元素数上限", "max_depth": "网页嵌套层数上限", "max_pages": "PDF 页数上限",
     "max_seconds": "单个文件处理时间上限", "max_memory_mb": "单个文件内存上限",
+    "ocr_seconds_per_page": "文字识别每页增加的处理时间",
 }
 
 
@@ -83,6 +88,7 @@ def hint(name: str, limits: Limits) -> str:
     value = getattr(limits, name)
     shown = f"{value:g}" if isinstance(value, float) else f"{value:,}"
     unit = {"max_file_mb": " MB", "max_xml_mb": " MB", "max_memory_mb": " MB", "max_seconds": " 秒",
+            "ocr_seconds_per_page": " 秒",
             "max_ratio": " 倍"}.get(name, "")
     return f"（{LABELS[name]} {shown}{unit}，配置项 limits.{name.replace('_', '-')}）"
 

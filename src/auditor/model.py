@@ -14,9 +14,13 @@ class Cell:
     value: Number | None  # None when blank, non-numeric or not determined by the source
     raw: str | None  # the text as printed; None when no text can be tied to this cell
     line: int | None
+    source: str | None = None  # "ocr" when the cell was read from text recognized by OCR
 
     def to_dict(self) -> dict:
-        return {"value": self.value, "raw": self.raw, "line": self.line}
+        d = {"value": self.value, "raw": self.raw, "line": self.line}
+        if self.source:
+            d["source"] = self.source
+        return d
 
 
 @dataclass
@@ -216,6 +220,18 @@ class Report:
     # Headings or tables could not be located because the text has no usable line structure:
     # section/table presence checks are not assessable rather than "missing".
     structure_unreadable: bool = False
+    # Pages read by OCR (PDF pages without a text layer) and the line numbers that came from them.
+    ocr_pages: list[int] = field(default_factory=list)
+    ocr_lines: frozenset[int] = frozenset()
+
+    def mark_ocr(self, pages: list[int], lines) -> None:
+        """Record that `lines` (1-based) came from OCR of `pages`; their table cells say so."""
+        self.ocr_pages, self.ocr_lines = list(pages), frozenset(lines)
+        for table in self.tables.values():
+            for row in table.rows.values():
+                for cell in row.cells.values():
+                    if cell.line in self.ocr_lines:
+                        cell.source = "ocr"
 
     def section(self, number: int) -> Section | None:
         for s in self.sections:
@@ -273,6 +289,8 @@ class Report:
             "parse_notes": [n.to_dict() for n in self.parse_notes],
             "narrative": self.narrative.to_dict(),
         }
+        if self.ocr_pages:
+            out["ocr"] = {"pages": self.ocr_pages, "lines": len(self.ocr_lines)}
         if self.layout is not None:
             out["layout"] = self.layout
             out["structure_unreadable"] = self.structure_unreadable

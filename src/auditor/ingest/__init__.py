@@ -26,6 +26,9 @@ class Extracted:
     # where the line number itself is the origin.
     refs: list[str] | None = None
     notes: list[str] = field(default_factory=list)
+    # Read by OCR (ingest/ocr.py): the pages, and the line numbers that came from them.
+    ocr_pages: list[int] = field(default_factory=list)
+    ocr_lines: list[int] = field(default_factory=list)
 
 
 SUPPORTED = {".txt": "txt", ".text": "txt", ".docx": "docx", ".html": "html", ".htm": "html",
@@ -66,7 +69,7 @@ def read_report(path: str | Path, limits: Limits | None = None) -> Extracted:
         ex = read_docx(p, data, limits)
     elif kind == "pdf":
         from .pdf import read_pdf
-        ex = read_pdf(p, data)
+        ex = read_pdf(p, data, limits=limits)
     elif kind == "legacy":
         from .legacy import read_legacy
         ex = read_legacy(p, data, limits)

@@ -285,8 +285,10 @@ def _max_pages(max_pages: int | None) -> int:
     return int(env) if env.isdigit() else MAX_PAGES
 
 
-def read_pdf(path: Path, data: bytes, max_pages: int | None = None, backend: str = "pdfium") -> Extracted:
-    """Read a text PDF. More than `max_pages` pages (default MAX_PAGES) is refused unread."""
+def read_pdf(path: Path, data: bytes, max_pages: int | None = None, backend: str = "pdfium",
+             limits=None) -> Extracted:
+    """Read a text PDF. More than `max_pages` pages (default MAX_PAGES) is refused unread. Pages
+    without a text layer are read by OCR when the `ocr` extra is installed and `limits.ocr` is on."""
     limit = _max_pages(max_pages)
     opener = _pdfplumber_pages if backend == "pdfplumber" else _pdfium_pages
     handle = None
@@ -305,9 +307,68 @@ def read_pdf(path: Path, data: bytes, max_pages: int | None = None, backend: str
             handle.close()
     if not pages:
         raise InputError(path, "PDF 文件没有页面")
+    blank = [p.number for p in pages if p.chars == 0]
+    if not blank:
+        return _assemble(path, pages)
+    return _scanned(path, data, pages, blank, limits)
+
+
+def _scanned(path: Path, data: bytes, pages: list[_Page], blank: list[int], limits) -> Extracted:
+    """The PDF when some or all pages have no text layer: those pages read by OCR (ingest/ocr.py),
+    or, without OCR, the clear error (no page has text) or a note per unread page."""
+    from . import ocr
+    from ..limits import DEFAULT, hint
+
+    limits = limits or DEFAULT
+    if not limits.ocr or not ocr.available():
+        why = "已按配置关闭文字识别（limits.ocr = false）" if not limits.ocr else ocr.INSTALL_HINT
+        if len(blank) == len(pages):
+            raise InputError(path, f"PDF 没有文字层（共 {len(pages)} 页，可能是扫描件），未做文字识别（OCR）；{why}")
+        ex = _assemble(path, pages)
+        ex.notes.append(f"{len(blank)} 页没有文字层，未做文字识别：{why}")
+        return ex
+    import pypdfium2 as pdfium
+
+    notes: list[str] = []
+    done, spent = 0, 0.0
+    ocr.extend_time(len(blank) * limits.ocr_seconds_per_page)
+    try:
+        doc = pdfium.PdfDocument(data)
+        try:
+            for number in blank:
+                left = ocr.time_left()
+                if done and left is not None and left < 1.2 * spent / done:
+                    raise InputError(path, f"文字识别超时：共 {len(blank)} 页需要识别，已识别 {done} 页（每页约 "
+                                           f"{spent / done:.0f} 秒）{hint('ocr_seconds_per_page', limits)}")
+                page = doc[number - 1]
+                res = ocr.page_chars(ocr.recognize(page))
+                page.close()
+                done, spent = done + 1, spent + res.seconds
+                if not any(c["text"].isalnum() for c in res.chars):
+                    continue  # nothing but specks and unreadable marks: the page stays unread
+                pages[number - 1] = _read_page(number, res.width, res.height, res.chars, res.edges)
+                if res.uncertain:
+                    shown = "、".join(f"“{u}”" for u in res.uncertain[:8]) + ("等" if len(res.uncertain) > 8 else "")
+                    notes.append(f"第{number}页文字识别：{len(res.uncertain)} 处数字识别把握不足（置信度低于 "
+                                 f"{ocr.MIN_CONFIDENCE:g} 或含形近字母，识别为 {shown}），按无法确定处理")
+                if res.skew:
+                    notes.append(f"第{number}页扫描图像倾斜 {res.skew:+.2f}°，已校正后识别")
+        finally:
+            doc.close()
+    except InputError:
+        raise
+    except Exception as exc:  # the recognizer or OpenCV failing on an odd image
+        raise InputError(path, f"文字识别失败（{type(exc).__name__}）") from None
     if sum(p.chars for p in pages) == 0:
-        raise InputError(path, f"PDF 没有文字层（共 {len(pages)} 页，可能是扫描件），暂不支持文字识别（OCR）")
-    return _assemble(path, pages)
+        raise InputError(path, f"PDF 没有文字层（共 {len(pages)} 页，可能是扫描件），文字识别（OCR）也未识别出文字")
+    ex = _assemble(path, pages)
+    read = [n for n in blank if pages[n - 1].chars]
+    ex.ocr_pages = read
+    page_of = [int(m[-1]) if (m := re.findall(r"第(\d+)页", ref)) else 0 for ref in ex.refs or []]
+    ex.ocr_lines = [i for i, n in enumerate(page_of, 1) if n in set(read)]
+    scope = "全部页面" if len(read) == len(pages) else f"第{'、'.join(map(str, read))}页"
+    ex.notes[:0] = [f"{ocr.NOTICE}：{scope}没有文字层，已用文字识别读取；识别出的文字和数字请与原件核对"] + notes
+    return ex
 
 
 def _assemble(path: Path, pages: list[_Page]) -> Extracted:

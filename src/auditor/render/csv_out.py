@@ -7,7 +7,7 @@ import json
 from .text import SEV_LABEL
 
 HEADER = ["报告文件", "机关", "年度", "规则", "级别", "类别", "问题描述", "位置", "表格", "行", "列", "原文行号",
-          "期望", "实际", "法律依据", "规则包", "另一份报告"]
+          "期望", "实际", "法律依据", "规则包", "另一份报告", "文字识别"]
 
 
 def location_text(loc: dict) -> str:
@@ -33,8 +33,15 @@ def finding_row(record: dict, f: dict) -> list:
     row = [record["source"], prof.get("organ"), prof.get("year"), f["rule"], SEV_LABEL.get(f["severity"], f["severity"]),
            f["category"], f["message"], location_text(loc), loc.get("table"), loc.get("row"), loc.get("column"),
            loc.get("line"), cell_value(f.get("expected")), cell_value(f.get("actual")), f.get("basis"), f["pack"],
-           related_text(f.get("related") or [])]
+           related_text(f.get("related") or []), ocr_text(record, f)]
     return [no_formula(v) for v in row]
+
+
+def ocr_text(record: dict, f: dict) -> str:
+    """The OCR mark of a finding row: empty unless the report was (partly) read by OCR."""
+    if f.get("ocr"):
+        return "是：据文字识别（OCR）结果，请与原件核对"
+    return "否（报告部分页面由文字识别读取）" if record.get("ocr") else ""
 
 
 def related_text(related: list[dict]) -> str:

@@ -33,6 +33,9 @@ def _env():
 
     env.globals["ACCEPT"] = ",".join(SUPPORTED)
     env.globals["EXTENSIONS"] = " ".join(SUPPORTED)
+    from .record import OCR_MARK
+
+    env.globals["OCR_MARK"] = OCR_MARK
     return env
 
 
@@ -181,7 +184,7 @@ def report_view(record: dict, n: int = 0, docs: dict | None = None) -> dict:
             "category": f.get("category"), "message": f["message"], "ref": loc.get("ref") or (
                 f"第{loc['line']}行" if loc.get("line") else ""), "line": loc.get("line"),
             "expected": f.get("expected"), "actual": f.get("actual"), "formula": f.get("formula"),
-            "basis": f.get("basis") or "", "doc": (docs.get(f["rule"]) or {}).get("doc"),
+            "basis": f.get("basis") or "", "doc": (docs.get(f["rule"]) or {}).get("doc"), "ocr": bool(f.get("ocr")),
             "name": (docs.get(f["rule"]) or {}).get("name"), "target": target, "excerpts": excerpts,
             "related": f.get("related") or [], "section": _section_of(f),
         })

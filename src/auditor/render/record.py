@@ -7,6 +7,30 @@ memory does not hold whole `Report` objects for a large batch.
 from __future__ import annotations
 
 
+OCR_NOTICE = "本报告由文字识别（OCR）读取"  # = ingest.ocr.NOTICE (not imported: the extra stays unloaded)
+OCR_MARK = "〔据文字识别（OCR）结果，请与原件核对〕"
+
+
+def cited_lines(f: dict) -> list:
+    """The line numbers a finding dict cites: its location and every evidence item."""
+    lines = [(f.get("location") or {}).get("line")]
+    lines += [ev.get("line") for ev in f.get("evidence") or [] if isinstance(ev, dict)]
+    return [ln for ln in lines if isinstance(ln, int)]
+
+
+def mark_ocr(entry: dict, f: dict) -> dict:
+    """Set `"ocr": true` on finding dict `f` when it rests on OCR'd text of its report record
+    `entry`: every finding of a report read wholly by OCR, else one
+    citing an OCR'd line or no line at all."""
+    info = entry.get("ocr")
+    if not info:
+        return f
+    cited = cited_lines(f)
+    if info.get("whole") or not cited or set(cited) & set(info.get("lines") or ()):
+        f["ocr"] = True
+    return f
+
+
 def report_record(res, show_skipped: bool = False, with_tables: bool = False, with_cross: bool = False) -> dict:
     """The JSON-output entry of one AuditResult; `with_tables` adds the parsed tables, sections and
     parse notes (the shape of `auditor parse --format json`) for renderers that show them;
@@ -21,6 +45,11 @@ def report_record(res, show_skipped: bool = False, with_tables: bool = False, wi
         entry["profile"] = {"title": r.title, "organ": r.organ, "organ_kind": r.organ_kind, "region": r.region,
                             "year": r.year, "template": r.template, "format": r.kind}
         entry["findings"] = [f.to_dict() for f in res.findings]
+        if r.ocr_pages:
+            entry["ocr"] = {"notice": OCR_NOTICE, "pages": r.ocr_pages, "lines": sorted(r.ocr_lines),
+                            "whole": len(r.ocr_lines) >= len(r.lines)}
+            for d in entry["findings"]:
+                mark_ocr(entry, d)
         if show_skipped:
             entry["not_assessable"] = [s.to_dict() for s in res.skipped]
         if with_tables:

@@ -7,6 +7,7 @@ import sys
 
 from ..findings import ORGAN_KIND_LABEL, SEVERITY_LABEL as SEV_LABEL, TEMPLATE_LABEL
 from ..regions import known_regions
+from .record import OCR_MARK
 
 # Characters a terminal may act on: C0 controls except tab/newline, DEL, C1 controls (U+009B is a
 # CSI on some terminals) and the bidi overrides that reorder what is shown. A report or a file
@@ -102,6 +103,8 @@ class TextRenderer:
                  known_regions().get(rep["region"], rep["region"]) if rep["region"] else "地区未识别",
                  TEMPLATE_LABEL.get(rep["template"], "格式未识别")]
         out.write(f"  {res['source']}" + c("dim", f"（{'，'.join(about)}）") + "\n")
+        if res.get("ocr"):
+            out.write(c("warning", f"  {_ocr_notice(res['ocr'])}") + "\n")
         for sev in ("error", "warning", "info"):
             group = [f for f in res["findings"] if f["severity"] == sev]
             if not group:
@@ -109,7 +112,8 @@ class TextRenderer:
             out.write(c(sev, f"  [{SEV_LABEL[sev]}]") + "\n")
             for f in group:
                 where = _loc(f)
-                out.write(f"    {c(sev, f['rule'])} {where + ' ' if where else ''}{f['message']}\n")
+                out.write(f"    {c(sev, f['rule'])} {where + ' ' if where else ''}{f['message']}"
+                          + (f" {OCR_MARK}" if f.get("ocr") else "") + "\n")
                 if f.get("formula") and f["expected"] is not None:
                     out.write(c("dim", f"        公式：{f['formula']}（期望 {f['expected']}，实际 {f['actual']}）") + "\n")
                 for ev in f["evidence"][:12]:
@@ -155,6 +159,10 @@ class TextRenderer:
             tail += f"；{len(self.problems)} 个插件或规则包未能加载"
         out.write(c("bold", f"共审查 {n} 份报告") + f"：错误 {totals['error']}，警告 {totals['warning']}，提示 {totals['info']}"
                   + tail + "\n")
+
+
+def _ocr_notice(info: dict) -> str:
+    return f"{info['notice']}（第{'、'.join(map(str, info['pages']))}页），识别出的文字和数字请与原件核对"
 
 
 def _related_line(rel: dict) -> str:

@@ -22,7 +22,7 @@ T3_COLUMNS = ["natural", "commercial", "research", "social", "legal", "other", "
 T3_COLUMN_LABELS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
 
 SUMMARY_HEADER = ["报告文件", "机关", "机关类型", "年度", "地区", "格式", "规则包", "错误", "警告", "提示",
-                  "无法读取", "无法评估项", "问题清单", "未能加载的插件或规则包"]
+                  "无法读取", "无法评估项", "问题清单", "未能加载的插件或规则包", "文字识别"]
 T3_HEADER = ["报告文件", "机关", "年度", "行键", "行标签", *T3_COLUMN_LABELS, "原文行号"]
 RULES_HEADER = ["规则", "级别", "类别", "规则包", "问题数", "涉及报告数"]
 UNREADABLE_HEADER = ["报告文件", "原因"]
@@ -85,7 +85,8 @@ class XlsxWriter:
                              "、".join(record.get("packs") or []) or (f"与 {dup} 相同" if dup else None),
                              counts["error"], counts["warning"], counts["info"],
                              "是" if record.get("error") else "否", len(record.get("not_assessable") or []), link,
-                             no_formula("；".join(record.get("load_problems") or [])) or None])
+                             no_formula("；".join(record.get("load_problems") or [])) or None,
+                             (record["ocr"]["notice"] if record.get("ocr") else None)])
         self.counts["汇总"] += 1
         seen = set()
         for f in findings:
