@@ -512,6 +512,21 @@ def place_by_offset(acc: _RowAcc, grids: list[_Grid]) -> tuple[int, ...] | None:
     return placements.pop()
 
 
+def _fill_placed(row: Row, columns: list[str], value_of, line: int | None) -> list[str]:
+    """Fill a row whose values were placed into columns (`value_of(index, column)` gives the value
+    item or None); an unplaced column is a blank cell. The one reading; returns the blank columns."""
+    blanks = []
+    for j, col in enumerate(columns):
+        v = value_of(j, col)
+        if v is None:
+            row.cells[col] = Cell(None, "", line)
+            blanks.append(col)
+        else:
+            row.cells[col] = Cell(v.value, v.text, v.line)
+    row.readings = [tuple(row.cells[c].value for c in columns)]
+    return blanks
+
+
 def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, int] | None,
                  notes: list[ParseNote], label_for_notes: str, slots: list[str] | None = None,
                  placed: tuple[int, ...] | None = None) -> Row:
@@ -540,16 +555,8 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
     by_offset = (not positional and not by_fields and len(vals) != ncols and placed is not None
                  and len(placed) == len(vals))
     if by_offset:
-        blanks = []
         at = dict(zip(placed, vals))
-        for j, col in enumerate(columns):
-            v = at.get(j)
-            if v is None:
-                row.cells[col] = Cell(None, "", acc.line)
-                blanks.append(col)
-            else:
-                row.cells[col] = Cell(v.value, v.text, v.line)
-        row.readings = [tuple(row.cells[c].value for c in columns)]
+        blanks = _fill_placed(row, columns, lambda j, _col: at.get(j), acc.line)
         notes.append(ParseNote("table.blank_by_offset",
                                f"{tname}“{label_for_notes}”行只有 {len(vals)} 个数值；按各数值在行中的位置与上下各行的列对齐，"
                                f"{_column_names(table, blanks)}列为空白", acc.line, table, row.key))
@@ -571,15 +578,7 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
         row.readings = [tuple(v.value for v in vals)]
     elif positional and not acc.extra_sources:
         by_pos = {v.pos: v for v in vals}
-        blanks = []
-        for col in columns:
-            v = by_pos.get(hpos[col])
-            if v is None:
-                row.cells[col] = Cell(None, "", acc.line)
-                blanks.append(col)
-            else:
-                row.cells[col] = Cell(v.value, v.text, v.line)
-        row.readings = [tuple(row.cells[c].value for c in columns)]
+        blanks = _fill_placed(row, columns, lambda _j, col: by_pos.get(hpos[col]), acc.line)
         notes.append(ParseNote("table.blank_by_position",
                                f"{tname}“{label_for_notes}”行只有 {len(vals)} 个数值；按制表位与表头对齐，"
                                f"{_column_names(table, blanks)}列为空白", acc.line, table, row.key))
