@@ -357,23 +357,17 @@ def split_row(acc, columns: list[str], table: str, notes: list[ParseNote], label
     shown = " ".join(tokens)
     row = Row(key=acc.spec["key"], label=acc.label, line=acc.line, columns=columns, cells={}, raw_values=[])
     readings = run_readings(tokens, ncols)
-    if readings is None:
+    if not readings:  # None: over the cap; []: no split fits — either way every cell is unknown
         row.readings = [tuple([None] * ncols)]
         row.ambiguous = True
         for col in columns:
             row.cells[col] = Cell(None, None, acc.line)
-        notes.append(ParseNote("table.flattened_cap",
-                               f"{tname}“{label_for_notes}”行的数字“{shown}”连在一起，可拆分为 {ncols} 个单元格的方式超过 "
-                               f"{MAX_READINGS} 种（已达上限），各单元格均无法确定", acc.line, table, row.key))
-        return row
-    if not readings:
-        row.readings = [tuple([None] * ncols)]
-        row.ambiguous = True
-        for col in columns:
-            row.cells[col] = Cell(None, None, acc.line)
-        notes.append(ParseNote("table.flattened_split",
-                               f"{tname}“{label_for_notes}”行的数字“{shown}”连在一起，无法拆分为 {ncols} 个单元格"
-                               "（可能有空白单元格），各单元格均无法确定", acc.line, table, row.key))
+        if readings is None:
+            code, why = "table.flattened_cap", f"可拆分为 {ncols} 个单元格的方式超过 {MAX_READINGS} 种（已达上限）"
+        else:
+            code, why = "table.flattened_split", f"无法拆分为 {ncols} 个单元格（可能有空白单元格）"
+        notes.append(ParseNote(code, f"{tname}“{label_for_notes}”行的数字“{shown}”连在一起，{why}，各单元格均无法确定",
+                               acc.line, table, row.key))
         return row
     row.readings = readings
     row.ambiguous = len(readings) > 1
