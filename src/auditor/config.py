@@ -151,6 +151,8 @@ def resolve(rules: list, cfg: Config, where: str = "配置") -> list:
 
 
 def severity_for(rule, cfg: Config) -> str:
+    if not cfg.severity:  # the usual case
+        return rule.severity
     # The most specific selector wins (a full id over a prefix over a pack or category).
     best, best_len = rule.severity, -1
     for sel, sev in cfg.severity.items():

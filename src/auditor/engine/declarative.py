@@ -23,6 +23,7 @@ def _table_meta(table: str) -> dict:
     return load_toml("templates/tables.toml")[table]
 
 
+@lru_cache(maxsize=None)
 def row_name(table: str, key: str) -> str:
     meta = _table_meta(table)
     if table == "t4":
@@ -33,6 +34,7 @@ def row_name(table: str, key: str) -> str:
     return key
 
 
+@lru_cache(maxsize=None)
 def column_name(table: str, col: str, row: str | None = None) -> str:
     """A column's Chinese heading. 表二's columns are per row and template: with `row`, that row's
     heading; without, the first row that has the column."""
@@ -48,11 +50,12 @@ def column_name(table: str, col: str, row: str | None = None) -> str:
     return dict(zip(meta.get("columns", []), meta.get("column_labels", []))).get(col, col)
 
 
-def rows_for_template(table: str, template: str | None) -> set[str]:
+@lru_cache(maxsize=None)
+def rows_for_template(table: str, template: str | None) -> frozenset[str]:
     meta = _table_meta(table)
     if table == "t4":
-        return set(meta["groups"])
-    return {r["key"] for r in meta["rows"] if template in r.get("templates", [template])}
+        return frozenset(meta["groups"])
+    return frozenset(r["key"] for r in meta["rows"] if template in r.get("templates", [template]))
 
 
 def cell_evidence(report: Report, table: Table, row_key: str, col: str, value=None) -> dict:

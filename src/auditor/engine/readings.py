@@ -34,49 +34,55 @@ def evaluate(table: Table, cells: list[tuple[str, str]], check: Callable[[dict],
     for r, c in cells:
         row = rows.get(r)
         if row is None:
-            return Outcome("unknown")
+            return _UNKNOWN
         if len(row.readings) != 1:
             break
         vals[(r, c)] = row.readings[0][row.columns.index(c)]
     else:
-        for v in vals.values():
-            if v is None or not -_LIMIT < v < _LIMIT:
-                return Outcome("unknown")
+        values = vals.values()
+        if None in values or (values and (max(values) >= _LIMIT or min(values) <= -_LIMIT)):
+            return _UNKNOWN
         ok = check(vals)
         if ok is None:
-            return Outcome("unknown")
-        return Outcome("pass") if ok else Outcome("fail", vals)
+            return _UNKNOWN
+        return _PASS if ok else Outcome("fail", vals)
     by_row: dict[str, list[str]] = {}
     for r, c in cells:
         by_row.setdefault(r, []).append(c)
-    per_row: list[list[dict]] = []
+    # Rows whose readings agree on the needed cells are fixed; only the others are combined.
+    fixed: dict = {}
+    varying: list[list[dict]] = []
     for r, cols in by_row.items():
         row = rows.get(r)
         if row is None:
-            return Outcome("unknown")
+            return _UNKNOWN
         idx = [row.columns.index(c) for c in cols]
         options = list(dict.fromkeys(tuple(rd[i] for i in idx) for rd in row.readings))
-        per_row.append([{(r, c): v for c, v in zip(cols, opt)} for opt in options] or [{}])
+        if not options or not all(_countable(v) for opt in options for v in opt):
+            return _UNKNOWN  # every combination would hold an unknown cell
+        keys = [(r, c) for c in cols]
+        if len(options) == 1:
+            fixed.update(zip(keys, options[0]))
+        else:
+            varying.append([dict(zip(keys, opt)) for opt in options])
     total = 1
-    for opts in per_row:
+    for opts in varying:
         total *= len(opts)
     if total > MAX_COMBINATIONS:
-        return Outcome("unknown")
+        return _UNKNOWN
     verdicts: set[str] = set()
     first_fail = None
     varies = False
-    for combo in itertools.product(*per_row):
-        vals = {}
+    for combo in itertools.product(*varying):
+        vals = dict(fixed)
         for part in combo:
             vals.update(part)
-        if not all(_countable(v) for v in vals.values()) or len(vals) < len(set(cells)):
-            return Outcome("unknown")
         ok = check(vals)
         if ok is None:
-            return Outcome("unknown")
+            return _UNKNOWN
         verdicts.add("pass" if ok else "fail")
         if len(verdicts) > 1:
-            return Outcome("unknown")
+            return _UNKNOWN
         if not ok:
             if first_fail is None:
                 first_fail = vals
@@ -90,3 +96,8 @@ _LIMIT = 10 ** 12  # more than 12 digits: not a count
 
 def _countable(v) -> bool:
     return v is not None and -_LIMIT < v < _LIMIT
+
+
+# Shared answers of the fast path (callers only read an Outcome).
+_PASS = Outcome("pass")
+_UNKNOWN = Outcome("unknown")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..errors import ConfigError
-from ..findings import STATUS_TAG, Finding, NotAssessable
+from ..findings import ORGAN_KIND_LABEL, STATUS_TAG, TEMPLATE_LABEL, Finding, NotAssessable
 from ..model import Report
 from ..resources import schema
 
@@ -48,8 +48,6 @@ class Rule:
         if hi is not None and report.year > hi:
             return f"仅适用于 {hi} 年及以前的报告"
         # Reasons are read by users: the codes (templates, organ kinds) in their Chinese names.
-        from ..findings import ORGAN_KIND_LABEL, TEMPLATE_LABEL
-
         if self.templates is not None and report.template not in self.templates:
             wanted = "或".join(TEMPLATE_LABEL.get(t, t) for t in self.templates)
             actual = TEMPLATE_LABEL.get(report.template, "格式未识别") if report.template else "格式未识别"

@@ -36,16 +36,18 @@ def audit(report: Report, rules: list, cfg: Config) -> tuple[list[Finding], list
     active = applicable(report, rules, cfg)
     # By identity: `rule in active` would compare Rule dataclasses field by field, for every rule.
     active_ids = {id(r) for r in active}
+    stand_ins = {old: r.id for r in reversed(active) for old in r.replaces}  # the first one wins
     with plugin_prints_to_stderr():  # a rule that prints must not corrupt --format json
         for rule in rules:
-            _run_rule(rule, report, cfg, active, active_ids, findings, skipped)
+            _run_rule(rule, report, cfg, stand_ins, active_ids, findings, skipped)
     findings.sort(key=Finding.sort_key)
     return findings, skipped
 
 
-def _run_rule(rule, report: Report, cfg: Config, active: list, active_ids: set, findings: list, skipped: list) -> None:
+def _run_rule(rule, report: Report, cfg: Config, stand_ins: dict, active_ids: set, findings: list,
+              skipped: list) -> None:
     if id(rule) not in active_ids:
-        stand_in = next((r.id for r in active if rule.id in r.replaces), None)
+        stand_in = stand_ins.get(rule.id)
         if stand_in:
             skipped.append(NotAssessable(rule.id, rule.pack, f"由地区规则 {stand_in} 代替"))
         return

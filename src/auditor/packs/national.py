@@ -271,9 +271,6 @@ def _label(table: str, key: str, row) -> str:
     return row_name(table, key) if table != "t2" else row.label
 
 
-_DIGITS = re.compile(r"\d+")
-
-
 def counts_integer(report: Report, ctx):
     for name in ("t3", "t4"):
         t = report.tables[name]
@@ -282,8 +279,9 @@ def counts_integer(report: Report, ctx):
                 c = row.cells[col]
                 if c.value is None:
                     continue
+                # isdecimal() is exactly re's \d+ (Unicode Nd) on a whole non-empty string.
                 bad = c.value < 0 or (isinstance(c.value, float) and not c.value.is_integer()) or (
-                    c.raw is not None and not _DIGITS.fullmatch(c.raw))
+                    c.raw is not None and not c.raw.isdecimal())
                 if bad:
                     yield ctx.fail(location={"table": name, "row": key, "column": col, "line": c.line},
                                    expected="非负整数", actual=c.raw, evidence=[cell_evidence(report, t, key, col)],
@@ -419,9 +417,9 @@ _RESULT_WORDS = re.compile(r"结果|未发生|没有发生|无.{0,6}(?:追究|�
 _SENTENCE_BREAK = re.compile(r"[。；;\n]")
 
 
-def _topic_sentences(text: str, pattern: str) -> list[str]:
+def _topic_sentences(sentences: list[str], pattern: str) -> list[str]:
     found = re.compile(pattern).search  # re's own cache: compiled once per process
-    return [s for s in _SENTENCE_BREAK.split(text) if found(s)]
+    return [s for s in sentences if found(s)]
 
 
 def gov_assess(report: Report, ctx):
@@ -434,11 +432,11 @@ def gov_assess(report: Report, ctx):
 
 
 def gov_assess_weak(report: Report, ctx):
-    text = _all_text(report)
+    all_sentences = _SENTENCE_BREAK.split(_all_text(report))
     weak = []
     evidence = []
     for name, pat in _ASSESS_TOPICS.items():
-        sentences = _topic_sentences(text, pat)
+        sentences = _topic_sentences(all_sentences, pat)
         if sentences and not any(_RESULT_WORDS.search(s) for s in sentences):
             weak.append(name)
             evidence.append({"text": sentences[0][:120]})
