@@ -62,7 +62,8 @@ def app_process(report, ctx):
         return
     # Section 三 itself, and every sentence elsewhere that speaks of applications.
     texts = [p.text for s, p in report.paragraphs() if s is not None and s.number == 3]
-    texts += [sent for _s, p in report.paragraphs() for sent in re.split(r"[。；;]", p.text) if "申请" in sent]
+    texts += [sent for _s, p in report.paragraphs() if "申请" in p.text
+              for sent in re.split(r"[。；;]", p.text) if "申请" in sent]
     if not any(_HANDLING.search(t) for t in texts):
         v = received.values
         yield ctx.fail(location={"section": 3, "line": section_line(report, 3)},
@@ -72,6 +73,8 @@ def app_process(report, ctx):
 
 def deadline_claims(report, ctx):
     for _sec, para in report.paragraphs():
+        if "工作日" not in para.text:  # every match of _WORKDAYS holds it
+            continue
         for sent in re.finditer(r"[^。；;]+", para.text):
             s = sent.group(0)
             if not re.search(r"答复|办结|延长", s):
