@@ -235,3 +235,51 @@ def test_cli_hostile_ofd_exit_2_and_the_rest_audited(tmp_path):
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "xxe.ofd" in r.stderr and "含有 DTD 或实体声明" in r.stderr and "root:" not in r.stdout + r.stderr
     assert "seed.txt" in r.stdout
+
+
+def test_several_documents_are_all_read_in_order(outdir, seed_ofd):
+    """A package of several documents (one DocBody each): every document is read, in the order
+    OFD.xml lists them, each on its own (its tables and running headers), and every reference names
+    its document; a note says so, and names a document without text. Reading only the first would
+    lose the report behind a cover letter."""
+    path, pdf = seed_ofd[SEEDS[0].stem]
+    rep = parse_file(path)
+    cover = fixtures.write_pdf_pages(outdir / "cover.pdf", ["关于报送政府信息公开工作年度报告的函", "特此函告。"])
+    attachment = fixtures.write_pdf_pages(outdir / "attachment.pdf", ["附件：联系方式", None])
+    scan = fixtures.write_pdf_pages(outdir / "scan.pdf", [None, None])
+    both = ofd.pdf_to_ofd([pdf, attachment, scan], outdir / "three-docs.ofd")
+    with zipfile.ZipFile(both) as zf:
+        assert zf.read("OFD.xml").count(b"<ofd:DocBody>") == 3 and "Doc_2/Document.xml" in zf.namelist()
+    got = parse_file(both)
+    assert got.kind == "ofd"
+    assert got.lines == rep.lines + ["附件：联系方式"]
+    assert got.refs == ["第1个文档" + r for r in rep.refs] + ["第2个文档第1页"]
+    assert cells(got) == cells(rep)
+    notes = [n.message for n in got.parse_notes if n.code == "ingest"]
+    assert notes == ["OFD 文件包含 3 个文档，已按顺序全部读取（位置写作“第2个文档第1页”）",
+                     "第2个文档第2页没有文字层（可能是扫描页），该页内容未读取",
+                     "第3个文档没有文字（共 2 页，可能是扫描件），未读取"]
+    behind = parse_file(ofd.pdf_to_ofd([cover, pdf], outdir / "cover-first.ofd"))
+    assert cells(behind) == cells(rep)
+    assert behind.refs[:2] == ["第1个文档第1页", "第1个文档第2页"] and behind.refs[2].startswith("第2个文档")
+    with zipfile.ZipFile(both) as zf:
+        pages = sum(1 for n in zf.namelist() if n.endswith("Content.xml"))
+    assert pages > 4
+    reason = _reason(both, DEFAULT.with_(max_pages=pages - 1))  # the pages of all documents count
+    assert reason == f"OFD 共 {pages} 页，超过上限 {pages - 1} 页（配置项 limits.max-pages）"
+    scans = ofd.pdf_to_ofd([scan, scan], outdir / "scans.ofd")
+    assert "OFD 中没有文字（共 4 页，可能是扫描件）" in _reason(scans)
+
+
+def test_many_documents_stop_at_the_page_limit(tmp_path):
+    """Thousands of DocBody entries (all naming one Document.xml): refused once the pages counted
+    pass the limit, without reading the rest."""
+    parts = _minimal(_page(TEXT.format("正文")))
+    body = parts["OFD.xml"].split(b"<ofd:DocBody>")[1].split(b"</ofd:DocBody>")[0]
+    parts["OFD.xml"] = parts["OFD.xml"].replace(b"</ofd:OFD>", (b"<ofd:DocBody>" + body + b"</ofd:DocBody>")
+                                                * 5000 + b"</ofd:OFD>")
+    assert _reason(_package(tmp_path, "many-docs.ofd", parts), DEFAULT.with_(max_pages=10)) == \
+        "OFD 至少 11 页，超过上限 10 页（配置项 limits.max-pages）"
+    two = _minimal(_page(TEXT.format("正文")))
+    two["OFD.xml"] = two["OFD.xml"].replace(b"</ofd:OFD>", b"<ofd:DocBody>" + body + b"</ofd:DocBody></ofd:OFD>")
+    assert read_report(_package(tmp_path, "two-docs.ofd", two)).text == "正文\n正文"

@@ -96,24 +96,51 @@ def _path_object(E, ids, edge: dict):
     return obj
 
 
-def pdf_to_ofd(pdf: Path, path: Path, ctm: float | None = None, header_template: str | None = None) -> Path:
-    """Write the OFD package of a text PDF (its characters and ruling lines, read with PDFium)."""
+def pdf_to_ofd(pdf: Path | list[Path], path: Path, ctm: float | None = None,
+               header_template: str | None = None) -> Path:
+    """Write the OFD package of a text PDF (its characters and ruling lines, read with PDFium).
+    A list of PDFs gives a package of several documents: one DocBody each, in order, the N-th in
+    Doc_N/ (GB/T 33190 allows several; converters that bundle attachments write them so)."""
     from lxml import etree
-
-    from auditor.ingest.pdf import _pdfium_pages
 
     def E(tag, **attrs):
         return etree.Element(f"{{{NS}}}{tag}", attrs, nsmap={"ofd": NS})
 
-    def sub(parent, tag, text=None, **attrs):
-        el = etree.SubElement(parent, f"{{{NS}}}{tag}", attrs)
-        if text is not None:
-            el.text = text
-        return el
+    ofd = E("OFD", Version="1.0", DocType="OFD")
+    parts: dict[str, bytes] = {"OFD.xml": b""}  # written last, kept first in the ZIP
+    for n, one in enumerate(pdf if isinstance(pdf, list) else [pdf]):
+        body = _sub(ofd, "DocBody")
+        info = _sub(body, "DocInfo")
+        _sub(info, "DocID", f"{n:032x}" if n else "a" * 32)
+        _sub(info, "CreationDate", "2021-01-01")
+        _sub(info, "Creator", "auditor fixtures")
+        _sub(body, "DocRoot", f"Doc_{n}/Document.xml")
+        parts.update(_document(E, one, f"Doc_{n}", ctm, header_template))
+    parts["OFD.xml"] = _xml(ofd)
+    write_package(path, parts)
+    return path
 
-    def xml(root) -> bytes:
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
+def _sub(parent, tag, text=None, **attrs):
+    from lxml import etree
+
+    el = etree.SubElement(parent, f"{{{NS}}}{tag}", attrs)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _xml(root) -> bytes:
+    from lxml import etree
+
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _document(E, pdf: Path, folder: str, ctm: float | None, header_template: str | None) -> dict[str, bytes]:
+    """The parts of one document (Document.xml, PublicRes.xml, pages, template) under `folder`."""
+    from auditor.ingest.pdf import _pdfium_pages
+
+    sub, xml = _sub, _xml
     ids = _Ids()
     font_id = ids()
     _count, pages, handle = _pdfium_pages(pdf.read_bytes(), 10_000, pdf)
@@ -144,7 +171,7 @@ def pdf_to_ofd(pdf: Path, path: Path, ctm: float | None = None, header_template:
             if tpl_ref is not None and not len(template[1][0][0]):
                 page.remove(tpl_ref)
             page_ids.append(ids())
-            parts[f"Doc_0/Pages/Page_{n}/Content.xml"] = xml(page)
+            parts[f"{folder}/Pages/Page_{n}/Content.xml"] = xml(page)
     finally:
         handle.close()
     doc = E("Document")
@@ -154,22 +181,13 @@ def pdf_to_ofd(pdf: Path, path: Path, ctm: float | None = None, header_template:
     sub(common, "PublicRes", "PublicRes.xml")
     if template is not None:
         sub(common, "TemplatePage", ID=template[0], BaseLoc="Tpls/Tpl_0/Content.xml")
-        parts["Doc_0/Tpls/Tpl_0/Content.xml"] = xml(template[1])
+        parts[f"{folder}/Tpls/Tpl_0/Content.xml"] = xml(template[1])
     pages_el = sub(doc, "Pages")
     for n, pid in enumerate(page_ids):
         sub(pages_el, "Page", ID=pid, BaseLoc=f"Pages/Page_{n}/Content.xml")
     res = E("Res", BaseLoc="Res")
     sub(sub(res, "Fonts"), "Font", ID=font_id, FontName="STSong-Light", FamilyName="宋体")
-    ofd = E("OFD", Version="1.0", DocType="OFD")
-    body = sub(ofd, "DocBody")
-    info = sub(body, "DocInfo")
-    sub(info, "DocID", "a" * 32)
-    sub(info, "CreationDate", "2021-01-01")
-    sub(info, "Creator", "auditor fixtures")
-    sub(body, "DocRoot", "Doc_0/Document.xml")
-    parts = {"OFD.xml": xml(ofd), "Doc_0/Document.xml": xml(doc), "Doc_0/PublicRes.xml": xml(res), **parts}
-    write_package(path, parts)
-    return path
+    return {f"{folder}/Document.xml": xml(doc), f"{folder}/PublicRes.xml": xml(res), **parts}
 
 
 def write_package(path: Path, parts: dict[str, bytes]) -> Path:

@@ -126,6 +126,10 @@ def _is_xml(name: str) -> bool:
 
 def read_docx(path: Path, data: bytes, limits: Limits = DEFAULT) -> Extracted:
     if not zipfile.is_zipfile(io.BytesIO(data)):
+        from .legacy import password_error, password_protected
+
+        if password_protected(data):  # Office encrypts a DOCX into an OLE compound file
+            raise password_error(path, "DOCX 文件")
         raise InputError(path, "不是有效的 DOCX 文件（不是 ZIP 压缩包，可能是旧版 .doc 改了扩展名）")
     check_zip(path, data, limits)
     try:

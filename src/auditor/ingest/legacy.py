@@ -12,6 +12,11 @@ the output — in its own process group, which is killed whole on a time-out or 
 the input. The converted DOCX is then read by the DOCX reader under the same limits, with the
 original path, so messages and references name the file the user gave.
 
+A file with an open password is refused before LibreOffice is started (headless, it has no one
+to ask for the password: it fails, or waits): a Word 97 binary whose FIB has fEncrypted set, or an
+Office-encrypted OOXML package (an OLE compound file with EncryptionInfo/EncryptedPackage streams,
+MS-OFFCRYPTO) under any of the Word extensions. The compound file is read with olefile.
+
 Files named .doc that are something else, as government sites often serve them: a DOCX (ZIP) is
 read as DOCX, an HTML page (Word's "save as web page") as HTML, RTF through LibreOffice's RTF filter.
 """
@@ -37,6 +42,34 @@ _KNOWN_PLACES = ("/Applications/LibreOffice.app/Contents/MacOS/soffice",
                  r"C:\Program Files\LibreOffice\program\soffice.exe",
                  r"C:\Program Files (x86)\LibreOffice\program\soffice.exe")
 _NAMES = {".doc": "旧版 Word（.doc）", ".wps": "WPS 文字（.wps）"}
+_WORD_IDENTS = (0xA5EC, 0xA5DC)  # FIB wIdent of Word 97-2003 and of Word 6/95
+_F_ENCRYPTED = 0x0100  # FIB base, the flags word at offset 10: the document is encrypted (or obfuscated)
+
+
+def password_error(path: Path, name: str) -> InputError:
+    """The one message for every format with an open password (`name`: the format, e.g. "PDF")."""
+    return InputError(path, f"{name}已加密：文件设有打开密码，无法读取；请输入密码打开后另存为无密码的文件，再审查")
+
+
+def password_protected(data: bytes) -> bool:
+    """True when `data` is an OLE compound file that cannot be read without its open password: an
+    encrypted OOXML package or a Word binary with fEncrypted in its FIB. A compound file olefile
+    cannot parse is not called protected (it is reported as broken by whoever reads it)."""
+    if not data.startswith(OLE_MAGIC):
+        return False
+    import olefile
+
+    try:
+        with olefile.OleFileIO(data) as ole:
+            if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
+                return True
+            if not ole.exists("WordDocument"):
+                return False
+            fib = ole.openstream("WordDocument").read(12)
+    except Exception:  # olefile raises OSError, struct.error, IndexError… on broken compound files
+        return False
+    return (len(fib) == 12 and int.from_bytes(fib[:2], "little") in _WORD_IDENTS
+            and bool(int.from_bytes(fib[10:12], "little") & _F_ENCRYPTED))
 
 
 def soffice_path() -> str | None:
@@ -63,6 +96,8 @@ def read_legacy(path: Path, data: bytes, limits: Limits = DEFAULT) -> Extracted:
         from .html import read_html
         return read_html(path, data, limits)  # Word's "save as web page" under the old extension
     if data.startswith(OLE_MAGIC):
+        if password_protected(data):
+            raise password_error(path, f"{name}文件")
         infilter = "MS Word 97"
     elif head.startswith(b"{\\rtf"):
         infilter = "Rich Text Format"

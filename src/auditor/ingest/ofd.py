@@ -1,8 +1,8 @@
 """OFD reports (GB/T 33190, China's fixed-layout format): text with positions, ruled tables.
 
-An OFD is a ZIP of XML parts: OFD.xml names the document (DocBody/DocRoot), Document.xml lists
-the pages (Pages/Page@BaseLoc) and the page size (CommonData/PageArea), each page's Content.xml
-holds layers of drawing objects. Text is in TextObject elements — Boundary "x y w h" on the page,
+An OFD is a ZIP of XML parts: OFD.xml names the documents (one DocBody/DocRoot each; nearly
+always one), each Document.xml lists its pages (Pages/Page@BaseLoc) and the page size
+(CommonData/PageArea), each page's Content.xml holds layers of drawing objects. Text is in TextObject elements — Boundary "x y w h" on the page,
 an optional CTM, Size, and TextCode runs whose X/Y (the baseline) and DeltaX ("g N v" repeats v N
 times) place every character; the text itself is Unicode. Table rules are PathObject elements
 (AbbreviatedData: M/S move, L line, Q/B/A curves, C close). Units are millimetres, y downwards.
@@ -11,6 +11,12 @@ The characters and the horizontal/vertical segments are handed, converted to poi
 page reading and assembly as PDFs (ingest/pdf.py `_read_page`, `_assemble`): tables from their
 ruling lines, text lines, running headers and page numbers dropped, tables continued across pages.
 Template pages (CommonData/TemplatePage, drawn under a page) are read with the page.
+
+A package of several documents (a report bundled with a cover letter or an attachment) is read
+whole, in the order OFD.xml gives: reading only the first would silently lose the others, and the
+report may well be the second. Each document is assembled on its own (no table runs on into the
+next document), every reference names its document ("第2个文档表格1第3行（第2页）"), and an ingest
+note says how many documents were read; a document without text is named in a note.
 
 Safety: the ZIP is checked like a DOCX (entry count, inflated size, ratio, XML tags) before any
 part is parsed; parts are parsed without DTDs, entities or network access, and a part that declares
@@ -136,57 +142,104 @@ class _Package:
 
 def read_ofd(path: Path, data: bytes, limits: Limits = DEFAULT) -> Extracted:
     from .docx import check_zip
-    from .pdf import _assemble, _read_page
+    from .pdf import _assemble
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InputError(path, "不是有效的 OFD 文件（不是 ZIP 压缩包）")
     check_zip(path, data, limits, label="OFD")
     pkg = _Package(path, data)
     ofd = pkg.xml(pkg.resolve("", "OFD.xml"), "入口文件 OFD.xml")
-    body = _child(ofd, "DocBody")
-    doc_loc = _child(body, "DocRoot").text if body is not None and _child(body, "DocRoot") is not None else None
-    doc_name = pkg.resolve("", doc_loc)
-    document = pkg.xml(doc_name, "文档根节点 Document.xml")
-    doc_dir = posixpath.dirname(doc_name)
-    common = _child(document, "CommonData")
-    default_box = _page_box(common)
-    templates = {t.get("ID"): pkg.resolve(doc_dir, t.get("BaseLoc"))
-                 for t in (_children(common, "TemplatePage") if common is not None else [])}
-    pages_el = _child(document, "Pages")
-    page_refs = _children(pages_el, "Page") if pages_el is not None else []
-    if len(page_refs) > limits.max_pages:
-        raise InputError(path, f"OFD 共 {len(page_refs)} 页，超过上限 {limits.max_pages} 页"
-                               f"（配置项 limits.max-pages）")
-    if not page_refs:
-        raise InputError(path, "OFD 文件没有页面")
-    pages = []
-    template_cache: dict[str, tuple[list, list]] = {}
-    for number, ref in enumerate(page_refs, 1):
-        name = pkg.resolve(doc_dir, ref.get("BaseLoc"))
-        content = pkg.xml(name, f"第{number}页的内容")
-        box = _page_box(content) or default_box
-        if box is None:
-            raise InputError(path, f"OFD 文件结构无效（第{number}页没有页面大小）")
-        chars: list[dict] = []
-        edges: list[dict] = []
-        for tpl in _children(content, "Template"):
-            tpl_name = templates.get(tpl.get("TemplateID"))
-            if tpl_name not in template_cache:
-                t_chars: list[dict] = []
-                t_edges: list[dict] = []
-                tpl_root = pkg.xml(tpl_name, "模板页")
-                _objects(_child(tpl_root, "Content"), t_chars, t_edges, 0)
-                template_cache[tpl_name] = (t_chars, t_edges)
-            chars.extend(dict(ch) for ch in template_cache[tpl_name][0])
-            edges.extend(dict(ed) for ed in template_cache[tpl_name][1])
-        _objects(_child(content, "Content"), chars, edges, 0)
-        width, height = box[2] * PT_PER_MM, box[3] * PT_PER_MM
-        pages.append(_read_page(number, width, height, _shifted(chars, box), _shifted(edges, box)))
-    if sum(p.chars for p in pages) == 0:
-        raise InputError(path, f"OFD 中没有文字（共 {len(pages)} 页，可能是扫描件），暂不支持文字识别（OCR）")
-    ex = _assemble(path, pages)
+    documents: list[_Document] = []
+    total = 0
+    # Counted as each Document.xml is read: every document has a page, so a package of a great many
+    # DocBody entries is refused after at most max_pages + 1 of them.
+    bodies = _children(ofd, "DocBody") or [None]
+    for body in bodies:
+        documents.append(_Document(pkg, body))
+        total += len(documents[-1].page_refs)
+        if total > limits.max_pages:
+            count = "共" if len(documents) == len(bodies) else "至少"  # the other documents unread
+            raise InputError(path, f"OFD {count} {total} 页，超过上限 {limits.max_pages} 页"
+                                   f"（配置项 limits.max-pages）")
+    pages_of = [d.pages() for d in documents]
+    if sum(p.chars for pages in pages_of for p in pages) == 0:
+        raise InputError(path, f"OFD 中没有文字（共 {total} 页，可能是扫描件），暂不支持文字识别（OCR）")
+    if len(documents) == 1:
+        ex = _assemble(path, pages_of[0])
+    else:
+        ex = _joined(path, pages_of)
     ex.kind = "ofd"
     return ex
+
+
+def _joined(path: Path, pages_of: list[list]) -> Extracted:
+    """A package of several documents (several DocBody): each read on its own, in the order OFD.xml
+    lists them — its tables, running headers and page numbers are its own — and every line's
+    reference names its document. A document without text is named in a note."""
+    from .pdf import _assemble
+
+    lines: list[str] = []
+    refs: list[str] = []
+    notes = [f"OFD 文件包含 {len(pages_of)} 个文档，已按顺序全部读取（位置写作“第2个文档第1页”）"]
+    for number, pages in enumerate(pages_of, 1):
+        where = f"第{number}个文档"
+        if sum(p.chars for p in pages) == 0:
+            notes.append(f"{where}没有文字（共 {len(pages)} 页，可能是扫描件），未读取")
+            continue
+        part = _assemble(path, pages)
+        lines.append(part.text)
+        refs.extend(where + ref for ref in part.refs)
+        notes.extend(where + note for note in part.notes)
+    return Extracted(path=str(path), kind="ofd", text="\n".join(lines), refs=refs, notes=notes)
+
+
+class _Document:
+    """One DocBody: its Document.xml (page size, template pages, the list of pages), read at once
+    so that the pages of all documents are counted before any page is read."""
+
+    def __init__(self, pkg: _Package, body):
+        root = _child(body, "DocRoot") if body is not None else None
+        self.pkg = pkg
+        self.name = pkg.resolve("", root.text if root is not None else None)
+        document = pkg.xml(self.name, "文档根节点 Document.xml")
+        self.dir = posixpath.dirname(self.name)
+        common = _child(document, "CommonData")
+        self.default_box = _page_box(common)
+        self.templates = {t.get("ID"): pkg.resolve(self.dir, t.get("BaseLoc"))
+                          for t in (_children(common, "TemplatePage") if common is not None else [])}
+        pages_el = _child(document, "Pages")
+        self.page_refs = _children(pages_el, "Page") if pages_el is not None else []
+        if not self.page_refs:
+            raise InputError(pkg.path, "OFD 文件没有页面")
+
+    def pages(self) -> list:
+        """The pages read as PDF pages (ingest/pdf.py `_read_page`), numbered from 1."""
+        from .pdf import _read_page
+
+        pkg = self.pkg
+        pages = []
+        template_cache: dict[str, tuple[list, list]] = {}
+        for number, ref in enumerate(self.page_refs, 1):
+            content = pkg.xml(pkg.resolve(self.dir, ref.get("BaseLoc")), f"第{number}页的内容")
+            box = _page_box(content) or self.default_box
+            if box is None:
+                raise InputError(pkg.path, f"OFD 文件结构无效（第{number}页没有页面大小）")
+            chars: list[dict] = []
+            edges: list[dict] = []
+            for tpl in _children(content, "Template"):
+                tpl_name = self.templates.get(tpl.get("TemplateID"))
+                if tpl_name not in template_cache:
+                    t_chars: list[dict] = []
+                    t_edges: list[dict] = []
+                    tpl_root = pkg.xml(tpl_name, "模板页")
+                    _objects(_child(tpl_root, "Content"), t_chars, t_edges, 0)
+                    template_cache[tpl_name] = (t_chars, t_edges)
+                chars.extend(dict(ch) for ch in template_cache[tpl_name][0])
+                edges.extend(dict(ed) for ed in template_cache[tpl_name][1])
+            _objects(_child(content, "Content"), chars, edges, 0)
+            width, height = box[2] * PT_PER_MM, box[3] * PT_PER_MM
+            pages.append(_read_page(number, width, height, _shifted(chars, box), _shifted(edges, box)))
+        return pages
 
 
 def _page_box(el) -> tuple[float, float, float, float] | None:

@@ -300,7 +300,9 @@ def read_pdf(path: Path, data: bytes, max_pages: int | None = None, backend: str
     except Exception as exc:  # PDFium and pdfminer raise many unrelated types for broken or locked files
         name = type(exc).__name__ + " " + str(exc)
         if re.search(r"Password|Encrypt", name, re.I) or "PDFPasswordIncorrect" in repr(exc):
-            raise InputError(path, "PDF 已加密（需要密码），无法读取") from None
+            from .legacy import password_error
+
+            raise password_error(path, "PDF ") from None
         raise InputError(path, f"PDF 文件已损坏或无法解析（{type(exc).__name__}）") from None
     finally:
         if handle is not None:
