@@ -10,6 +10,7 @@ not comparable, and the reason is kept.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -249,6 +250,12 @@ class ClaimParser:
         self.start_state, self.end_state = data["start"], data["end"]
         # state -> {symbol: next state (shift/goto, an int) or (symbols popped, rule name) (reduce)}
         self.actions: dict[int, dict[str, int | tuple[int, str]]] = lalr.load_actions(data["states"])
+        # Parser configurations met so far (a configuration is the whole LALR stack), by number, and
+        # per configuration what each lexed terminal leads to (`_step`); filled as sentences come.
+        self._stacks: list[tuple[int, ...]] = [(self.start_state,)]
+        self._cfg_of: dict[tuple[int, ...], int] = {self._stacks[0]: 0}
+        self._steps: list[dict[str, tuple[str, int, tuple[int, ...]] | None]] = [{}]
+        self._lock = threading.Lock()  # the web server parses in threads
 
     @staticmethod
     def compile(lark) -> dict:
@@ -265,82 +272,110 @@ class ClaimParser:
 
     def tokens(self, sentence: str) -> list[Tok] | None:
         """The sentence's tokens, quantities folded into one QTY token each, with their group depth
-        and clause number; None if the table rejects the sentence."""
-        actions = self.actions
-        stack = [self.start_state]
+        and clause number; None if the table rejects the sentence.
+
+        Each lexed terminal costs one look-up in `_steps`: what the LALR table does with that terminal
+        in the current parser configuration (the whole stack), worked out by `_step` the first time
+        that pair occurs and remembered. The table stays the only judge of what parses.
+        """
+        steps = self._steps
+        cfg = 0
         out: list[Tok] = []
         depth = clause = pos = 0
-
-        def feed(kind: str, tok: Tok | None) -> bool:
-            while True:
-                act = actions[stack[-1]].get(kind)
-                if act is None:
-                    return False
-                if act.__class__ is int:
-                    stack.append(act)
-                    if tok is not None:
-                        out.append(tok)
-                    return True
-                size, name = act
-                if size:
-                    del stack[-size:]
-                    if name == "quantity":
-                        out[-size:] = [_quantity(sentence, out[-size:])]
-                stack.append(actions[stack[-1]][name])
-                if tok is None and stack[-1] == self.end_state:
-                    return True
-
         for m in self.regex.finditer(sentence):
-            a = m.start()
-            for step in (0, 1):  # the gap before the match (FILLER), then the match
-                if step == 0:
-                    if a == pos:
-                        continue
-                    kind = "FILLER"
-                    tok = Tok(kind, sentence[pos:a], pos, a, depth, clause)
-                else:
-                    kind = m.lastgroup
-                    if kind == "RPAR" and depth == 0 or kind not in actions[stack[-1]]:
-                        kind = "FILLER"
-                    b = m.end()
-                    if kind == "SEP":
-                        clause += 1
-                        tok = Tok(kind, m.group(), a, b, depth, clause)
-                    elif kind == "LPAR":
-                        clause += 1
-                        tok = Tok(kind, m.group(), a, b, depth, clause)
-                        depth += 1
-                        clause += 1
-                    elif kind == "RPAR":
-                        depth -= 1
-                        clause += 1
-                        tok = Tok(kind, m.group(), a, b, depth, clause)
-                    else:
-                        tok = Tok(kind, m.group(), a, b, depth, clause)
-                    pos = b
-                while True:  # `feed`, inlined: the hot loop of reading the narrative
-                    act = actions[stack[-1]].get(kind)
-                    if act is None:
-                        return None
-                    if act.__class__ is int:
-                        stack.append(act)
-                        out.append(tok)
-                        break
-                    size, name = act
-                    if size:
-                        del stack[-size:]
-                        if name == "quantity":
-                            out[-size:] = [_quantity(sentence, out[-size:])]
-                    stack.append(actions[stack[-1]][name])
+            a, b = m.span()
+            if a > pos:  # the gap before the match
+                step = steps[cfg].get("FILLER") or self._step(cfg, "FILLER")
+                if step is None:
+                    return None
+                _kind, cfg, folds = step
+                for size in folds:
+                    out[-size:] = [_quantity(sentence, out[-size:])]
+                out.append(Tok("FILLER", sentence[pos:a], pos, a, depth, clause))
+            kind = m.lastgroup
+            if kind == "RPAR" and depth == 0:
+                kind = "FILLER"
+            step = steps[cfg].get(kind) or self._step(cfg, kind)
+            if step is None:
+                return None
+            kind, cfg, folds = step
+            for size in folds:
+                out[-size:] = [_quantity(sentence, out[-size:])]
+            if kind == "SEP":
+                clause += 1
+                out.append(Tok(kind, m.group(), a, b, depth, clause))
+            elif kind == "LPAR":
+                clause += 1
+                out.append(Tok(kind, m.group(), a, b, depth, clause))
+                depth += 1
+                clause += 1
+            elif kind == "RPAR":
+                depth -= 1
+                clause += 1
+                out.append(Tok(kind, m.group(), a, b, depth, clause))
+            else:
+                out.append(Tok(kind, m.group(), a, b, depth, clause))
+            pos = b
+        stack = list(self._stacks[cfg])
         n = len(sentence)
-        if pos < n and not feed("FILLER", Tok("FILLER", sentence[pos:], pos, n, depth, clause)):
+        if pos < n and not self._feed(stack, sentence, out, "FILLER", Tok("FILLER", sentence[pos:], pos, n, depth, clause)):
             return None
         while depth:  # close the groups still open
             depth -= 1
             clause += 1
-            if not feed("RPAR", Tok("RPAR", "", n, n, depth, clause)):
+            if not self._feed(stack, sentence, out, "RPAR", Tok("RPAR", "", n, n, depth, clause)):
                 return None
-        return out if feed("$END", None) else None
+        return out if self._feed(stack, sentence, out, "$END", None) else None
+
+    def _step(self, cfg: int, kind: str) -> tuple[str, int, tuple[int, ...]] | None:
+        """What the table does with lexed terminal `kind` in configuration `cfg`: (the terminal as
+        taken — FILLER when the table cannot accept it here —, the configuration after its shift,
+        the sizes of the `quantity` reductions on the way); None if the table rejects it."""
+        stack = list(self._stacks[cfg])
+        taken = kind if kind in self.actions[stack[-1]] else "FILLER"
+        folds: list[int] = []
+        if not self._shift(stack, taken, folds):
+            return None
+        key = tuple(stack)
+        with self._lock:
+            if key not in self._cfg_of:
+                self._steps.append({})
+                self._stacks.append(key)
+                self._cfg_of[key] = len(self._stacks) - 1
+            step = (taken, self._cfg_of[key], tuple(folds))
+            self._steps[cfg][kind] = step
+        return step
+
+    def _shift(self, stack: list[int], kind: str, folds: list[int]) -> bool:
+        """Run the table on `kind` until it is shifted (or, for $END, accepted); the sizes of the
+        `quantity` reductions done on the way go to `folds`. False if the table rejects it."""
+        actions = self.actions
+        while True:
+            act = actions[stack[-1]].get(kind)
+            if act is None:
+                return False
+            if act.__class__ is int:
+                stack.append(act)
+                return True
+            size, name = act
+            if size:
+                del stack[-size:]
+                if name == "quantity":
+                    folds.append(size)
+            stack.append(actions[stack[-1]][name])
+            if kind == "$END" and stack[-1] == self.end_state:
+                return True
+
+    def _feed(self, stack: list[int], sentence: str, out: list[Tok], kind: str, tok: Tok | None) -> bool:
+        """Feed one terminal as it is (the end of a sentence: the rest, closing groups, $END)."""
+        folds: list[int] = []
+        if not self._shift(stack, kind, folds):
+            return False
+        for size in folds:
+            out[-size:] = [_quantity(sentence, out[-size:])]
+        if tok is not None:
+            out.append(tok)
+        return True
 
 
 def _quantity(sentence: str, parts: list[Tok]) -> Tok:
