@@ -88,19 +88,28 @@ _APPROX_KINDS = frozenset({"APPROX_PRE", "APPROX_MID", "APPROX_POST"})
 
 def _terminal_regex(terminals) -> re.Pattern:
     """One alternation of the grammar's terminals (FILLER excepted), tried in priority order, so a
-    longer keyword wins over a shorter one that starts at the same place.
+    longer keyword wins over a shorter one that starts at the same place."""
+    return re.compile(_alternation(_ordered_terminals(terminals)))
+
+
+def _ordered_terminals(terminals) -> list[tuple[str, str]]:
+    """(name, regex) of lark's terminals (FILLER excepted), in the order the lexer tries them."""
+    terms = [t for t in terminals if t.name != "FILLER"]
+    terms.sort(key=lambda t: (-t.priority, -t.pattern.max_width, t.name))
+    return [(t.name, t.pattern.to_regexp()) for t in terms]
+
+
+def _alternation(terms: list[tuple[str, str]]) -> str:
+    """The alternation of these (name, regex) terminals, in this order, as one regex.
 
     The regex engine tries every alternative at every position, which made this scan the costliest
     step of reading the narrative. Runs of a few consecutive alternatives are therefore put behind
     a look-ahead for the characters they can start with: where the character does not fit, the run
     is skipped in one test. The order of the alternatives is unchanged, so every match is the same.
     """
-    terms = [t for t in terminals if t.name != "FILLER"]
-    terms.sort(key=lambda t: (-t.priority, -t.pattern.max_width, t.name))
     runs: list[tuple[str, list[str]]] = []  # (first-character class or "", alternatives)
-    for t in terms:
-        regexp = t.pattern.to_regexp()
-        alt = f"(?P<{t.name}>{regexp})"
+    for name, regexp in terms:
+        alt = f"(?P<{name}>{regexp})"
         first = _first_class(regexp)
         if first is None:
             runs.append(("", [alt]))
@@ -108,8 +117,7 @@ def _terminal_regex(terminals) -> re.Pattern:
             runs[-1] = (runs[-1][0] + first, runs[-1][1] + [alt])
         else:
             runs.append((first, [alt]))
-    return re.compile("|".join(f"(?=[{cls}])(?:{'|'.join(alts)})" if cls else "|".join(alts)
-                               for cls, alts in runs))
+    return "|".join(f"(?=[{cls}])(?:{'|'.join(alts)})" if cls else "|".join(alts) for cls, alts in runs)
 
 
 _RUN = 4  # alternatives per look-ahead (measured: 3–5 are about equally fast)
@@ -120,9 +128,14 @@ def _first_class(regexp: str) -> str | None:
     """The characters a match of `regexp` can start with, as the inside of a character class, or
     None when that is unknown, unbounded or too wide to help."""
     try:
-        items, nullable = _first_of(_sre_parser.parse(regexp))
+        return _narrow_class(_sre_parser.parse(regexp))
     except Exception:  # an unusual construct: no look-ahead, which is always correct
         return None
+
+
+def _narrow_class(seq) -> str | None:
+    """`_first_class` of a parsed regex sequence."""
+    items, nullable = _first_of(seq)
     if items is None or nullable:
         return None
     size = sum(hi - lo + 1 for kind, (lo, hi) in items if kind == "range")
@@ -138,9 +151,28 @@ def _first_class(regexp: str) -> str | None:
     return "".join(dict.fromkeys(parts))
 
 
-try:  # the regex parser of the standard library (renamed in 3.11)
-    from re import _constants as _sre, _parser as _sre_parser
+def _guard(regexp: str) -> re.Pattern | None:
+    """For a terminal whose first characters are too many to gate (ORGAN: any CJK character), a
+    regex for a part that every match of it contains and that is found quickly (ORGAN's "局|委员会|
+    …"): where the guard finds nothing in a sentence, the terminal cannot match anywhere in it.
+    None when there is no such part (the terminal is then always tried, which is always correct)."""
+    try:
+        parsed = _sre_parser.parse(regexp)
+        for item in parsed.data:  # the top-level sequence: each part of it is in every match
+            sub = _sre_parser.SubPattern(parsed.state, [item])
+            if sub.getwidth()[0] == 0 or "GROUPREF" in str(item):  # may be empty, or refers outside
+                continue
+            if _narrow_class(sub) is not None:
+                return _sre_compiler.compile(sub)
+    except Exception:  # an unusual construct: no guard, which is always correct
+        return None
+    return None
+
+
+try:  # the regex parser and compiler of the standard library (renamed in 3.11)
+    from re import _compiler as _sre_compiler, _constants as _sre, _parser as _sre_parser
 except ImportError:  # pragma: no cover - Python 3.10
+    import sre_compile as _sre_compiler
     import sre_constants as _sre
     import sre_parse as _sre_parser
 
@@ -247,6 +279,12 @@ class ClaimParser:
     def __init__(self, data: dict, grammar: str):
         self.grammar = grammar
         self.regex = re.compile(data["regex"])
+        self.terminals: list[tuple[str, str]] = [(name, regexp) for name, regexp in data["terminals"]]
+        # Terminals tried at every position (no first-character gate) but ruled out for a whole
+        # sentence by one quick search; the alternation without the ruled-out ones, made on first use.
+        self._guards = [(name, g) for name, regexp in self.terminals
+                        if _first_class(regexp) is None and (g := _guard(regexp)) is not None]
+        self._without: dict[tuple[str, ...], re.Pattern] = {}
         self.start_state, self.end_state = data["start"], data["end"]
         # state -> {symbol: next state (shift/goto, an int) or (symbols popped, rule name) (reduce)}
         self.actions: dict[int, dict[str, int | tuple[int, str]]] = lalr.load_actions(data["states"])
@@ -261,7 +299,21 @@ class ClaimParser:
     def compile(lark) -> dict:
         """What a ClaimParser needs of the Lark parser, as JSON-ready data."""
         states, start, end = lalr.actions(lark)
-        return {"regex": _terminal_regex(lark.terminals).pattern, "states": states, "start": start, "end": end}
+        terminals = _ordered_terminals(lark.terminals)
+        return {"regex": _alternation(terminals), "terminals": [list(t) for t in terminals],  # JSON: lists
+                "states": states, "start": start, "end": end}
+
+    def _regex_for(self, sentence: str) -> re.Pattern:
+        """The terminal alternation without the terminals that cannot match in this sentence; it
+        finds what the whole one finds, the order of the others being the same."""
+        absent = tuple(name for name, guard in self._guards if guard.search(sentence) is None)
+        if not absent:
+            return self.regex
+        regex = self._without.get(absent)
+        if regex is None:
+            regex = self._without[absent] = re.compile(
+                _alternation([(n, r) for n, r in self.terminals if n not in absent]))
+        return regex
 
     @property
     def lark(self):
@@ -282,7 +334,7 @@ class ClaimParser:
         cfg = 0
         out: list[Tok] = []
         depth = clause = pos = 0
-        for m in self.regex.finditer(sentence):
+        for m in self._regex_for(sentence).finditer(sentence):
             a, b = m.span()
             if a > pos:  # the gap before the match
                 step = steps[cfg].get("FILLER") or self._step(cfg, "FILLER")
@@ -400,12 +452,15 @@ def _build_lark(text: str):
     return Lark(text, parser="lalr", lexer=_claim_lexer(), maybe_placeholders=False)
 
 
+_DATA_FORMAT = 2  # of ClaimParser.compile's answer; bump when it changes shape (2: terminals one by one)
+
+
 @lru_cache(maxsize=8)
 def _parser(extensions: tuple[str, ...] = ()) -> ClaimParser:
     """The claims parser; `extensions` are grammar fragments from plugins (`%extend RECEIVED: …`).
     Its table comes from the per-user cache when a run stored it (parse/lalr.py)."""
     text = "\n".join((grammar_text("claims.lark"), *extensions))
-    data = lalr.table("claims", text, "lalr ClaimLexer maybe_placeholders=False",
+    data = lalr.table("claims", text, f"lalr ClaimLexer maybe_placeholders=False data={_DATA_FORMAT}",
                       lambda: ClaimParser.compile(_build_lark(text)))
     return ClaimParser(data, text)
 
@@ -519,21 +574,34 @@ class _Sentence:
     para: Paragraph
     section: Section | None
     toks: list[Tok] = field(default_factory=list)
+    first: dict[str, int] = field(init=False)  # kind -> index of its first token
+    stripped: str = field(init=False)
+
+    def __post_init__(self):
+        # reversed, so that the first token of each kind is the one kept
+        self.first = {t.kind: i for i, t in reversed(list(enumerate(self.toks)))}
+        self.stripped = self.text.strip()
 
     def line(self, pos: int) -> int:
         return self.para.line_at(self.offset + pos)
 
     def has(self, *kinds: str) -> Tok | None:
-        return next((t for t in self.toks if t.kind in kinds), None)
+        """The sentence's first token of one of these kinds."""
+        found = [self.first[k] for k in kinds if k in self.first]
+        return self.toks[min(found)] if found else None
 
 
 def extract(report: Report, extensions: tuple[str, ...] = ()) -> Narrative:
     """All claims, rates and breakdowns of the report's narrative. `extensions`: checked grammar
     fragments from plugins (see `check_extension`)."""
     narrative = Narrative()
-    table_lines = _table_lines(report)
+    table_lines = None
     for section, para in report.paragraphs():
-        if any(line in table_lines for _off, line in para.spans) or para.line in table_lines:
+        if not _PREFILTER.search(para.text):  # then none of its sentences can hold a claim
+            continue
+        if table_lines is None:
+            table_lines = _table_lines(report)
+        if para.line in table_lines or any(line in table_lines for _off, line in para.spans):
             continue
         app_context = bool(_APP_CONTEXT.search(para.text)) or (section is not None and section.number == 3)
         for m in _SENTENCE.finditer(para.text):
@@ -560,12 +628,26 @@ def _table_lines(report: Report) -> set[int]:
     return lines
 
 
-def _clauses(toks: list[Tok]) -> list[list[Tok]]:
-    by: dict[int, list[Tok]] = {}
+_SEPARATORS = frozenset({"SEP", "LPAR", "RPAR"})
+
+
+def _clauses(toks: list[Tok]) -> list[tuple[list[Tok], bool]]:
+    """The clauses in order, without their separators, each with whether "、" opened it (clause
+    numbers rise along the tokens, so a clause is a run of tokens between two separators)."""
+    out: list[tuple[list[Tok], bool]] = []
+    clause: list[Tok] = []
+    joined = False
     for t in toks:
-        if t.kind not in ("SEP", "LPAR", "RPAR"):
-            by.setdefault(t.clause, []).append(t)
-    return [by[k] for k in sorted(by)]
+        if t.kind in _SEPARATORS:
+            if clause:
+                out.append((clause, joined))
+                clause = []
+            joined = t.kind == "SEP" and t.text == "、"
+        else:
+            clause.append(t)
+    if clause:
+        out.append((clause, joined))
+    return out
 
 
 def _winner(words: list[Tok], has_doc_noun: bool) -> Tok | None:
@@ -580,32 +662,39 @@ def _winner(words: list[Tok], has_doc_noun: bool) -> Tok | None:
 def _bind(s: _Sentence) -> list[Claim]:
     """Tie each quantity of the sentence to a counting word of its clause (see module doc)."""
     claims: list[Claim] = []
+    first = s.first
+    zero_words = "NEG_RECEIVED" in first or "LIT_NONE" in first
+    if "QTY" not in first and not zero_words:
+        return claims
+    doc_nouns = "DOC_NOUN" in first
     pending: list[Tok] = []  # counting words of a previous clause joined by "、" that had no number
-    seps = {t.clause: t.text for t in s.toks if t.kind == "SEP"}  # the separator opening each clause
-    for clause in _clauses(s.toks):
-        joined = seps.get(clause[0].clause) == "、"
+    for clause, joined in _clauses(s.toks):
         words: list[Tok] = list(pending) if joined else []
-        has_doc_noun = any(t.kind == "DOC_NOUN" for t in clause)
+        has_doc_noun = doc_nouns and any(t.kind == "DOC_NOUN" for t in clause)
         bound_any = False
         for i, t in enumerate(clause):
-            if t.kind in METRIC_OF and t.kind != "NEG_RECEIVED":
+            kind = t.kind
+            if kind in _COUNTING_WORDS:
                 words.append(t)
-            elif t.kind == "QTY":
+            elif kind == "QTY":
                 word = _winner(words, has_doc_noun) if words else _word_after(clause, i, has_doc_noun)
                 t.claim = _claim(s, t, word, _first_of_tier(words, word))
                 claims.append(t.claim)
                 words = []
                 bound_any = True
-        if not any(t.kind == "QTY" for t in clause):
+        if not bound_any and zero_words:  # no quantity in the clause
             claims.extend(_zero_claims(s, clause))
         pending = words if not bound_any else []
     return claims
 
 
+_COUNTING_WORDS = frozenset(METRIC_OF) - {"NEG_RECEIVED"}
+
+
 def _word_after(clause: list[Tok], i: int, has_doc_noun: bool) -> Tok | None:
     between = ""
     for t in clause[i + 1:]:
-        if t.kind in METRIC_OF and t.kind != "NEG_RECEIVED" and (t.kind not in DOC_WORDS or has_doc_noun):
+        if t.kind in _COUNTING_WORDS and (t.kind not in DOC_WORDS or has_doc_noun):
             return t if _ADVERBS.match(between) else None
         if t.kind == "QTY":
             return None
@@ -620,16 +709,19 @@ def _first_of_tier(words: list[Tok], word: Tok | None) -> Tok | None:
     return next((w for w in words if FAMILY[w.kind] == FAMILY[word.kind]), word)
 
 
+_CHANNELS_LONGEST_FIRST = sorted(CHANNELS, key=len, reverse=True)
+
+
 def _claim(s: _Sentence, q: Tok, word: Tok | None, first: Tok | None = None) -> Claim:
     first = first or word
     start = q.start if word is None else min(q.start, first.start)
     end = q.end if word is None else max(q.end, word.end)
     detail = {}
     if word is not None and word.kind == "CHANNEL":
-        name = next(k for k in sorted(CHANNELS, key=len, reverse=True) if word.text.startswith(k))
+        name = next(k for k in _CHANNELS_LONGEST_FIRST if word.text.startswith(k))
         detail["channel"] = CHANNELS[name]
     return Claim(metric=METRIC_OF[word.kind] if word else None, value=q.value, unit=q.unit, approx=q.approx,
-                 phrase=s.text[start:end].strip(), sentence=s.text.strip(), line=s.line(q.start), start=q.start,
+                 phrase=s.text[start:end].strip(), sentence=s.stripped, line=s.line(q.start), start=q.start,
                  detail=detail)
 
 
@@ -641,11 +733,11 @@ def _zero_claims(s: _Sentence, clause: list[Tok]) -> list[Claim]:
             continue
         rest = "".join(x.text for x in clause[i + 1:])
         if t.kind == "NEG_RECEIVED" and ("申请" in rest or s.has("APPLICATION")):
-            out.append(Claim("app.received", 0, None, False, (t.text + rest)[:40], s.text.strip(), s.line(t.start),
+            out.append(Claim("app.received", 0, None, False, (t.text + rest)[:40], s.stripped, s.line(t.start),
                              start=t.start))
         elif t.kind == "LIT_NONE" and not _OUTCOME_WORDS.search(rest):
             covers = [k for k, word in (("review", "复议"), ("suit", "诉讼")) if word in t.text]
-            out.append(Claim("lit.none", 0, None, False, t.text, s.text.strip(), s.line(t.start),
+            out.append(Claim("lit.none", 0, None, False, t.text, s.stripped, s.line(t.start),
                              detail={"covers": covers}, start=t.start))
     return out
 
@@ -664,8 +756,8 @@ def _judge_scope(report: Report, s: _Sentence, c: Claim, app_context: bool) -> N
     scope = s.has("SCOPE")
     self_scope = s.has("SELF_SCOPE")
     foreign = s.has("FOREIGN_TOPIC")
-    organ = next((t for t in s.toks if t.kind == "ORGAN" and t.start < c.start and not _is_self(report, t.text)),
-                 None)
+    organ = "ORGAN" in s.first and next(
+        (t for t in s.toks if t.kind == "ORGAN" and t.start < c.start and not _is_self(report, t.text)), None)
     if scope:
         reason = f"指全辖区或多个单位（“{scope.text}”）"
     elif self_scope and report.organ_kind not in ("gov_county_plus", "township"):
@@ -693,8 +785,10 @@ def _is_self(report: Report, organ_text: str) -> bool:
 
 def _rates(s: _Sentence, claims: list[Claim], app_context: bool) -> list[Rate]:
     out = []
+    if "RATE" not in s.first:
+        return out
     last_end = -1
-    for t in s.toks:
+    for t in s.toks[s.first["RATE"]:]:
         if t.kind != "RATE":
             continue
         m = _RATE_VALUE.search(t.text)
@@ -709,13 +803,15 @@ def _rates(s: _Sentence, claims: list[Claim], app_context: bool) -> list[Rate]:
         application = bool((s.has("APPLICATION", "CHANNEL") or app_context)
                            and not s.has("FOREIGN_TOPIC", "SCOPE", "ORGAN"))
         out.append(Rate(value=float(m.group(0).rstrip("% ").strip()), decimals=len(m.group(2) or ""),
-                        phrase=t.text, sentence=s.text.strip(), line=s.line(t.start), numerator=num,
+                        phrase=t.text, sentence=s.stripped, line=s.line(t.start), numerator=num,
                         denominator=den, application=application))
     return out
 
 
 def _breakdowns(s: _Sentence) -> list[Breakdown]:
     out = []
+    if "BREAKDOWN" not in s.first and "LPAR" not in s.first:
+        return out
     toks = s.toks
     for i, t in enumerate(toks):
         if t.kind == "BREAKDOWN":
@@ -735,7 +831,7 @@ def _breakdowns(s: _Sentence) -> list[Breakdown]:
             continue
         if not is_count(total.value) or not all(is_count(p.value) for p in parts):
             continue
-        out.append(Breakdown(total=total.claim, parts=[p.claim for p in parts], sentence=s.text.strip(),
+        out.append(Breakdown(total=total.claim, parts=[p.claim for p in parts], sentence=s.stripped,
                              line=s.line(total.start), explicit=explicit))
     return out
 
