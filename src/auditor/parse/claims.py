@@ -13,6 +13,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 
 from ..model import Breakdown, Claim, Narrative, Paragraph, Rate, Report, Section
 from ..resources import grammar_text
@@ -316,6 +317,7 @@ class ClaimParser:
         self._stacks: list[tuple[int, ...]] = [(self.start_state,)]
         self._cfg_of: dict[tuple[int, ...], int] = {self._stacks[0]: 0}
         self._steps: list[dict[str, tuple[str, int, tuple[int, ...]] | None]] = [{}]
+        self._ends: dict[int, tuple[int, ...] | bool] = {}  # configuration -> its $END: folds, or False
         self._lock = threading.Lock()  # the web server parses in threads
 
     @staticmethod
@@ -364,8 +366,8 @@ class ClaimParser:
                 if step is None:
                     return None
                 _kind, cfg, folds = step
-                for size in folds:
-                    out[-size:] = [_quantity(sentence, out[-size:])]
+                if folds:
+                    _fold(sentence, out, folds)
                 out.append(Tok("FILLER", sentence[pos:a], pos, a, depth, clause))
             kind = m.lastgroup
             if kind == "RPAR" and depth == 0:
@@ -374,8 +376,8 @@ class ClaimParser:
             if step is None:
                 return None
             kind, cfg, folds = step
-            for size in folds:
-                out[-size:] = [_quantity(sentence, out[-size:])]
+            if folds:
+                _fold(sentence, out, folds)
             text = sentence[a:b]
             if kind == "SEP":
                 clause += 1
@@ -392,16 +394,33 @@ class ClaimParser:
             else:
                 out.append(Tok(kind, text, a, b, depth, clause))
             pos = b
-        stack = list(self._stacks[cfg])
         n = len(sentence)
-        if pos < n and not self._feed(stack, sentence, out, "FILLER", Tok("FILLER", sentence[pos:], pos, n, depth, clause)):
-            return None
-        while depth:  # close the groups still open
-            depth -= 1
-            clause += 1
-            if not self._feed(stack, sentence, out, "RPAR", Tok("RPAR", "", n, n, depth, clause)):
+        if pos < n:  # the rest after the last match
+            step = steps[cfg].get("FILLER") or self._step(cfg, "FILLER")
+            if step is None:
                 return None
-        return out if self._feed(stack, sentence, out, "$END", None) else None
+            _kind, cfg, folds = step
+            if folds:
+                _fold(sentence, out, folds)
+            out.append(Tok("FILLER", sentence[pos:], pos, n, depth, clause))
+        if depth:  # close the groups still open (rare: not remembered)
+            stack = list(self._stacks[cfg])
+            while depth:
+                depth -= 1
+                clause += 1
+                if not self._feed(stack, sentence, out, "RPAR", Tok("RPAR", "", n, n, depth, clause)):
+                    return None
+            return out if self._feed(stack, sentence, out, "$END", None) else None
+        end = self._ends.get(cfg)
+        if end is None:
+            folds_at_end: list[int] = []
+            end = self._ends[cfg] = (tuple(folds_at_end) if self._shift(list(self._stacks[cfg]), "$END", folds_at_end)
+                                     else False)
+        if end is False:
+            return None
+        if end:
+            _fold(sentence, out, end)
+        return out
 
     def _step(self, cfg: int, kind: str) -> tuple[str, int, tuple[int, ...]] | None:
         """What the table does with lexed terminal `kind` in configuration `cfg`: (the terminal as
@@ -443,15 +462,20 @@ class ClaimParser:
                 return True
 
     def _feed(self, stack: list[int], sentence: str, out: list[Tok], kind: str, tok: Tok | None) -> bool:
-        """Feed one terminal as it is (the end of a sentence: the rest, closing groups, $END)."""
+        """Feed one terminal as it is (the end of a sentence with groups left open)."""
         folds: list[int] = []
         if not self._shift(stack, kind, folds):
             return False
-        for size in folds:
-            out[-size:] = [_quantity(sentence, out[-size:])]
+        _fold(sentence, out, folds)
         if tok is not None:
             out.append(tok)
         return True
+
+
+def _fold(sentence: str, out: list[Tok], folds) -> None:
+    """Replace the last terminals of `out` by one QTY token per `quantity` reduction (their sizes)."""
+    for size in folds:
+        out[-size:] = [_quantity(sentence, out[-size:])]
 
 
 def _quantity(sentence: str, parts: list[Tok]) -> Tok:
@@ -643,13 +667,16 @@ def extract(report: Report, extensions: tuple[str, ...] = ()) -> Narrative:
 
 
 def _table_lines(report: Report) -> set[int]:
-    lines: set[int] = set()
+    lines: set[int | None] = set()
     for table in report.tables.values():
         for row in table.rows.values():
-            if row.line is not None:
-                lines.add(row.line)
-            lines.update(c.line for c in row.cells.values() if c.line is not None)
+            lines.add(row.line)
+            lines.update(map(_LINE, row.cells.values()))
+    lines.discard(None)
     return lines
+
+
+_LINE = attrgetter("line")
 
 
 _SEPARATORS = frozenset({"SEP", "LPAR", "RPAR"})
