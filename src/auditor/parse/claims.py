@@ -643,26 +643,31 @@ def extract(report: Report, extensions: tuple[str, ...] = ()) -> Narrative:
     """All claims, rates and breakdowns of the report's narrative. `extensions`: checked grammar
     fragments from plugins (see `check_extension`)."""
     narrative = Narrative()
-    table_lines = None
+    table_lines = parser = None
+    prefilter = _PREFILTER.search
     for section, para in report.paragraphs():
-        if not _PREFILTER.search(para.text):  # then none of its sentences can hold a claim
+        text = para.text
+        if not prefilter(text):  # then none of its sentences can hold a claim
             continue
         if table_lines is None:
             table_lines = _table_lines(report)
-        if para.line in table_lines or any(line in table_lines for _off, line in para.spans):
+        if para.line in table_lines or not table_lines.isdisjoint([line for _off, line in para.spans]):
             continue
-        app_context = bool(_APP_CONTEXT.search(para.text)) or (section is not None and section.number == 3)
-        for m in _SENTENCE.finditer(para.text):
-            text = m.group(0)
-            if not _PREFILTER.search(text):
+        app_context = bool(_APP_CONTEXT.search(text)) or (section is not None and section.number == 3)
+        for m in _SENTENCE.finditer(text):
+            start, end = m.span()
+            if not prefilter(text, start, end):
                 continue
-            s = _Sentence(text, m.start(), para, section, tokenize(text, extensions))
+            sentence = m.group()
+            if parser is None:
+                parser = _parser(extensions)
+            s = _Sentence(sentence, start, para, section, parser.tokens(sentence) or [])  # as `tokenize`
             claims = _bind(s)
             for c in claims:
                 _judge_scope(report, s, c, app_context)
-            narrative.claims.extend(c for c in claims if c.metric is not None)
-            narrative.rates.extend(_rates(s, claims, app_context))
-            narrative.breakdowns.extend(_breakdowns(s))
+            narrative.claims += [c for c in claims if c.metric is not None]
+            narrative.rates += _rates(s, claims, app_context)
+            narrative.breakdowns += _breakdowns(s)
     return narrative
 
 
