@@ -491,7 +491,7 @@ def _quantity(sentence: str, parts: list[Tok]) -> Tok:
         elif t.kind in _APPROX_KINDS:
             approx = True
     return Tok("QTY", sentence[first.start:last.end], first.start, last.end, first.depth, first.clause,
-               value=_number(number), unit=unit, approx=approx)
+               _number(number), unit, approx)
 
 
 def _build_lark(text: str):
@@ -545,6 +545,7 @@ _WAN = re.compile(r"\d+(?:\.\d+)?万")
 _DECIMAL = re.compile(r"\d+\.\d+")
 
 
+@lru_cache(maxsize=4096)  # the same few numbers recur in every report; a reading never changes
 def _number(text: str) -> int | float | None:
     text = text.replace(",", "").strip()
     if text.isdigit() and text.isascii():
