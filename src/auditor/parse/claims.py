@@ -295,9 +295,9 @@ class ClaimParser:
 
     Lark builds the LALR(1) table and the terminal definitions from grammars/claims.lark (plus
     plugin `%extend` fragments); `tokens` lexes a sentence with the terminal alternation and drives
-    that table directly, so a sentence costs one regex scan and a few table look-ups per token —
-    no lark Token, Tree or per-token dict. The result is what a walk of lark's own parse tree gives
-    (tests/test_claims_speed.py checks that on every corpus and sample sentence).
+    that table directly, so a sentence costs one regex scan and one remembered table step per token
+    — no lark Token, Tree or per-token dict. The result is what a walk of lark's own parse tree gives
+    (tests/test_speed.py checks that on every corpus and sample sentence).
     """
 
     def __init__(self, data: dict, grammar: str):
