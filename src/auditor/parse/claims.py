@@ -13,6 +13,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
 
 from ..model import Breakdown, Claim, Narrative, Paragraph, Rate, Report, Section
@@ -359,9 +360,10 @@ class ClaimParser:
         cfg = 0
         out: list[Tok] = []
         depth = clause = pos = 0
-        for m in self._regex_for(sentence).finditer(sentence):
-            a, b = m.span()
-            if a > pos:  # the gap before the match
+        n = len(sentence)
+        for m in chain(self._regex_for(sentence).finditer(sentence), (None,)):
+            a, b = m.span() if m is not None else (n, n)
+            if a > pos:  # the gap before the match (or the rest after the last one)
                 step = steps[cfg].get("FILLER") or self._step(cfg, "FILLER")
                 if step is None:
                     return None
@@ -369,6 +371,8 @@ class ClaimParser:
                 if folds:
                     _fold(sentence, out, folds)
                 out.append(Tok("FILLER", sentence[pos:a], pos, a, depth, clause))
+            if m is None:
+                break
             kind = m.lastgroup
             if kind == "RPAR" and depth == 0:
                 kind = "FILLER"
@@ -394,15 +398,6 @@ class ClaimParser:
             else:
                 out.append(Tok(kind, text, a, b, depth, clause))
             pos = b
-        n = len(sentence)
-        if pos < n:  # the rest after the last match
-            step = steps[cfg].get("FILLER") or self._step(cfg, "FILLER")
-            if step is None:
-                return None
-            _kind, cfg, folds = step
-            if folds:
-                _fold(sentence, out, folds)
-            out.append(Tok("FILLER", sentence[pos:], pos, n, depth, clause))
         if depth:  # close the groups still open (rare: not remembered)
             stack = list(self._stacks[cfg])
             while depth:
