@@ -681,25 +681,7 @@ _LINE = attrgetter("line")
 
 
 _SEPARATORS = frozenset({"SEP", "LPAR", "RPAR"})
-
-
-def _clauses(toks: list[Tok]) -> list[tuple[list[Tok], bool]]:
-    """The clauses in order, without their separators, each with whether "、" opened it (clause
-    numbers rise along the tokens, so a clause is a run of tokens between two separators)."""
-    out: list[tuple[list[Tok], bool]] = []
-    clause: list[Tok] = []
-    joined = False
-    for t in toks:
-        if t.kind in _SEPARATORS:
-            if clause:
-                out.append((clause, joined))
-                clause = []
-            joined = t.kind == "SEP" and t.text == "、"
-        else:
-            clause.append(t)
-    if clause:
-        out.append((clause, joined))
-    return out
+_END = Tok("SEP", "", -1, -1, 0)  # closes the last clause of a sentence
 
 
 def _winner(words: list[Tok], has_doc_noun: bool) -> Tok | None:
@@ -720,23 +702,32 @@ def _bind(s: _Sentence) -> list[Claim]:
         return claims
     doc_nouns = "DOC_NOUN" in first
     pending: list[Tok] = []  # counting words of a previous clause joined by "、" that had no number
-    for clause, joined in _clauses(s.toks):
-        words: list[Tok] = list(pending) if joined else []
-        has_doc_noun = doc_nouns and any(t.kind == "DOC_NOUN" for t in clause)
-        bound_any = False
-        for i, t in enumerate(clause):
-            kind = t.kind
-            if kind in _COUNTING_WORDS:
-                words.append(t)
-            elif kind == "QTY":
-                word = _winner(words, has_doc_noun) if words else _word_after(clause, i, has_doc_noun)
-                t.claim = _claim(s, t, word, _first_of_tier(words, word))
-                claims.append(t.claim)
-                words = []
-                bound_any = True
-        if not bound_any and zero_words:  # no quantity in the clause
-            claims.extend(_zero_claims(s, clause))
-        pending = words if not bound_any else []
+    # Clause numbers rise along the tokens: a clause is a run of tokens between two separators.
+    clause: list[Tok] = []
+    joined = False  # whether "、" opened the clause
+    for tok in chain(s.toks, (_END,)):
+        if tok.kind not in _SEPARATORS:
+            clause.append(tok)
+            continue
+        if clause:
+            words: list[Tok] = list(pending) if joined else []
+            has_doc_noun = doc_nouns and any(t.kind == "DOC_NOUN" for t in clause)
+            bound_any = False
+            for i, t in enumerate(clause):
+                kind = t.kind
+                if kind in _COUNTING_WORDS:
+                    words.append(t)
+                elif kind == "QTY":
+                    word = _winner(words, has_doc_noun) if words else _word_after(clause, i, has_doc_noun)
+                    t.claim = _claim(s, t, word, _first_of_tier(words, word))
+                    claims.append(t.claim)
+                    words = []
+                    bound_any = True
+            if not bound_any and zero_words:  # no quantity in the clause
+                claims.extend(_zero_claims(s, clause))
+            pending = words if not bound_any else []
+            clause = []
+        joined = tok.kind == "SEP" and tok.text == "、"
     return claims
 
 
