@@ -291,6 +291,29 @@ def _claim_lexer():
     return ClaimLexer
 
 
+# The claims parser remembers at most this many parser configurations, none deeper than this.
+MAX_REMEMBERED = 4096
+MAX_REMEMBERED_DEPTH = 48
+
+
+class _MemoFull(Exception):
+    """The shared memo holds MAX_REMEMBERED configurations, or the next is too deep to keep."""
+
+
+class _Memo:
+    """Parser configurations met so far (a configuration is the whole LALR stack), by number, and
+    per configuration what each lexed terminal leads to (`ClaimParser._step`); filled as sentences
+    come. `cap` None: no limit (a memo made for one sentence)."""
+
+    def __init__(self, start_state: int, cap: int | None):
+        self.cap = cap
+        self.stacks: list[tuple[int, ...]] = [(start_state,)]
+        self.cfg_of: dict[tuple[int, ...], int] = {self.stacks[0]: 0}
+        self.steps: list[dict[str, tuple[str, int, tuple[int, ...]] | None]] = [{}]
+        self.ends: dict[int, tuple[int, ...] | bool] = {}  # configuration -> its $END: folds, or False
+        self.lock = threading.Lock()  # the web server parses in threads
+
+
 class ClaimParser:
     """The claims grammar compiled by Lark (LALR), run over one sentence at a time.
 
@@ -313,13 +336,7 @@ class ClaimParser:
         self.start_state, self.end_state = data["start"], data["end"]
         # state -> {symbol: next state (shift/goto, an int) or (symbols popped, rule name) (reduce)}
         self.actions: dict[int, dict[str, int | tuple[int, str]]] = lalr.load_actions(data["states"])
-        # Parser configurations met so far (a configuration is the whole LALR stack), by number, and
-        # per configuration what each lexed terminal leads to (`_step`); filled as sentences come.
-        self._stacks: list[tuple[int, ...]] = [(self.start_state,)]
-        self._cfg_of: dict[tuple[int, ...], int] = {self._stacks[0]: 0}
-        self._steps: list[dict[str, tuple[str, int, tuple[int, ...]] | None]] = [{}]
-        self._ends: dict[int, tuple[int, ...] | bool] = {}  # configuration -> its $END: folds, or False
-        self._lock = threading.Lock()  # the web server parses in threads
+        self._memo = _Memo(self.start_state, MAX_REMEMBERED)  # shared by every report
 
     @staticmethod
     def compile(lark) -> dict:
@@ -352,11 +369,20 @@ class ClaimParser:
         """The sentence's tokens, quantities folded into one QTY token each, with their group depth
         and clause number; None if the table rejects the sentence.
 
-        Each lexed terminal costs one look-up in `_steps`: what the LALR table does with that terminal
+        Each lexed terminal costs one look-up in the memo: what the LALR table does with that terminal
         in the current parser configuration (the whole stack), worked out by `_step` the first time
-        that pair occurs and remembered. The table stays the only judge of what parses.
+        that pair occurs and remembered. The table stays the only judge of what parses. Hostile text
+        (deep brackets, endless variety) could make the remembered configurations grow without end:
+        past MAX_REMEMBERED, or deeper than MAX_REMEMBERED_DEPTH, a sentence is parsed with a memo of
+        its own that is dropped afterwards.
         """
-        steps = self._steps
+        try:
+            return self._tokens(sentence, self._memo)
+        except _MemoFull:
+            return self._tokens(sentence, _Memo(self.start_state, None))
+
+    def _tokens(self, sentence: str, memo: _Memo) -> list[Tok] | None:
+        steps = memo.steps
         cfg = 0
         out: list[Tok] = []
         depth = clause = pos = 0
@@ -364,7 +390,7 @@ class ClaimParser:
         for m in chain(self._regex_for(sentence).finditer(sentence), (None,)):
             a, b = m.span() if m is not None else (n, n)
             if a > pos:  # the gap before the match (or the rest after the last one)
-                step = steps[cfg].get("FILLER") or self._step(cfg, "FILLER")
+                step = steps[cfg].get("FILLER") or self._step(memo, cfg, "FILLER")
                 if step is None:
                     return None
                 _kind, cfg, folds = step
@@ -376,7 +402,7 @@ class ClaimParser:
             kind = m.lastgroup
             if kind == "RPAR" and depth == 0:
                 kind = "FILLER"
-            step = steps[cfg].get(kind) or self._step(cfg, kind)
+            step = steps[cfg].get(kind) or self._step(memo, cfg, kind)
             if step is None:
                 return None
             kind, cfg, folds = step
@@ -399,41 +425,43 @@ class ClaimParser:
                 out.append(Tok(kind, text, a, b, depth, clause))
             pos = b
         if depth:  # close the groups still open (rare: not remembered)
-            stack = list(self._stacks[cfg])
+            stack = list(memo.stacks[cfg])
             while depth:
                 depth -= 1
                 clause += 1
                 if not self._feed(stack, sentence, out, "RPAR", Tok("RPAR", "", n, n, depth, clause)):
                     return None
             return out if self._feed(stack, sentence, out, "$END", None) else None
-        end = self._ends.get(cfg)
+        end = memo.ends.get(cfg)
         if end is None:
             folds_at_end: list[int] = []
-            end = self._ends[cfg] = (tuple(folds_at_end) if self._shift(list(self._stacks[cfg]), "$END", folds_at_end)
-                                     else False)
+            end = memo.ends[cfg] = (tuple(folds_at_end) if self._shift(list(memo.stacks[cfg]), "$END", folds_at_end)
+                                    else False)
         if end is False:
             return None
         if end:
             _fold(sentence, out, end)
         return out
 
-    def _step(self, cfg: int, kind: str) -> tuple[str, int, tuple[int, ...]] | None:
+    def _step(self, memo: _Memo, cfg: int, kind: str) -> tuple[str, int, tuple[int, ...]] | None:
         """What the table does with lexed terminal `kind` in configuration `cfg`: (the terminal as
         taken — FILLER when the table cannot accept it here —, the configuration after its shift,
         the sizes of the `quantity` reductions on the way); None if the table rejects it."""
-        stack = list(self._stacks[cfg])
+        stack = list(memo.stacks[cfg])
         taken = kind if kind in self.actions[stack[-1]] else "FILLER"
         folds: list[int] = []
         if not self._shift(stack, taken, folds):
             return None
         key = tuple(stack)
-        with self._lock:
-            if key not in self._cfg_of:
-                self._steps.append({})
-                self._stacks.append(key)
-                self._cfg_of[key] = len(self._stacks) - 1
-            step = (taken, self._cfg_of[key], tuple(folds))
-            self._steps[cfg][kind] = step
+        with memo.lock:
+            if key not in memo.cfg_of:
+                if memo.cap is not None and (len(memo.stacks) >= memo.cap or len(key) > MAX_REMEMBERED_DEPTH):
+                    raise _MemoFull
+                memo.steps.append({})
+                memo.stacks.append(key)
+                memo.cfg_of[key] = len(memo.stacks) - 1
+            step = (taken, memo.cfg_of[key], tuple(folds))
+            memo.steps[cfg][kind] = step
         return step
 
     def _shift(self, stack: list[int], kind: str, folds: list[int]) -> bool:
