@@ -133,6 +133,23 @@ def test_table_driven_parse_equals_larks_own_parse(extensions):
         assert fast == _walk_lark_tree(s, parser.lark), s
 
 
+def test_remembered_configurations_stay_bounded_on_deeply_nested_text():
+    """Brackets nested 300 deep need 300-deep parser stacks: they are parsed with a memo of their
+    own, the shared one keeps no stack deeper than the limit, and the tokens are Lark's."""
+    import copy
+
+    parser = copy.copy(claims._parser())  # the same tables, a memo of its own with a small cap
+    parser._memo = claims._Memo(parser.start_state, 64)
+    nested = "本年度收到申请" + "（其中予以公开12件" * 300 + "）" * 300 + "。"
+    varied = [f"收到申请{i}件（其中{'（' * (i % 5)}予以公开{i}件{'）' * (i % 5)}）。" for i in range(200)]
+    for s in [nested] + varied:
+        fast = [(t.kind, t.text, t.start, t.end, t.depth, t.clause) + ((t.value,) if t.kind == "QTY" else ())
+                for t in parser.tokens(s) or []]
+        assert fast == _walk_lark_tree(s, parser.lark), s
+    assert len(parser._memo.stacks) <= 64
+    assert max(len(k) for k in parser._memo.stacks) <= claims.MAX_REMEMBERED_DEPTH
+
+
 def test_gated_alternation_matches_the_plain_one():
     import re
 

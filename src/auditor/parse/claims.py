@@ -10,8 +10,11 @@ not comparable, and the reason is kept.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
+from operator import attrgetter
 
 from ..model import Breakdown, Claim, Narrative, Paragraph, Rate, Report, Section
 from ..resources import grammar_text
@@ -61,9 +64,9 @@ _ADVERBS = re.compile(r"^[\s均已经全部都依法依规按时按期及时予�
 _OUTCOME_WORDS = re.compile(r"纠错|纠正|败诉|撤销|确认违法|被改变")
 _APP_CONTEXT = re.compile(r"依申请|公开申请|申请公开")
 _SENTENCE = re.compile(r"[^。！？；;!?\n]+[。！？；;!?]?")
-# Only sentences that can hold a claim are parsed: a count with its unit, a rate, 复议/诉讼, or "未收到".
-_PREFILTER = re.compile(r"[\d零〇一二两三四五六七八九十百千万]\s*[余多]?\s*(?:[件条个起篇份宗例项次期家元]|人次)|%|复议|诉讼"
-                        r"|(?:未|没有|无)(?:收到|受理|接到|接收)")
+# What a sentence that can hold a claim contains (see _PREFILTER).
+_PREFILTER_PATTERN = (r"[\d零〇一二两三四五六七八九十百千万]\s*[余多]?\s*(?:[件条个起篇份宗例项次期家元]|人次)|%|复议|诉讼"
+                      r"|(?:未|没有|无)(?:收到|受理|接到|接收)")
 APPROX_SCOPE = "约数，不作精确比较"
 _RATE_VALUE = re.compile(r"(\d+)(?:\.(\d+))?\s*%")
 
@@ -87,19 +90,30 @@ _APPROX_KINDS = frozenset({"APPROX_PRE", "APPROX_MID", "APPROX_POST"})
 
 def _terminal_regex(terminals) -> re.Pattern:
     """One alternation of the grammar's terminals (FILLER excepted), tried in priority order, so a
-    longer keyword wins over a shorter one that starts at the same place.
+    longer keyword wins over a shorter one that starts at the same place."""
+    return re.compile(_alternation(_ordered_terminals(terminals)))
+
+
+def _ordered_terminals(terminals) -> list[tuple[str, str]]:
+    """(name, regex) of lark's terminals (FILLER excepted), in the order the lexer tries them."""
+    terms = [t for t in terminals if t.name != "FILLER"]
+    terms.sort(key=lambda t: (-t.priority, -t.pattern.max_width, t.name))
+    return [(t.name, t.pattern.to_regexp()) for t in terms]
+
+
+def _alternation(terms: list[tuple[str, str]], gate: bool = False) -> str:
+    """The alternation of these (name, regex) terminals, in this order, as one regex.
 
     The regex engine tries every alternative at every position, which made this scan the costliest
     step of reading the narrative. Runs of a few consecutive alternatives are therefore put behind
     a look-ahead for the characters they can start with: where the character does not fit, the run
     is skipped in one test. The order of the alternatives is unchanged, so every match is the same.
+    With `gate`, the whole alternation is put behind a look-ahead for the characters any of them can
+    start with, when those are known and not too many (most characters of a sentence start none).
     """
-    terms = [t for t in terminals if t.name != "FILLER"]
-    terms.sort(key=lambda t: (-t.priority, -t.pattern.max_width, t.name))
     runs: list[tuple[str, list[str]]] = []  # (first-character class or "", alternatives)
-    for t in terms:
-        regexp = t.pattern.to_regexp()
-        alt = f"(?P<{t.name}>{regexp})"
+    for name, regexp in terms:
+        alt = f"(?P<{name}>{regexp})"
         first = _first_class(regexp)
         if first is None:
             runs.append(("", [alt]))
@@ -107,25 +121,32 @@ def _terminal_regex(terminals) -> re.Pattern:
             runs[-1] = (runs[-1][0] + first, runs[-1][1] + [alt])
         else:
             runs.append((first, [alt]))
-    return re.compile("|".join(f"(?=[{cls}])(?:{'|'.join(alts)})" if cls else "|".join(alts)
-                               for cls, alts in runs))
+    pattern = "|".join(f"(?=[{cls}])(?:{'|'.join(alts)})" if cls else "|".join(alts) for cls, alts in runs)
+    first = _first_class(pattern, _MAX_GATE) if gate else None
+    return f"(?=[{first}])(?:{pattern})" if first else pattern
 
 
 _RUN = 4  # alternatives per look-ahead (measured: 3–5 are about equally fast)
 _MAX_FIRST = 200  # a wider first-character class (e.g. every CJK character) is not worth a look-ahead
+_MAX_GATE = 2000  # nor a wider class of the characters any terminal starts with (measured on the samples)
 
 
-def _first_class(regexp: str) -> str | None:
+def _first_class(regexp: str, limit: int = _MAX_FIRST) -> str | None:
     """The characters a match of `regexp` can start with, as the inside of a character class, or
     None when that is unknown, unbounded or too wide to help."""
     try:
-        items, nullable = _first_of(_sre_parser.parse(regexp))
+        return _narrow_class(_sre_parser.parse(regexp), limit)
     except Exception:  # an unusual construct: no look-ahead, which is always correct
         return None
+
+
+def _narrow_class(seq, limit: int = _MAX_FIRST) -> str | None:
+    """`_first_class` of a parsed regex sequence."""
+    items, nullable = _first_of(seq)
     if items is None or nullable:
         return None
     size = sum(hi - lo + 1 for kind, (lo, hi) in items if kind == "range")
-    if size > _MAX_FIRST:
+    if size > limit:
         return None
     parts = []
     for kind, value in items:
@@ -137,9 +158,42 @@ def _first_class(regexp: str) -> str | None:
     return "".join(dict.fromkeys(parts))
 
 
-try:  # the regex parser of the standard library (renamed in 3.11)
-    from re import _constants as _sre, _parser as _sre_parser
+def _found_quickly(pattern: str) -> re.Pattern:
+    """A regex whose `search` finds a match where `pattern` has one, and nothing where it has none,
+    at C speed over the characters no match of `pattern` can start with; only for yes/no tests (its
+    match is one character long).
+
+    The regex engine skips characters that fast only for a pattern that starts by consuming a
+    character of a class. So this one consumes a character that can start a match and, in a
+    look-behind of width one, steps back over it to try `pattern` there in a look-ahead."""
+    first = _first_class(pattern, _MAX_GATE)
+    if first is None:
+        return re.compile(pattern)
+    return re.compile(f"[{first}](?<=(?=(?:{pattern}))[{first}])")
+
+
+def _guard(regexp: str) -> re.Pattern | None:
+    """For a terminal whose first characters are too many to gate (ORGAN: any CJK character), a
+    regex for a part that every match of it contains and that is found quickly (ORGAN's "局|委员会|
+    …"): where the guard finds nothing in a sentence, the terminal cannot match anywhere in it.
+    None when there is no such part (the terminal is then always tried, which is always correct)."""
+    try:
+        parsed = _sre_parser.parse(regexp)
+        for item in parsed.data:  # the top-level sequence: each part of it is in every match
+            sub = _sre_parser.SubPattern(parsed.state, [item])
+            if sub.getwidth()[0] == 0 or "GROUPREF" in str(item):  # may be empty, or refers outside
+                continue
+            if _narrow_class(sub) is not None:
+                return _sre_compiler.compile(sub)
+    except Exception:  # an unusual construct: no guard, which is always correct
+        return None
+    return None
+
+
+try:  # the regex parser and compiler of the standard library (renamed in 3.11)
+    from re import _compiler as _sre_compiler, _constants as _sre, _parser as _sre_parser
 except ImportError:  # pragma: no cover - Python 3.10
+    import sre_compile as _sre_compiler
     import sre_constants as _sre
     import sre_parse as _sre_parser
 
@@ -188,6 +242,10 @@ def _first_of(seq) -> tuple[list | None, bool]:
     return items, True
 
 
+# Only sentences that can hold a claim are parsed: a count with its unit, a rate, 复议/诉讼, or "未收到".
+_PREFILTER = _found_quickly(_PREFILTER_PATTERN)
+
+
 @lru_cache(maxsize=1)
 def _claim_lexer():
     from lark import Token
@@ -233,28 +291,72 @@ def _claim_lexer():
     return ClaimLexer
 
 
+# The claims parser remembers at most this many parser configurations, none deeper than this.
+MAX_REMEMBERED = 4096
+MAX_REMEMBERED_DEPTH = 48
+
+
+class _MemoFull(Exception):
+    """The shared memo holds MAX_REMEMBERED configurations, or the next is too deep to keep."""
+
+
+class _Memo:
+    """Parser configurations met so far (a configuration is the whole LALR stack), by number, and
+    per configuration what each lexed terminal leads to (`ClaimParser._step`); filled as sentences
+    come. `cap` None: no limit (a memo made for one sentence)."""
+
+    def __init__(self, start_state: int, cap: int | None):
+        self.cap = cap
+        self.stacks: list[tuple[int, ...]] = [(start_state,)]
+        self.cfg_of: dict[tuple[int, ...], int] = {self.stacks[0]: 0}
+        self.steps: list[dict[str, tuple[str, int, tuple[int, ...]] | None]] = [{}]
+        self.ends: dict[int, tuple[int, ...] | bool] = {}  # configuration -> its $END: folds, or False
+        self.lock = threading.Lock()  # the web server parses in threads
+
+
 class ClaimParser:
     """The claims grammar compiled by Lark (LALR), run over one sentence at a time.
 
     Lark builds the LALR(1) table and the terminal definitions from grammars/claims.lark (plus
     plugin `%extend` fragments); `tokens` lexes a sentence with the terminal alternation and drives
-    that table directly, so a sentence costs one regex scan and a few table look-ups per token —
-    no lark Token, Tree or per-token dict. The result is what a walk of lark's own parse tree gives
-    (tests/test_claims_speed.py checks that on every corpus and sample sentence).
+    that table directly, so a sentence costs one regex scan and one remembered table step per token
+    — no lark Token, Tree or per-token dict. The result is what a walk of lark's own parse tree gives
+    (tests/test_speed.py checks that on every corpus and sample sentence).
     """
 
     def __init__(self, data: dict, grammar: str):
         self.grammar = grammar
         self.regex = re.compile(data["regex"])
+        self.terminals: list[tuple[str, str]] = [(name, regexp) for name, regexp in data["terminals"]]
+        # Terminals tried at every position (no first-character gate) but ruled out for a whole
+        # sentence by one quick search; the alternation without the ruled-out ones, made on first use.
+        self._guards = [(name, g) for name, regexp in self.terminals
+                        if _first_class(regexp) is None and (g := _guard(regexp)) is not None]
+        self._without: dict[tuple[str, ...], re.Pattern] = {}
         self.start_state, self.end_state = data["start"], data["end"]
         # state -> {symbol: next state (shift/goto, an int) or (symbols popped, rule name) (reduce)}
         self.actions: dict[int, dict[str, int | tuple[int, str]]] = lalr.load_actions(data["states"])
+        self._memo = _Memo(self.start_state, MAX_REMEMBERED)  # shared by every report
 
     @staticmethod
     def compile(lark) -> dict:
         """What a ClaimParser needs of the Lark parser, as JSON-ready data."""
         states, start, end = lalr.actions(lark)
-        return {"regex": _terminal_regex(lark.terminals).pattern, "states": states, "start": start, "end": end}
+        terminals = _ordered_terminals(lark.terminals)
+        return {"regex": _alternation(terminals), "terminals": [list(t) for t in terminals],  # JSON: lists
+                "states": states, "start": start, "end": end}
+
+    def _regex_for(self, sentence: str) -> re.Pattern:
+        """The terminal alternation without the terminals that cannot match in this sentence; it
+        finds what the whole one finds, the order of the others being the same."""
+        absent = tuple(name for name, guard in self._guards if guard.search(sentence) is None)
+        if not absent:
+            return self.regex
+        regex = self._without.get(absent)
+        if regex is None:
+            regex = self._without[absent] = re.compile(
+                _alternation([(n, r) for n, r in self.terminals if n not in absent], gate=True))
+        return regex
 
     @property
     def lark(self):
@@ -265,82 +367,138 @@ class ClaimParser:
 
     def tokens(self, sentence: str) -> list[Tok] | None:
         """The sentence's tokens, quantities folded into one QTY token each, with their group depth
-        and clause number; None if the table rejects the sentence."""
-        actions = self.actions
-        stack = [self.start_state]
+        and clause number; None if the table rejects the sentence.
+
+        Each lexed terminal costs one look-up in the memo: what the LALR table does with that terminal
+        in the current parser configuration (the whole stack), worked out by `_step` the first time
+        that pair occurs and remembered. The table stays the only judge of what parses. Hostile text
+        (deep brackets, endless variety) could make the remembered configurations grow without end:
+        past MAX_REMEMBERED, or deeper than MAX_REMEMBERED_DEPTH, a sentence is parsed with a memo of
+        its own that is dropped afterwards.
+        """
+        try:
+            return self._tokens(sentence, self._memo)
+        except _MemoFull:
+            return self._tokens(sentence, _Memo(self.start_state, None))
+
+    def _tokens(self, sentence: str, memo: _Memo) -> list[Tok] | None:
+        steps = memo.steps
+        cfg = 0
         out: list[Tok] = []
         depth = clause = pos = 0
-
-        def feed(kind: str, tok: Tok | None) -> bool:
-            while True:
-                act = actions[stack[-1]].get(kind)
-                if act is None:
-                    return False
-                if act.__class__ is int:
-                    stack.append(act)
-                    if tok is not None:
-                        out.append(tok)
-                    return True
-                size, name = act
-                if size:
-                    del stack[-size:]
-                    if name == "quantity":
-                        out[-size:] = [_quantity(sentence, out[-size:])]
-                stack.append(actions[stack[-1]][name])
-                if tok is None and stack[-1] == self.end_state:
-                    return True
-
-        for m in self.regex.finditer(sentence):
-            a = m.start()
-            for step in (0, 1):  # the gap before the match (FILLER), then the match
-                if step == 0:
-                    if a == pos:
-                        continue
-                    kind = "FILLER"
-                    tok = Tok(kind, sentence[pos:a], pos, a, depth, clause)
-                else:
-                    kind = m.lastgroup
-                    if kind == "RPAR" and depth == 0 or kind not in actions[stack[-1]]:
-                        kind = "FILLER"
-                    b = m.end()
-                    if kind == "SEP":
-                        clause += 1
-                        tok = Tok(kind, m.group(), a, b, depth, clause)
-                    elif kind == "LPAR":
-                        clause += 1
-                        tok = Tok(kind, m.group(), a, b, depth, clause)
-                        depth += 1
-                        clause += 1
-                    elif kind == "RPAR":
-                        depth -= 1
-                        clause += 1
-                        tok = Tok(kind, m.group(), a, b, depth, clause)
-                    else:
-                        tok = Tok(kind, m.group(), a, b, depth, clause)
-                    pos = b
-                while True:  # `feed`, inlined: the hot loop of reading the narrative
-                    act = actions[stack[-1]].get(kind)
-                    if act is None:
-                        return None
-                    if act.__class__ is int:
-                        stack.append(act)
-                        out.append(tok)
-                        break
-                    size, name = act
-                    if size:
-                        del stack[-size:]
-                        if name == "quantity":
-                            out[-size:] = [_quantity(sentence, out[-size:])]
-                    stack.append(actions[stack[-1]][name])
         n = len(sentence)
-        if pos < n and not feed("FILLER", Tok("FILLER", sentence[pos:], pos, n, depth, clause)):
-            return None
-        while depth:  # close the groups still open
-            depth -= 1
-            clause += 1
-            if not feed("RPAR", Tok("RPAR", "", n, n, depth, clause)):
+        for m in chain(self._regex_for(sentence).finditer(sentence), (None,)):
+            a, b = m.span() if m is not None else (n, n)
+            if a > pos:  # the gap before the match (or the rest after the last one)
+                step = steps[cfg].get("FILLER") or self._step(memo, cfg, "FILLER")
+                if step is None:
+                    return None
+                _kind, cfg, folds = step
+                if folds:
+                    _fold(sentence, out, folds)
+                out.append(Tok("FILLER", sentence[pos:a], pos, a, depth, clause))
+            if m is None:
+                break
+            kind = m.lastgroup
+            if kind == "RPAR" and depth == 0:
+                kind = "FILLER"
+            step = steps[cfg].get(kind) or self._step(memo, cfg, kind)
+            if step is None:
                 return None
-        return out if feed("$END", None) else None
+            kind, cfg, folds = step
+            if folds:
+                _fold(sentence, out, folds)
+            text = sentence[a:b]
+            if kind == "SEP":
+                clause += 1
+                out.append(Tok(kind, text, a, b, depth, clause))
+            elif kind == "LPAR":
+                clause += 1
+                out.append(Tok(kind, text, a, b, depth, clause))
+                depth += 1
+                clause += 1
+            elif kind == "RPAR":
+                depth -= 1
+                clause += 1
+                out.append(Tok(kind, text, a, b, depth, clause))
+            else:
+                out.append(Tok(kind, text, a, b, depth, clause))
+            pos = b
+        if depth:  # close the groups still open (rare: not remembered)
+            stack = list(memo.stacks[cfg])
+            while depth:
+                depth -= 1
+                clause += 1
+                if not self._feed(stack, sentence, out, "RPAR", Tok("RPAR", "", n, n, depth, clause)):
+                    return None
+            return out if self._feed(stack, sentence, out, "$END", None) else None
+        end = memo.ends.get(cfg)
+        if end is None:
+            folds_at_end: list[int] = []
+            end = memo.ends[cfg] = (tuple(folds_at_end) if self._shift(list(memo.stacks[cfg]), "$END", folds_at_end)
+                                    else False)
+        if end is False:
+            return None
+        if end:
+            _fold(sentence, out, end)
+        return out
+
+    def _step(self, memo: _Memo, cfg: int, kind: str) -> tuple[str, int, tuple[int, ...]] | None:
+        """What the table does with lexed terminal `kind` in configuration `cfg`: (the terminal as
+        taken — FILLER when the table cannot accept it here —, the configuration after its shift,
+        the sizes of the `quantity` reductions on the way); None if the table rejects it."""
+        stack = list(memo.stacks[cfg])
+        taken = kind if kind in self.actions[stack[-1]] else "FILLER"
+        folds: list[int] = []
+        if not self._shift(stack, taken, folds):
+            return None
+        key = tuple(stack)
+        with memo.lock:
+            if key not in memo.cfg_of:
+                if memo.cap is not None and (len(memo.stacks) >= memo.cap or len(key) > MAX_REMEMBERED_DEPTH):
+                    raise _MemoFull
+                memo.steps.append({})
+                memo.stacks.append(key)
+                memo.cfg_of[key] = len(memo.stacks) - 1
+            step = (taken, memo.cfg_of[key], tuple(folds))
+            memo.steps[cfg][kind] = step
+        return step
+
+    def _shift(self, stack: list[int], kind: str, folds: list[int]) -> bool:
+        """Run the table on `kind` until it is shifted (or, for $END, accepted); the sizes of the
+        `quantity` reductions done on the way go to `folds`. False if the table rejects it."""
+        actions = self.actions
+        while True:
+            act = actions[stack[-1]].get(kind)
+            if act is None:
+                return False
+            if act.__class__ is int:
+                stack.append(act)
+                return True
+            size, name = act
+            if size:
+                del stack[-size:]
+                if name == "quantity":
+                    folds.append(size)
+            stack.append(actions[stack[-1]][name])
+            if kind == "$END" and stack[-1] == self.end_state:
+                return True
+
+    def _feed(self, stack: list[int], sentence: str, out: list[Tok], kind: str, tok: Tok | None) -> bool:
+        """Feed one terminal as it is (the end of a sentence with groups left open)."""
+        folds: list[int] = []
+        if not self._shift(stack, kind, folds):
+            return False
+        _fold(sentence, out, folds)
+        if tok is not None:
+            out.append(tok)
+        return True
+
+
+def _fold(sentence: str, out: list[Tok], folds) -> None:
+    """Replace the last terminals of `out` by one QTY token per `quantity` reduction (their sizes)."""
+    for size in folds:
+        out[-size:] = [_quantity(sentence, out[-size:])]
 
 
 def _quantity(sentence: str, parts: list[Tok]) -> Tok:
@@ -356,7 +514,7 @@ def _quantity(sentence: str, parts: list[Tok]) -> Tok:
         elif t.kind in _APPROX_KINDS:
             approx = True
     return Tok("QTY", sentence[first.start:last.end], first.start, last.end, first.depth, first.clause,
-               value=_number(number), unit=unit, approx=approx)
+               _number(number), unit, approx)
 
 
 def _build_lark(text: str):
@@ -365,12 +523,15 @@ def _build_lark(text: str):
     return Lark(text, parser="lalr", lexer=_claim_lexer(), maybe_placeholders=False)
 
 
+_DATA_FORMAT = 2  # of ClaimParser.compile's answer; bump when it changes shape (2: terminals one by one)
+
+
 @lru_cache(maxsize=8)
 def _parser(extensions: tuple[str, ...] = ()) -> ClaimParser:
     """The claims parser; `extensions` are grammar fragments from plugins (`%extend RECEIVED: …`).
     Its table comes from the per-user cache when a run stored it (parse/lalr.py)."""
     text = "\n".join((grammar_text("claims.lark"), *extensions))
-    data = lalr.table("claims", text, "lalr ClaimLexer maybe_placeholders=False",
+    data = lalr.table("claims", text, f"lalr ClaimLexer maybe_placeholders=False data={_DATA_FORMAT}",
                       lambda: ClaimParser.compile(_build_lark(text)))
     return ClaimParser(data, text)
 
@@ -407,6 +568,7 @@ _WAN = re.compile(r"\d+(?:\.\d+)?万")
 _DECIMAL = re.compile(r"\d+\.\d+")
 
 
+@lru_cache(maxsize=4096)  # the same few numbers recur in every report; a reading never changes
 def _number(text: str) -> int | float | None:
     text = text.replace(",", "").strip()
     if text.isdigit() and text.isascii():
@@ -484,53 +646,70 @@ class _Sentence:
     para: Paragraph
     section: Section | None
     toks: list[Tok] = field(default_factory=list)
+    first: dict[str, int] = field(init=False)  # kind -> index of its first token
+    stripped: str = field(init=False)
+
+    def __post_init__(self):
+        # reversed, so that the first token of each kind is the one kept
+        self.first = {t.kind: i for i, t in reversed(list(enumerate(self.toks)))}
+        self.stripped = self.text.strip()
 
     def line(self, pos: int) -> int:
         return self.para.line_at(self.offset + pos)
 
     def has(self, *kinds: str) -> Tok | None:
-        return next((t for t in self.toks if t.kind in kinds), None)
+        """The sentence's first token of one of these kinds."""
+        found = [self.first[k] for k in kinds if k in self.first]
+        return self.toks[min(found)] if found else None
 
 
 def extract(report: Report, extensions: tuple[str, ...] = ()) -> Narrative:
     """All claims, rates and breakdowns of the report's narrative. `extensions`: checked grammar
     fragments from plugins (see `check_extension`)."""
     narrative = Narrative()
-    table_lines = _table_lines(report)
+    table_lines = parser = None
+    prefilter = _PREFILTER.search
     for section, para in report.paragraphs():
-        if any(line in table_lines for _off, line in para.spans) or para.line in table_lines:
+        text = para.text
+        if not prefilter(text):  # then none of its sentences can hold a claim
             continue
-        app_context = bool(_APP_CONTEXT.search(para.text)) or (section is not None and section.number == 3)
-        for m in _SENTENCE.finditer(para.text):
-            text = m.group(0)
-            if not _PREFILTER.search(text):
+        if table_lines is None:
+            table_lines = _table_lines(report)
+        if para.line in table_lines or not table_lines.isdisjoint([line for _off, line in para.spans]):
+            continue
+        app_context = bool(_APP_CONTEXT.search(text)) or (section is not None and section.number == 3)
+        for m in _SENTENCE.finditer(text):
+            start, end = m.span()
+            if not prefilter(text, start, end):
                 continue
-            s = _Sentence(text, m.start(), para, section, tokenize(text, extensions))
+            sentence = m.group()
+            if parser is None:
+                parser = _parser(extensions)
+            s = _Sentence(sentence, start, para, section, parser.tokens(sentence) or [])  # as `tokenize`
             claims = _bind(s)
             for c in claims:
                 _judge_scope(report, s, c, app_context)
-            narrative.claims.extend(c for c in claims if c.metric is not None)
-            narrative.rates.extend(_rates(s, claims, app_context))
-            narrative.breakdowns.extend(_breakdowns(s))
+            narrative.claims += [c for c in claims if c.metric is not None]
+            narrative.rates += _rates(s, claims, app_context)
+            narrative.breakdowns += _breakdowns(s)
     return narrative
 
 
 def _table_lines(report: Report) -> set[int]:
-    lines: set[int] = set()
+    lines: set[int | None] = set()
     for table in report.tables.values():
         for row in table.rows.values():
-            if row.line is not None:
-                lines.add(row.line)
-            lines.update(c.line for c in row.cells.values() if c.line is not None)
+            lines.add(row.line)
+            lines.update(map(_LINE, row.cells.values()))
+    lines.discard(None)
     return lines
 
 
-def _clauses(toks: list[Tok]) -> list[list[Tok]]:
-    by: dict[int, list[Tok]] = {}
-    for t in toks:
-        if t.kind not in ("SEP", "LPAR", "RPAR"):
-            by.setdefault(t.clause, []).append(t)
-    return [by[k] for k in sorted(by)]
+_LINE = attrgetter("line")
+
+
+_SEPARATORS = frozenset({"SEP", "LPAR", "RPAR"})
+_END = Tok("SEP", "", -1, -1, 0)  # closes the last clause of a sentence
 
 
 def _winner(words: list[Tok], has_doc_noun: bool) -> Tok | None:
@@ -545,32 +724,48 @@ def _winner(words: list[Tok], has_doc_noun: bool) -> Tok | None:
 def _bind(s: _Sentence) -> list[Claim]:
     """Tie each quantity of the sentence to a counting word of its clause (see module doc)."""
     claims: list[Claim] = []
+    first = s.first
+    zero_words = "NEG_RECEIVED" in first or "LIT_NONE" in first
+    if "QTY" not in first and not zero_words:
+        return claims
+    doc_nouns = "DOC_NOUN" in first
     pending: list[Tok] = []  # counting words of a previous clause joined by "、" that had no number
-    seps = {t.clause: t.text for t in s.toks if t.kind == "SEP"}  # the separator opening each clause
-    for clause in _clauses(s.toks):
-        joined = seps.get(clause[0].clause) == "、"
-        words: list[Tok] = list(pending) if joined else []
-        has_doc_noun = any(t.kind == "DOC_NOUN" for t in clause)
-        bound_any = False
-        for i, t in enumerate(clause):
-            if t.kind in METRIC_OF and t.kind != "NEG_RECEIVED":
-                words.append(t)
-            elif t.kind == "QTY":
-                word = _winner(words, has_doc_noun) if words else _word_after(clause, i, has_doc_noun)
-                t.claim = _claim(s, t, word, _first_of_tier(words, word))
-                claims.append(t.claim)
-                words = []
-                bound_any = True
-        if not any(t.kind == "QTY" for t in clause):
-            claims.extend(_zero_claims(s, clause))
-        pending = words if not bound_any else []
+    # Clause numbers rise along the tokens: a clause is a run of tokens between two separators.
+    clause: list[Tok] = []
+    joined = False  # whether "、" opened the clause
+    for tok in chain(s.toks, (_END,)):
+        if tok.kind not in _SEPARATORS:
+            clause.append(tok)
+            continue
+        if clause:
+            words: list[Tok] = list(pending) if joined else []
+            has_doc_noun = doc_nouns and any(t.kind == "DOC_NOUN" for t in clause)
+            bound_any = False
+            for i, t in enumerate(clause):
+                kind = t.kind
+                if kind in _COUNTING_WORDS:
+                    words.append(t)
+                elif kind == "QTY":
+                    word = _winner(words, has_doc_noun) if words else _word_after(clause, i, has_doc_noun)
+                    t.claim = _claim(s, t, word, _first_of_tier(words, word))
+                    claims.append(t.claim)
+                    words = []
+                    bound_any = True
+            if not bound_any and zero_words:  # no quantity in the clause
+                claims.extend(_zero_claims(s, clause))
+            pending = words if not bound_any else []
+            clause = []
+        joined = tok.kind == "SEP" and tok.text == "、"
     return claims
+
+
+_COUNTING_WORDS = frozenset(METRIC_OF) - {"NEG_RECEIVED"}
 
 
 def _word_after(clause: list[Tok], i: int, has_doc_noun: bool) -> Tok | None:
     between = ""
     for t in clause[i + 1:]:
-        if t.kind in METRIC_OF and t.kind != "NEG_RECEIVED" and (t.kind not in DOC_WORDS or has_doc_noun):
+        if t.kind in _COUNTING_WORDS and (t.kind not in DOC_WORDS or has_doc_noun):
             return t if _ADVERBS.match(between) else None
         if t.kind == "QTY":
             return None
@@ -585,16 +780,19 @@ def _first_of_tier(words: list[Tok], word: Tok | None) -> Tok | None:
     return next((w for w in words if FAMILY[w.kind] == FAMILY[word.kind]), word)
 
 
+_CHANNELS_LONGEST_FIRST = sorted(CHANNELS, key=len, reverse=True)
+
+
 def _claim(s: _Sentence, q: Tok, word: Tok | None, first: Tok | None = None) -> Claim:
     first = first or word
     start = q.start if word is None else min(q.start, first.start)
     end = q.end if word is None else max(q.end, word.end)
     detail = {}
     if word is not None and word.kind == "CHANNEL":
-        name = next(k for k in sorted(CHANNELS, key=len, reverse=True) if word.text.startswith(k))
+        name = next(k for k in _CHANNELS_LONGEST_FIRST if word.text.startswith(k))
         detail["channel"] = CHANNELS[name]
     return Claim(metric=METRIC_OF[word.kind] if word else None, value=q.value, unit=q.unit, approx=q.approx,
-                 phrase=s.text[start:end].strip(), sentence=s.text.strip(), line=s.line(q.start), start=q.start,
+                 phrase=s.text[start:end].strip(), sentence=s.stripped, line=s.line(q.start), start=q.start,
                  detail=detail)
 
 
@@ -606,11 +804,11 @@ def _zero_claims(s: _Sentence, clause: list[Tok]) -> list[Claim]:
             continue
         rest = "".join(x.text for x in clause[i + 1:])
         if t.kind == "NEG_RECEIVED" and ("申请" in rest or s.has("APPLICATION")):
-            out.append(Claim("app.received", 0, None, False, (t.text + rest)[:40], s.text.strip(), s.line(t.start),
+            out.append(Claim("app.received", 0, None, False, (t.text + rest)[:40], s.stripped, s.line(t.start),
                              start=t.start))
         elif t.kind == "LIT_NONE" and not _OUTCOME_WORDS.search(rest):
             covers = [k for k, word in (("review", "复议"), ("suit", "诉讼")) if word in t.text]
-            out.append(Claim("lit.none", 0, None, False, t.text, s.text.strip(), s.line(t.start),
+            out.append(Claim("lit.none", 0, None, False, t.text, s.stripped, s.line(t.start),
                              detail={"covers": covers}, start=t.start))
     return out
 
@@ -629,8 +827,8 @@ def _judge_scope(report: Report, s: _Sentence, c: Claim, app_context: bool) -> N
     scope = s.has("SCOPE")
     self_scope = s.has("SELF_SCOPE")
     foreign = s.has("FOREIGN_TOPIC")
-    organ = next((t for t in s.toks if t.kind == "ORGAN" and t.start < c.start and not _is_self(report, t.text)),
-                 None)
+    organ = "ORGAN" in s.first and next(
+        (t for t in s.toks if t.kind == "ORGAN" and t.start < c.start and not _is_self(report, t.text)), None)
     if scope:
         reason = f"指全辖区或多个单位（“{scope.text}”）"
     elif self_scope and report.organ_kind not in ("gov_county_plus", "township"):
@@ -658,8 +856,10 @@ def _is_self(report: Report, organ_text: str) -> bool:
 
 def _rates(s: _Sentence, claims: list[Claim], app_context: bool) -> list[Rate]:
     out = []
+    if "RATE" not in s.first:
+        return out
     last_end = -1
-    for t in s.toks:
+    for t in s.toks[s.first["RATE"]:]:
         if t.kind != "RATE":
             continue
         m = _RATE_VALUE.search(t.text)
@@ -674,13 +874,15 @@ def _rates(s: _Sentence, claims: list[Claim], app_context: bool) -> list[Rate]:
         application = bool((s.has("APPLICATION", "CHANNEL") or app_context)
                            and not s.has("FOREIGN_TOPIC", "SCOPE", "ORGAN"))
         out.append(Rate(value=float(m.group(0).rstrip("% ").strip()), decimals=len(m.group(2) or ""),
-                        phrase=t.text, sentence=s.text.strip(), line=s.line(t.start), numerator=num,
+                        phrase=t.text, sentence=s.stripped, line=s.line(t.start), numerator=num,
                         denominator=den, application=application))
     return out
 
 
 def _breakdowns(s: _Sentence) -> list[Breakdown]:
     out = []
+    if "BREAKDOWN" not in s.first and "LPAR" not in s.first:
+        return out
     toks = s.toks
     for i, t in enumerate(toks):
         if t.kind == "BREAKDOWN":
@@ -700,7 +902,7 @@ def _breakdowns(s: _Sentence) -> list[Breakdown]:
             continue
         if not is_count(total.value) or not all(is_count(p.value) for p in parts):
             continue
-        out.append(Breakdown(total=total.claim, parts=[p.claim for p in parts], sentence=s.text.strip(),
+        out.append(Breakdown(total=total.claim, parts=[p.claim for p in parts], sentence=s.stripped,
                              line=s.line(total.start), explicit=explicit))
     return out
 
