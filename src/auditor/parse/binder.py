@@ -23,10 +23,10 @@ from ..resources import load_toml
 from .cells import RowCells, Word, row_cells
 from .document import SrcLine
 from .normalize import key
+from .rowlabels import RowMatcher, label_key
 
 _VALUE = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:万元|万|元|%|件|个|条|项)?$")
 _PLACEHOLDER = re.compile(r"^(?:/|-|—|——|–|－|\\|无|空|N/?A|n/?a|/)$")
-_ENUM_PREFIX = re.compile(r"^[0-9一二三四五六七八九十]+")
 # A label word that starts a numbered row ("6.属", "（四", "三、"): never the rest of another label.
 _ROW_ENUM = re.compile(r"^(?:\d{1,2}[.．、]|[(（][一二三四五六七八九十\d]{1,3}(?:[)）]|$)|[一二三四五六七八九十]{1,2}、)")
 MAX_EXTRA = 2  # beyond this many missing/surplus values a row is left undetermined
@@ -58,20 +58,6 @@ class _RowAcc:
     # All tab fields of the label's line (empty ones included), when the line was tab-separated;
     # None otherwise or once values from other lines were added.
     fields_after: list[str] | None = None
-
-
-def tab_fields_after_label(rc: RowCells, items: list[Item]) -> list[str] | None:
-    """All tab fields of the label's line (empty ones included), or None when the line has no
-    field grid (not tab-separated, or values sharing the label's field: "label 1 2")."""
-    if not rc.tabbed:
-        return None
-    label_pos = [it.pos for it in items if it.kind == "label" and it.pos is not None]
-    if not label_pos:
-        return None
-    last = max(label_pos)
-    if any(it.pos == last for it in items if it.kind == "value"):
-        return None
-    return [f.text for f in rc.fields]
 
 
 def field_slots(accs: dict[str, "_RowAcc"], ncols: int) -> dict[str, list[str]]:
@@ -122,24 +108,69 @@ def unreadable_reason(raw: str) -> str | None:
     return None
 
 
-def line_items(ln: SrcLine, rc: RowCells) -> list[Item]:
-    """The labels and values of one line (tokenized by grammars/cells.lark), with positions."""
-    items: list[Item] = []
-    for pos, f in enumerate(rc.fields):
-        tab_pos = pos if rc.tabbed else None
-        if f.label:
-            items.append(Item("label", " ".join(w[0] for w in f.label), tab_pos, ln.line,
-                              col=f.label[0][1], words=f.label))
-        for text, col, _num in f.values:
-            val = parse_value(text) if _VALUE.match(text) else None
-            items.append(Item("value", text, tab_pos, ln.line, val, col))
-    return items
+class _Shape:
+    """What one distinct line text holds, independent of where it stands: its cells, its labels
+    and values (without the line number), and what the binder asks of them. Worked out once per
+    process per text (row lines recur: "1.属于国家秘密 0 0 0 0 0 0 0")."""
+
+    __slots__ = ("rc", "labels", "values", "n_stray", "fields_after", "leaf", "leaf_enum",
+                 "label_text", "label_join", "label_pos")
+
+    def __init__(self, rc: RowCells):
+        self.rc = rc
+        labels: list[tuple] = []  # (text, tab position, column, words)
+        values: list[tuple] = []  # (text, tab position, value, column)
+        self.n_stray = 0  # values before the first label
+        for pos, f in enumerate(rc.fields):
+            tab_pos = pos if rc.tabbed else None
+            if f.label:
+                if not labels:
+                    self.n_stray = len(values)
+                labels.append((" ".join(w[0] for w in f.label), tab_pos, f.label[0][1], f.label))
+            for text, col, _num in f.values:
+                values.append((text, tab_pos, parse_value(text) if _VALUE.match(text) else None, col))
+        self.labels, self.values = tuple(labels), tuple(values)
+        self.fields_after = _tab_fields_after_label(rc, labels, values)
+        self.leaf = (labels[-1][3][-1][0] if labels[-1][3] else labels[-1][0]) if labels else ""
+        self.leaf_enum = bool(_ROW_ENUM.match(self.leaf))
+        self.label_text = " ".join(lb[0] for lb in labels)
+        self.label_join = "".join(lb[0] for lb in labels)
+        self.label_pos = tuple(lb[1] for lb in labels if lb[1] is not None)
+
+    def label_items(self, line: int) -> list[Item]:
+        return [Item("label", t, pos, line, None, col, words) for t, pos, col, words in self.labels]
+
+    def value_items(self, line: int, start: int = 0) -> list[Item]:
+        return [Item("value", t, pos, line, val, col) for t, pos, val, col in self.values[start:]]
 
 
-def _tokenized(lines: list[SrcLine]) -> list[tuple[SrcLine, RowCells]]:
-    """The table lines that are not prose, with their cells (one grammar parse for all)."""
+def _tab_fields_after_label(rc: RowCells, labels: list[tuple], values: list[tuple]) -> tuple[str, ...] | None:
+    """All tab fields of the label's line (empty ones included), or None when the line has no
+    field grid (not tab-separated, or values sharing the label's field: "label 1 2")."""
+    if not rc.tabbed or not labels:
+        return None
+    last = max(lb[1] for lb in labels)
+    if any(v[1] == last for v in values):
+        return None
+    return tuple(f.text for f in rc.fields)
+
+
+# Shapes by line text; bounded: cleared when full (entries are small and immutable).
+_SHAPES: dict[str, _Shape] = {}
+SHAPES_MAX = 20_000
+
+
+def _tokenized(lines: list[SrcLine]) -> list[tuple[SrcLine, _Shape]]:
+    """The table lines that are not prose, with their shapes (one grammar parse for the new ones)."""
     rows = [ln for ln in lines if not _is_prose(ln)]
-    return list(zip(rows, row_cells([ln.text for ln in rows])))
+    got = {ln.text: _SHAPES.get(ln.text) for ln in rows}  # a local view: another thread may clear
+    todo = [t for t, sh in got.items() if sh is None]
+    if todo:
+        if len(_SHAPES) + len(todo) > SHAPES_MAX:
+            _SHAPES.clear()
+        for text, rc in zip(todo, row_cells(todo)):
+            got[text] = _SHAPES[text] = _Shape(rc)
+    return [(ln, got[ln.text]) for ln in rows]
 
 
 _GAPS = re.compile(r"  +")
@@ -153,121 +184,6 @@ def _is_prose(ln: SrcLine) -> bool:
         return True
     # Column gaps of space-aligned text (pdftotext -layout) do not make a table row long.
     return len(s) > 90 and len(_GAPS.sub(" ", s.strip())) > 90
-
-
-def _label_keys(label: str) -> tuple[str, str]:
-    k = key(label)
-    return k, _ENUM_PREFIX.sub("", k)
-
-
-def _subsequence_span(needle: str, hay: str) -> int | None:
-    """Length of the shortest window of `hay` containing `needle` as a subsequence (greedy)."""
-    best = None
-    for start in range(len(hay)):
-        if hay[start] != needle[0]:
-            continue
-        j = 0
-        for i in range(start, len(hay)):
-            if hay[i] == needle[j]:
-                j += 1
-                if j == len(needle):
-                    span = i - start + 1
-                    best = span if best is None else min(best, span)
-                    break
-    return best
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    """Levenshtein distance of a and b is at most 1."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) <= 1
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i:] == b[i + 1:]
-
-
-def _near_alias(alias: str, k: str) -> bool:
-    """Some window of k is one dropped, doubled or replaced character away from alias."""
-    n = len(alias)
-    for width in (n - 1, n, n + 1):
-        for start in range(0, len(k) - width + 1):
-            if _within_one_edit(alias, k[start:start + width]):
-                return True
-    return False
-
-
-# Shorter aliases are one edit away from too many strings: with 4 characters, 表二's column header
-# "本年新公开数量" would be a typo of 表三's "本年新收".
-TYPO_MIN_ALIAS = 6
-
-
-class RowMatcher:
-    def __init__(self, specs: list[dict]):
-        self.specs = specs
-        self.last = -1
-        self.typo: str | None = None  # the label text when the last match was by edit distance
-        # Alias index by first character: a label is looked up at each of its positions instead
-        # of testing every alias of every row against it.
-        self._by_first: dict[str, list[tuple[str, int]]] = {}
-        # Typo candidates with their character sets: one edit leaves at most one of an alias's
-        # characters out of the label, so most aliases are ruled out by a set difference.
-        self._typo_aliases: list[tuple[str, frozenset, int]] = []
-        for i, spec in enumerate(specs):
-            for alias in spec.get("aliases", []):
-                self._by_first.setdefault(alias[0], []).append((alias, i))
-                if len(alias) >= TYPO_MIN_ALIAS:
-                    self._typo_aliases.append((alias, frozenset(alias), i))
-
-    def match(self, label: str, fuzzy: bool = False) -> int | None:
-        self.typo = None
-        k, k_noenum = _label_keys(label)
-        if not k:
-            return None
-        nxt = self.last + 1
-        if nxt < len(self.specs) and k_noenum in self.specs[nxt].get("exact", []):
-            return nxt
-        hits = set()
-        for pos, ch in enumerate(k):
-            for alias, i in self._by_first.get(ch, ()):
-                if k.startswith(alias, pos):
-                    hits.add((i, alias))
-        best, best_len = None, 0
-        for i, alias in sorted(hits, key=lambda h: (h[0], self.specs[h[0]]["aliases"].index(h[1]))):
-            if len(alias) > best_len or (len(alias) == best_len and best is not None and best <= self.last < i):
-                best, best_len = i, len(alias)
-        if best is not None:
-            return best
-        if fuzzy:
-            # Scrambled PDF labels ("(二)部分 计其他情形 公开(…)"): accept the next one or two rows
-            # only when the alias appears in order within a short window.
-            for i in range(self.last + 1, min(self.last + 3, len(self.specs))):
-                for alias in self.specs[i].get("aliases", []):
-                    if len(alias) >= 4:
-                        span = _subsequence_span(alias, k)
-                        if span is not None and span <= 3 * len(alias):
-                            return i
-        return None
-
-    def typo_match(self, label: str) -> int | None:
-        """A label one edit away from the alias of the next row(s) in template order, and from no
-        other row of the template (a typo that could be two rows is not matched)."""
-        self.typo = None
-        k = _label_keys(label)[0]
-        chars = frozenset(k)
-        near = {i for alias, aset, i in self._typo_aliases
-                if len(aset - chars) <= 1 and _near_alias(alias, k)}
-        if len(near) != 1:
-            return None
-        (i,) = near
-        if not (self.last < i <= self.last + 2):
-            return None
-        self.typo = label.strip()
-        return i
 
 
 def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
@@ -291,15 +207,14 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
                                    f"“{orphan.label}”无法识别，这些数值不归入任何行", orphan.line, table, None))
         orphan = None
 
-    for ln, rc in _tokenized(lines):
-        items = line_items(ln, rc)
-        if not items:
+    for ln, sh in _tokenized(lines):
+        if not sh.labels and not sh.values:
             continue
-        line_labels = [it for it in items if it.kind == "label"]
+        line_labels = sh.label_items(ln.line)
         labels.extend(line_labels)
-        line_values = [it for it in items if it.kind == "value"]
-        leaf = (line_labels[-1].words[-1][0] if line_labels[-1].words else line_labels[-1].text) if line_labels else ""
-        if orphan is not None and line_labels and not _ROW_ENUM.match(leaf) and not (line_values and orphan.values):
+        line_values = sh.value_items(ln.line)
+        leaf = sh.leaf
+        if orphan is not None and line_labels and not sh.leaf_enum and not (line_values and orphan.values):
             orphan.label += leaf  # leaf labels stand right of group labels
             orphan.values = orphan.values or line_values  # values beside the middle of the label
             i = matcher.match(orphan.label)
@@ -317,10 +232,9 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
                 hit, hit_item = i, it
                 break
         if hit is None and line_labels:
-            joined = "".join(pending + [it.text for it in line_labels])
-            hit = matcher.match(joined) if pending else None
+            hit = matcher.match("".join(pending) + sh.label_join) if pending else None
             if hit is None:
-                hit = matcher.match("".join(it.text for it in line_labels), fuzzy=True)
+                hit = matcher.match(sh.label_join, fuzzy=True)
             for it in reversed(line_labels if hit is None else []):  # leaf label first
                 hit = matcher.typo_match(it.text)
                 if hit is not None:
@@ -329,23 +243,21 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
         if hit is not None:
             drop_orphan()
         if hit is not None and cur is not None and hit == cur.idx and not cur.values:
-            cur.label += "".join(it.text for it in line_labels)  # second half of a wrapped label
-            cur.values = [it for it in items if it.kind == "value"]
-            cur.fields_after = tab_fields_after_label(rc, items)
+            cur.label += sh.label_join  # second half of a wrapped label
+            cur.values = line_values
+            cur.fields_after = sh.fields_after
             continue
         if hit is not None:
             spec = specs[hit]
-            label_text = " ".join(it.text for it in line_labels) if len(line_labels) > 1 else hit_item.text
-            acc = _RowAcc(spec, hit, label_text, ln.line,
-                          [it.pos for it in line_labels if it.pos is not None])
-            first_label_index = items.index(line_labels[0])
-            stray = [it for it in items[:first_label_index] if it.kind == "value"]
+            label_text = sh.label_text if len(line_labels) > 1 else hit_item.text
+            acc = _RowAcc(spec, hit, label_text, ln.line, sh.label_pos)
+            stray = line_values[:sh.n_stray]
             if stray:
                 notes.append(ParseNote("table.stray_values",
                                        f"第{ln.line}行在行标签前有无法归属的数值“{' '.join(s.text for s in stray)}”，已忽略",
                                        ln.line, table, spec["key"]))
-            acc.values = [it for it in items[first_label_index:] if it.kind == "value"]
-            acc.fields_after = tab_fields_after_label(rc, items)
+            acc.values = line_values[sh.n_stray:]
+            acc.fields_after = sh.fields_after
             if matcher.typo is not None:
                 notes.append(ParseNote("table.label_typo",
                                        f"第{ln.line}行的行标签“{matcher.typo}”与模板行“{spec['label']}”相差一个字，"
@@ -363,7 +275,7 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
             continue
         # No row label on this line.
         target = cur.extra_sources[-1] if cur is not None and cur.extra_sources else cur
-        if line_labels and (_ROW_ENUM.match(leaf) or line_values and target is not None and target.values):
+        if line_labels and (sh.leaf_enum or line_values and target is not None and target.values):
             # A row we cannot name yet: its label starts with a new row number ("6.属"), or its
             # values stand beside a label while the row above has its own. Not the row above.
             drop_orphan()
@@ -378,7 +290,7 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
             continue
         if line_labels:
             if cur is not None and not cur.values and not (cur.extra_sources):
-                cur.label += "".join(it.text for it in line_labels)  # wrapped label continues
+                cur.label += sh.label_join  # wrapped label continues
             else:
                 pending.extend(it.text for it in line_labels)
         if line_values and target is not None:
@@ -392,12 +304,12 @@ def header_positions(labels: list[Item], column_labels: list[str], columns: list
                      allow_reorder: bool = False) -> dict[str, int] | None:
     """Tab positions of the column headers, if every column header was found exactly once (and,
     unless `allow_reorder`, in template order)."""
-    wanted = {key(lbl): col for lbl, col in zip(column_labels, columns)}
+    wanted = {label_key(lbl): col for lbl, col in zip(column_labels, columns)}
     pos: dict[str, int] = {}
     for it in labels:
         if it.pos is None:
             continue
-        col = wanted.get(key(it.text))
+        col = wanted.get(label_key(it.text))
         if col is not None and col not in pos:
             pos[col] = it.pos
     if len(pos) != len(columns):
@@ -633,6 +545,13 @@ def _grid_consistent(accs: dict[str, _RowAcc], hpos: dict[str, int] | None, ncol
     return all([v.pos for v in a.values] == want for a in full)
 
 
+def _has_marker(lines: list[SrcLine], markers) -> bool:
+    """Some table line's key contains one of the (keyed) markers. One key of all the lines: `key`
+    drops characters one by one, and keeps the NUL between lines, which no marker holds."""
+    joined = key("\0".join(ln.text for ln in lines if not _is_prose(ln)))
+    return any(m in joined for m in markers)
+
+
 def _templ() -> dict:
     return load_toml("templates/tables.toml")
 
@@ -640,8 +559,7 @@ def _templ() -> dict:
 def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     spec = _templ()["t3"]
     table = Table("t3")
-    region_keys = [key(ln.text) for ln in lines if not _is_prose(ln)]
-    is_2021 = any(m in k for k in region_keys for m in spec["markers_2021"])
+    is_2021 = _has_marker(lines, spec["markers_2021"])
     version = "2021" if is_2021 else "2019"
     specs = [r for r in spec["rows"] if version in r.get("templates", [version])]
     accs, labels = assemble_rows(lines, specs, "t3", notes)
@@ -687,9 +605,8 @@ def _short(label: str) -> str:
 def bind_t2(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     spec = _templ()["t2"]
     table = Table("t2")
-    keys = [key(ln.text) for ln in lines if not _is_prose(ln)]
-    m19 = any(key(m) in k for k in keys for m in spec["markers_2019"])
-    m21 = any(key(m) in k for k in keys for m in spec["markers_2021"])
+    m19 = _has_marker(lines, tuple(map(label_key, spec["markers_2019"])))
+    m21 = _has_marker(lines, tuple(map(label_key, spec["markers_2021"])))
     accs, _labels = assemble_rows(lines, spec["rows"], "t2", notes)
     if not accs:
         return table
@@ -729,16 +646,13 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     header_seen = False
     first_line = None
     value_rows: list[RowCells] = []
-    for ln, rc in _tokenized(lines):
-        items = line_items(ln, rc)
-        if any(it.kind == "label" and ("复议" in it.text or "维持" in it.text) for it in items):
+    for ln, sh in _tokenized(lines):
+        if "复议" in sh.label_text or "维持" in sh.label_text:  # (labels are joined by blanks)
             header_seen = True
             first_line = first_line or ln.line
-        if header_seen:
-            line_values = [it for it in items if it.kind == "value"]
-            values.extend(line_values)
-            if line_values:
-                value_rows.append(rc)
+        if header_seen and sh.values:
+            values.extend(sh.value_items(ln.line))
+            value_rows.append(sh.rc)
     if not header_seen:
         return table
     table.found = True
