@@ -17,13 +17,15 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Cell, ParseNote, Row, Table
 from ..resources import load_toml
+from . import flattened
 from .cells import RowCells, Word, row_cells
 from .document import SrcLine
 from .normalize import key
-from .rowlabels import RowMatcher, label_key
+from .rowlabels import RowMatcher, alias_index, label_key
 
 _VALUE = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:万元|万|元|%|件|个|条|项)?$")
 _PLACEHOLDER = re.compile(r"^(?:/|-|—|——|–|－|\\|无|空|N/?A|n/?a|/)$")
@@ -113,11 +115,11 @@ class _Shape:
     and values (without the line number), and what the binder asks of them. Worked out once per
     process per text (row lines recur: "1.属于国家秘密 0 0 0 0 0 0 0")."""
 
-    __slots__ = ("rc", "labels", "values", "n_stray", "fields_after", "leaf", "leaf_enum",
-                 "label_text", "label_join", "label_pos")
+    __slots__ = ("text", "rc", "labels", "values", "n_stray", "fields_after", "leaf", "leaf_enum",
+                 "label_texts", "label_text", "label_join", "label_pos", "_key")
 
-    def __init__(self, rc: RowCells):
-        self.rc = rc
+    def __init__(self, text: str, rc: RowCells):
+        self.text, self.rc, self._key = text, rc, None
         labels: list[tuple] = []  # (text, tab position, column, words)
         values: list[tuple] = []  # (text, tab position, value, column)
         self.n_stray = 0  # values before the first label
@@ -133,9 +135,17 @@ class _Shape:
         self.fields_after = _tab_fields_after_label(rc, labels, values)
         self.leaf = (labels[-1][3][-1][0] if labels[-1][3] else labels[-1][0]) if labels else ""
         self.leaf_enum = bool(_ROW_ENUM.match(self.leaf))
-        self.label_text = " ".join(lb[0] for lb in labels)
-        self.label_join = "".join(lb[0] for lb in labels)
+        self.label_texts = tuple(lb[0] for lb in labels)
+        self.label_text = " ".join(self.label_texts)
+        self.label_join = "".join(self.label_texts)
         self.label_pos = tuple(lb[1] for lb in labels if lb[1] is not None)
+
+    @property
+    def key(self) -> str:
+        """`normalize.key` of the line (the template markers are looked for in it)."""
+        if self._key is None:
+            self._key = key(self.text)
+        return self._key
 
     def label_items(self, line: int) -> list[Item]:
         return [Item("label", t, pos, line, None, col, words) for t, pos, col, words in self.labels]
@@ -169,7 +179,7 @@ def _tokenized(lines: list[SrcLine]) -> list[tuple[SrcLine, _Shape]]:
         if len(_SHAPES) + len(todo) > SHAPES_MAX:
             _SHAPES.clear()
         for text, rc in zip(todo, row_cells(todo)):
-            got[text] = _SHAPES[text] = _Shape(rc)
+            got[text] = _SHAPES[text] = _Shape(text, rc)
     return [(ln, got[ln.text]) for ln in rows]
 
 
@@ -186,10 +196,11 @@ def _is_prose(ln: SrcLine) -> bool:
     return len(s) > 90 and len(_GAPS.sub(" ", s.strip())) > 90
 
 
-def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
-                  notes: list[ParseNote]) -> tuple[dict[str, _RowAcc], list[Item]]:
-    """Group the table's items into rows by label. Returns rows by key and all label items."""
-    matcher = RowMatcher(specs)
+def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table: str,
+                  notes: list[ParseNote], index=None) -> tuple[dict[str, _RowAcc], list[Item]]:
+    """Group the items of the table lines (`_tokenized`) into rows by label (`index`: the specs'
+    `alias_index`, when kept). Returns rows by key and the label items at tab positions."""
+    matcher = RowMatcher(specs, index)
     rows: dict[str, _RowAcc] = {}
     labels: list[Item] = []
     cur: _RowAcc | None = None
@@ -207,11 +218,12 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
                                    f"“{orphan.label}”无法识别，这些数值不归入任何行", orphan.line, table, None))
         orphan = None
 
-    for ln, sh in _tokenized(lines):
+    for ln, sh in lines:
         if not sh.labels and not sh.values:
             continue
-        line_labels = sh.label_items(ln.line)
-        labels.extend(line_labels)
+        line_labels = sh.label_texts
+        if sh.rc.tabbed and line_labels:  # (header_positions reads labels at tab positions only)
+            labels.extend(sh.label_items(ln.line))
         line_values = sh.value_items(ln.line)
         leaf = sh.leaf
         if orphan is not None and line_labels and not sh.leaf_enum and not (line_values and orphan.values):
@@ -225,21 +237,21 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
                 cur, orphan, pending = acc, None, []
             continue
         hit = None
-        hit_item = None
-        for it in reversed(line_labels):  # the leaf label stands right of its group labels
-            i = matcher.match(it.text)
+        hit_text = None
+        for text in reversed(line_labels):  # the leaf label stands right of its group labels
+            i = matcher.match(text)
             if i is not None:
-                hit, hit_item = i, it
+                hit, hit_text = i, text
                 break
         if hit is None and line_labels:
             hit = matcher.match("".join(pending) + sh.label_join) if pending else None
             if hit is None:
                 hit = matcher.match(sh.label_join, fuzzy=True)
-            for it in reversed(line_labels if hit is None else []):  # leaf label first
-                hit = matcher.typo_match(it.text)
+            for text in reversed(line_labels if hit is None else ()):  # leaf label first
+                hit = matcher.typo_match(text)
                 if hit is not None:
                     break
-            hit_item = line_labels[0] if hit is not None else None
+            hit_text = line_labels[0] if hit is not None else None
         if hit is not None:
             drop_orphan()
         if hit is not None and cur is not None and hit == cur.idx and not cur.values:
@@ -249,7 +261,7 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
             continue
         if hit is not None:
             spec = specs[hit]
-            label_text = sh.label_text if len(line_labels) > 1 else hit_item.text
+            label_text = sh.label_text if len(line_labels) > 1 else hit_text
             acc = _RowAcc(spec, hit, label_text, ln.line, sh.label_pos)
             stray = line_values[:sh.n_stray]
             if stray:
@@ -292,7 +304,7 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
             if cur is not None and not cur.values and not (cur.extra_sources):
                 cur.label += sh.label_join  # wrapped label continues
             else:
-                pending.extend(it.text for it in line_labels)
+                pending.extend(line_labels)
         if line_values and target is not None:
             target.values.extend(line_values)
             target.fields_after = None
@@ -340,11 +352,13 @@ def _readings(values: list[Item], ncols: int) -> list[tuple]:
     out = []
     if n < ncols:
         for gaps in itertools.combinations(range(ncols), ncols - n):
-            it = iter(vals)
-            out.append(tuple(None if i in gaps else next(it) for i in range(ncols)))
+            reading = vals.copy()
+            for i in gaps:  # ascending: each blank goes to its final index
+                reading.insert(i, None)
+            out.append(tuple(reading))
     else:
         for keep in itertools.combinations(range(n), ncols):
-            out.append(tuple(vals[i] for i in keep))
+            out.append(tuple([vals[i] for i in keep]))
     return list(dict.fromkeys(out))
 
 
@@ -376,8 +390,8 @@ class _Grid:
 def _aligned_values(acc: _RowAcc) -> bool:
     """All of the row's values are on one line of space-aligned text (offsets comparable)."""
     vals = acc.values
-    return (bool(vals) and not acc.extra_sources and len({v.line for v in vals}) == 1
-            and all(v.pos is None and v.col is not None for v in vals))
+    return (bool(vals) and not acc.extra_sources and all(v.pos is None and v.col is not None for v in vals)
+            and len({v.line for v in vals}) == 1)
 
 
 def _centers(vals: list[Item]) -> list[float]:
@@ -443,7 +457,6 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
                  notes: list[ParseNote], label_for_notes: str, slots: list[str] | None = None,
                  placed: tuple[int, ...] | None = None) -> Row:
     # Hook (crawler-flattened text): concatenated digit runs are split in parse/flattened.py.
-    from . import flattened
     if flattened.active():
         split = flattened.split_row(acc, columns, table, notes, label_for_notes)
         if split is not None:
@@ -452,7 +465,19 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
     vals = acc.values
     row = Row(key=acc.spec["key"], label=acc.label, line=acc.line, columns=columns, cells={},
               raw_values=[v.text for v in vals])
-    tname = {"t2": "表二", "t3": "表三", "t4": "表四"}[table]
+    tname = _TABLE_NAMES[table]
+    if len(vals) == ncols and not acc.extra_sources:
+        # The common case, taken before the checks below (they all need a short or long row).
+        cells = row.cells
+        reading = []
+        for col, v in zip(columns, vals):
+            value = v.value
+            cells[col] = Cell(value, v.text, v.line)
+            reading.append(value)
+            if value is None and v.text != "":
+                _note_non_numeric(notes, tname, label_for_notes, col, v.text, v.line, table, row.key)
+        row.readings = [tuple(reading)]
+        return row
     positional = (
         hpos is not None and len(vals) != ncols and vals
         and all(v.pos is not None and v.pos in hpos.values() for v in vals)
@@ -484,10 +509,6 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
         notes.append(ParseNote("table.blank_by_field",
                                f"{tname}“{label_for_notes}”行只有 {len(vals)} 个数值；表格各行制表符字段对齐，"
                                f"按字段定列，{_column_names(table, blanks)}列为空白", acc.line, table, row.key))
-    elif len(vals) == ncols and not acc.extra_sources:
-        for col, v in zip(columns, vals):
-            row.cells[col] = Cell(v.value, v.text, v.line)
-        row.readings = [tuple(v.value for v in vals)]
     elif positional and not acc.extra_sources:
         by_pos = {v.pos: v for v in vals}
         blanks = _fill_placed(row, columns, lambda _j, col: by_pos.get(hpos[col]), acc.line)
@@ -500,8 +521,8 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
             readings += [r for r in _readings(extra.values, ncols) if r not in readings]
         row.readings = readings
         row.ambiguous = len(readings) > 1 or any(v is None for v in readings[0]) and bool(vals)
-        for i, col in enumerate(columns):
-            options = {r[i] for r in readings}
+        for i, (col, column_readings) in enumerate(zip(columns, zip(*readings))):
+            options = set(column_readings)
             value = options.pop() if len(options) == 1 else None
             raw = None
             if len(vals) == ncols and not acc.extra_sources:
@@ -528,11 +549,18 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
                                    acc.line, table, row.key))
     for col, c in row.cells.items():
         if c.raw is not None and c.value is None and c.raw != "":
-            why = unreadable_reason(c.raw)
-            notes.append(ParseNote("table.non_numeric",
-                                   f"{tname}“{label_for_notes}”行 {col} 列的内容“{c.raw}”"
-                                   + (why if why else "不是数字"), c.line, table, row.key))
+            _note_non_numeric(notes, tname, label_for_notes, col, c.raw, c.line, table, row.key)
     return row
+
+
+_TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
+
+
+def _note_non_numeric(notes: list[ParseNote], tname: str, label: str, col: str, raw: str, line: int | None,
+                      table: str, row_key: str) -> None:
+    why = unreadable_reason(raw)
+    notes.append(ParseNote("table.non_numeric", f"{tname}“{label}”行 {col} 列的内容“{raw}”"
+                           + (why if why else "不是数字"), line, table, row_key))
 
 
 def _grid_consistent(accs: dict[str, _RowAcc], hpos: dict[str, int] | None, ncols: int) -> bool:
@@ -545,11 +573,11 @@ def _grid_consistent(accs: dict[str, _RowAcc], hpos: dict[str, int] | None, ncol
     return all([v.pos for v in a.values] == want for a in full)
 
 
-def _has_marker(lines: list[SrcLine], markers) -> bool:
-    """Some table line's key contains one of the (keyed) markers. One key of all the lines: `key`
-    drops characters one by one, and keeps the NUL between lines, which no marker holds."""
-    joined = key("\0".join(ln.text for ln in lines if not _is_prose(ln)))
-    return any(m in joined for m in markers)
+def _markers_found(rows: list[tuple[SrcLine, _Shape]], *needle_sets) -> list[bool]:
+    """For each set of needles: some table line's key contains one of them (lines joined by NUL,
+    which no key and no needle holds)."""
+    keys = "\0".join(sh.key for _ln, sh in rows)
+    return [any(n in keys for n in needles) for needles in needle_sets]
 
 
 def _templ() -> dict:
@@ -559,10 +587,10 @@ def _templ() -> dict:
 def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     spec = _templ()["t3"]
     table = Table("t3")
-    is_2021 = _has_marker(lines, spec["markers_2021"])
-    version = "2021" if is_2021 else "2019"
-    specs = [r for r in spec["rows"] if version in r.get("templates", [version])]
-    accs, labels = assemble_rows(lines, specs, "t3", notes)
+    rows = _tokenized(lines)
+    (is_2021,) = _markers_found(rows, spec["markers_2021"])
+    specs, index = _template_rows("t3", "2021" if is_2021 else "2019")
+    accs, labels = assemble_rows(rows, specs, "t3", notes, index)
     if not accs:
         return table
     table.found = True
@@ -598,6 +626,15 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     return table
 
 
+@lru_cache(maxsize=None)
+def _template_rows(table: str, version: str | None = None) -> tuple[list[dict], object]:
+    """A table's template rows (表三: of one format version) and the index of their aliases."""
+    rows = _templ()[table]["rows"]
+    if version is not None:
+        rows = [r for r in rows if version in r.get("templates", [version])]
+    return rows, alias_index(rows)
+
+
 def _short(label: str) -> str:
     return label.split("（区分处理")[0]
 
@@ -605,9 +642,9 @@ def _short(label: str) -> str:
 def bind_t2(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     spec = _templ()["t2"]
     table = Table("t2")
-    m19 = _has_marker(lines, tuple(map(label_key, spec["markers_2019"])))
-    m21 = _has_marker(lines, tuple(map(label_key, spec["markers_2021"])))
-    accs, _labels = assemble_rows(lines, spec["rows"], "t2", notes)
+    rows = _tokenized(lines)
+    m19, m21 = _markers_found(rows, map(label_key, spec["markers_2019"]), map(label_key, spec["markers_2021"]))
+    accs, _labels = assemble_rows(rows, spec["rows"], "t2", notes, _template_rows("t2")[1])
     if not accs:
         return table
     table.found = True

@@ -126,13 +126,18 @@ class _AliasIndex:
 _index = lru_cache(maxsize=64)(_AliasIndex)  # one per template (t3 has one per format version)
 
 
+def alias_index(specs: list[dict]) -> _AliasIndex:
+    """The index of these template rows' aliases (the same object for the same aliases)."""
+    return _index(tuple(tuple(s.get("aliases", ())) for s in specs), tuple(tuple(s.get("exact", ())) for s in specs))
+
+
 class RowMatcher:
-    def __init__(self, specs: list[dict]):
+    def __init__(self, specs: list[dict], index: _AliasIndex | None = None):
+        """`index`: `alias_index(specs)`, when the caller keeps it."""
         self.specs = specs
         self.last = -1
         self.typo: str | None = None  # the label text when the last match was by edit distance
-        self._index = _index(tuple(tuple(s.get("aliases", ())) for s in specs),
-                             tuple(tuple(s.get("exact", ())) for s in specs))
+        self._index = index or alias_index(specs)
 
     def match(self, label: str, fuzzy: bool = False) -> int | None:
         self.typo = None
