@@ -39,16 +39,15 @@ _DAMAGED = re.compile(r"^[\d,.\ufffd]*\ufffd[\d,.\ufffd]*$")
 
 @dataclass(slots=True)
 class Item:
-    kind: str  # "label" | "value"
+    """A value word of a table line (labels stay with the line's `_Shape`)."""
     text: str
     pos: int | None  # tab field index (tab-separated lines only)
     line: int
     value: float | int | None = None
     col: int | None = None  # character offset in the line (the column in space-aligned text)
-    words: list[Word] | None = None  # a label's words, with their offsets
 
 
-@dataclass
+@dataclass(slots=True)
 class _RowAcc:
     spec: dict
     idx: int
@@ -110,6 +109,10 @@ def unreadable_reason(raw: str) -> str | None:
     return None
 
 
+# A label of a line: (text, tab field index or None, character offset, words).
+Label = tuple[str, "int | None", int, list[Word]]
+
+
 class _Shape:
     """What one distinct line text holds, independent of where it stands: its cells, its labels
     and values (without the line number), and what the binder asks of them. Worked out once per
@@ -120,7 +123,7 @@ class _Shape:
 
     def __init__(self, text: str, rc: RowCells):
         self.text, self.rc, self._key = text, rc, None
-        labels: list[tuple] = []  # (text, tab position, column, words)
+        labels: list[Label] = []
         values: list[tuple] = []  # (text, tab position, value, column)
         self.n_stray = 0  # values before the first label
         for pos, f in enumerate(rc.fields):
@@ -147,11 +150,8 @@ class _Shape:
             self._key = key(self.text)
         return self._key
 
-    def label_items(self, line: int) -> list[Item]:
-        return [Item("label", t, pos, line, None, col, words) for t, pos, col, words in self.labels]
-
-    def value_items(self, line: int, start: int = 0) -> list[Item]:
-        return [Item("value", t, pos, line, val, col) for t, pos, val, col in self.values[start:]]
+    def value_items(self, line: int) -> list[Item]:
+        return [Item(t, pos, line, val, col) for t, pos, val, col in self.values]
 
 
 def _tab_fields_after_label(rc: RowCells, labels: list[tuple], values: list[tuple]) -> tuple[str, ...] | None:
@@ -197,12 +197,12 @@ def _is_prose(ln: SrcLine) -> bool:
 
 
 def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table: str,
-                  notes: list[ParseNote], index=None) -> tuple[dict[str, _RowAcc], list[Item]]:
+                  notes: list[ParseNote], index=None) -> tuple[dict[str, _RowAcc], list[Label]]:
     """Group the items of the table lines (`_tokenized`) into rows by label (`index`: the specs'
-    `alias_index`, when kept). Returns rows by key and the label items at tab positions."""
+    `alias_index`, when kept). Returns rows by key and the labels at tab positions."""
     matcher = RowMatcher(specs, index)
     rows: dict[str, _RowAcc] = {}
-    labels: list[Item] = []
+    labels: list[Label] = []
     cur: _RowAcc | None = None
     pending: list[str] = []
     # A row whose values stand beside the first characters of its label, the rest of the label
@@ -222,8 +222,8 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
         if not sh.labels and not sh.values:
             continue
         line_labels = sh.label_texts
-        if sh.rc.tabbed and line_labels:  # (header_positions reads labels at tab positions only)
-            labels.extend(sh.label_items(ln.line))
+        if sh.rc.tabbed:  # (header_positions reads labels at tab positions only)
+            labels.extend(sh.labels)
         line_values = sh.value_items(ln.line)
         leaf = sh.leaf
         if orphan is not None and line_labels and not sh.leaf_enum and not (line_values and orphan.values):
@@ -312,18 +312,18 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
     return rows, labels
 
 
-def header_positions(labels: list[Item], column_labels: list[str], columns: list[str],
+def header_positions(labels: list[Label], column_labels: list[str], columns: list[str],
                      allow_reorder: bool = False) -> dict[str, int] | None:
     """Tab positions of the column headers, if every column header was found exactly once (and,
     unless `allow_reorder`, in template order)."""
     wanted = {label_key(lbl): col for lbl, col in zip(column_labels, columns)}
     pos: dict[str, int] = {}
-    for it in labels:
-        if it.pos is None:
+    for text, tab_pos, _col, _words in labels:
+        if tab_pos is None:
             continue
-        col = wanted.get(label_key(it.text))
+        col = wanted.get(label_key(text))
         if col is not None and col not in pos:
-            pos[col] = it.pos
+            pos[col] = tab_pos
     if len(pos) != len(columns):
         return None
     ordered = [pos[c] for c in columns]
@@ -463,21 +463,20 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
             return split
     ncols = len(columns)
     vals = acc.values
-    row = Row(key=acc.spec["key"], label=acc.label, line=acc.line, columns=columns, cells={},
-              raw_values=[v.text for v in vals])
+    texts = [v.text for v in vals]
     tname = _TABLE_NAMES[table]
     if len(vals) == ncols and not acc.extra_sources:
         # The common case, taken before the checks below (they all need a short or long row).
-        cells = row.cells
-        reading = []
-        for col, v in zip(columns, vals):
-            value = v.value
-            cells[col] = Cell(value, v.text, v.line)
-            reading.append(value)
-            if value is None and v.text != "":
-                _note_non_numeric(notes, tname, label_for_notes, col, v.text, v.line, table, row.key)
-        row.readings = [tuple(reading)]
+        values = [v.value for v in vals]
+        lines = [v.line for v in vals]
+        row = Row(acc.spec["key"], acc.label, acc.line, columns, dict(zip(columns, map(Cell, values, texts, lines))),
+                  texts, [tuple(values)])
+        if None in values:
+            for col, value, text, line in zip(columns, values, texts, lines):
+                if value is None and text != "":
+                    _note_non_numeric(notes, tname, label_for_notes, col, text, line, table, row.key)
         return row
+    row = Row(key=acc.spec["key"], label=acc.label, line=acc.line, columns=columns, cells={}, raw_values=texts)
     positional = (
         hpos is not None and len(vals) != ncols and vals
         and all(v.pos is not None and v.pos in hpos.values() for v in vals)
@@ -609,6 +608,7 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
         hpos = None
     slots = field_slots(accs, len(spec["columns"]))
     grids = offset_grids(accs, len(columns)) if hpos is None and not slots else []
+    reordered = printed != columns
     for r in specs:
         acc = accs.get(r["key"])
         if acc is None:
@@ -622,7 +622,7 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
                                        f"表三“{_short(r['label'])}”行的数值位置与上下各行的列对不齐或可归入不止一列，"
                                        "不按位置定列", acc.line, "t3", r["key"]))
         row = finalize_row(acc, printed, "t3", hpos, notes, _short(r["label"]), slots.get(r["key"]), placed)
-        table.rows[r["key"]] = _to_template_order(row, columns) if printed != columns else row
+        table.rows[r["key"]] = _to_template_order(row, columns) if reordered else row
     return table
 
 
@@ -635,6 +635,7 @@ def _template_rows(table: str, version: str | None = None) -> tuple[list[dict], 
     return rows, alias_index(rows)
 
 
+@lru_cache(maxsize=None)  # template labels
 def _short(label: str) -> str:
     return label.split("（区分处理")[0]
 
