@@ -477,19 +477,19 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
                     _note_non_numeric(notes, tname, label_for_notes, col, text, line, table, row.key)
         return row
     row = Row(key=acc.spec["key"], label=acc.label, line=acc.line, columns=columns, cells={}, raw_values=texts)
+    n = len(vals)
     positional = (
-        hpos is not None and len(vals) != ncols and vals
+        hpos is not None and n != ncols and vals
         and all(v.pos is not None and v.pos in hpos.values() for v in vals)
-        and all(p < min(hpos.values()) for p in acc.label_pos)
-        and len({v.pos for v in vals}) == len(vals)
+        and max(acc.label_pos, default=-1) < min(hpos.values())  # (tab positions are >= 0)
+        and len({v.pos for v in vals}) == n
     )
     by_fields = (
-        not positional and len(vals) != ncols and not acc.extra_sources and slots is not None and len(slots) == ncols
+        not positional and n != ncols and not acc.extra_sources and slots is not None and len(slots) == ncols
         and all(not f or is_value_token(f) for f in slots)
-        and sum(1 for f in slots if f) == len(vals)
+        and sum(1 for f in slots if f) == n
     )
-    by_offset = (not positional and not by_fields and len(vals) != ncols and placed is not None
-                 and len(placed) == len(vals))
+    by_offset = not positional and not by_fields and n != ncols and placed is not None and len(placed) == n
     if by_offset:
         at = dict(zip(placed, vals))
         blanks = _fill_placed(row, columns, lambda j, _col: at.get(j), acc.line)
@@ -520,13 +520,10 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
             readings += [r for r in _readings(extra.values, ncols) if r not in readings]
         row.readings = readings
         row.ambiguous = len(readings) > 1 or any(v is None for v in readings[0]) and bool(vals)
-        for i, (col, column_readings) in enumerate(zip(columns, zip(*readings))):
+        raws = texts if n == ncols and not acc.extra_sources else [None] * ncols
+        for col, column_readings, raw in zip(columns, zip(*readings), raws):
             options = set(column_readings)
-            value = options.pop() if len(options) == 1 else None
-            raw = None
-            if len(vals) == ncols and not acc.extra_sources:
-                raw = vals[i].text
-            row.cells[col] = Cell(value, raw, acc.line)
+            row.cells[col] = Cell(options.pop() if len(options) == 1 else None, raw, acc.line)
         if not vals:
             notes.append(ParseNote("table.no_values", f"{tname}“{label_for_notes}”行没有数值", acc.line, table, row.key))
         elif acc.extra_sources:
