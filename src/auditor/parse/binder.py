@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -25,7 +26,7 @@ from . import flattened
 from .cells import RowCells, Word, row_cells
 from .document import SrcLine
 from .normalize import key
-from .rowlabels import RowMatcher, alias_index, label_key
+from .rowlabels import AliasIndex, RowMatcher, alias_index, label_key
 
 _VALUE = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:万元|万|元|%|件|个|条|项)?$")
 _PLACEHOLDER = re.compile(r"^(?:/|-|—|——|–|－|\\|无|空|N/?A|n/?a|/)$")
@@ -53,15 +54,15 @@ class _RowAcc:
     idx: int
     label: str
     line: int
-    label_pos: list[int] = field(default_factory=list)
+    label_pos: Sequence[int] = field(default_factory=list)
     values: list[Item] = field(default_factory=list)
     extra_sources: list["_RowAcc"] = field(default_factory=list)
     # All tab fields of the label's line (empty ones included), when the line was tab-separated;
     # None otherwise or once values from other lines were added.
-    fields_after: list[str] | None = None
+    fields_after: Sequence[str] | None = None
 
 
-def field_slots(accs: dict[str, "_RowAcc"], ncols: int) -> dict[str, list[str]]:
+def field_slots(accs: dict[str, "_RowAcc"], ncols: int) -> dict[str, Sequence[str]]:
     """Value fields per row when the table's tab fields form a trustworthy grid.
 
     Either every row line has the same number of fields W (HTML/DOCX readers emit one field per
@@ -154,7 +155,7 @@ class _Shape:
         return [Item(t, pos, line, val, col) for t, pos, val, col in self.values]
 
 
-def _tab_fields_after_label(rc: RowCells, labels: list[tuple], values: list[tuple]) -> tuple[str, ...] | None:
+def _tab_fields_after_label(rc: RowCells, labels: list[Label], values: list[tuple]) -> tuple[str, ...] | None:
     """All tab fields of the label's line (empty ones included), or None when the line has no
     field grid (not tab-separated, or values sharing the label's field: "label 1 2")."""
     if not rc.tabbed or not labels:
@@ -197,7 +198,7 @@ def _is_prose(ln: SrcLine) -> bool:
 
 
 def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table: str,
-                  notes: list[ParseNote], index=None) -> tuple[dict[str, _RowAcc], list[Label]]:
+                  notes: list[ParseNote], index: AliasIndex | None = None) -> tuple[dict[str, _RowAcc], list[Label]]:
     """Group the items of the table lines (`_tokenized`) into rows by label (`index`: the specs'
     `alias_index`, when kept). Returns rows by key and the labels at tab positions."""
     matcher = RowMatcher(specs, index)
@@ -454,7 +455,7 @@ def _fill_placed(row: Row, columns: list[str], value_of, line: int | None) -> li
 
 
 def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, int] | None,
-                 notes: list[ParseNote], label_for_notes: str, slots: list[str] | None = None,
+                 notes: list[ParseNote], label_for_notes: str, slots: Sequence[str] | None = None,
                  placed: tuple[int, ...] | None = None) -> Row:
     # Hook (crawler-flattened text): concatenated digit runs are split in parse/flattened.py.
     if flattened.active():
@@ -624,7 +625,7 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
 
 
 @lru_cache(maxsize=None)
-def _template_rows(table: str, version: str | None = None) -> tuple[list[dict], object]:
+def _template_rows(table: str, version: str | None = None) -> tuple[list[dict], AliasIndex]:
     """A table's template rows (表三: of one format version) and the index of their aliases."""
     rows = _templ()[table]["rows"]
     if version is not None:

@@ -75,7 +75,7 @@ def _near_alias(alias: str, k: str) -> bool:
 TYPO_MIN_ALIAS = 6
 
 
-class _AliasIndex:
+class AliasIndex:
     """The aliases of one template's rows (row i: `aliases[i]`, `exact[i]`), indexed; what a key
     matches is computed once per key."""
 
@@ -123,16 +123,16 @@ class _AliasIndex:
                          if len(aset - chars) <= 1 and _near_alias(alias, k))
 
 
-_index = lru_cache(maxsize=64)(_AliasIndex)  # one per template (t3 has one per format version)
+_index = lru_cache(maxsize=64)(AliasIndex)  # one per template (t3 has one per format version)
 
 
-def alias_index(specs: list[dict]) -> _AliasIndex:
+def alias_index(specs: list[dict]) -> AliasIndex:
     """The index of these template rows' aliases (the same object for the same aliases)."""
     return _index(tuple(tuple(s.get("aliases", ())) for s in specs), tuple(tuple(s.get("exact", ())) for s in specs))
 
 
 class RowMatcher:
-    def __init__(self, specs: list[dict], index: _AliasIndex | None = None):
+    def __init__(self, specs: list[dict], index: AliasIndex | None = None):
         """`index`: `alias_index(specs)`, when the caller keeps it."""
         self.specs = specs
         self.last = -1
