@@ -126,17 +126,23 @@ class _Shape:
         self.text, self.rc, self._key = text, rc, None
         labels: list[Label] = []
         values: list[tuple] = []  # (text, tab position, value, column)
+        field_texts: list[str] = []  # (`Field.text`, from the words already taken apart here)
         self.n_stray = 0  # values before the first label
         for pos, f in enumerate(rc.fields):
             tab_pos = pos if rc.tabbed else None
+            words = [w[0] for w in f.values]
             if f.label:
                 if not labels:
                     self.n_stray = len(values)
-                labels.append((" ".join(w[0] for w in f.label), tab_pos, f.label[0][1], f.label))
-            for text, col, _num in f.values:
-                values.append((text, tab_pos, parse_value(text) if _VALUE.match(text) else None, col))
+                label_text = " ".join([w[0] for w in f.label])
+                labels.append((label_text, tab_pos, f.label[0][1], f.label))
+                field_texts.append(" ".join([label_text, *words]))
+            else:
+                field_texts.append(" ".join(words))
+            for word, col, _num in f.values:
+                values.append((word, tab_pos, _value_of(word), col))
         self.labels, self.values = tuple(labels), tuple(values)
-        self.fields_after = _tab_fields_after_label(rc, labels, values)
+        self.fields_after = _tab_fields_after_label(rc, labels, values, field_texts)
         self.leaf = (labels[-1][3][-1][0] if labels[-1][3] else labels[-1][0]) if labels else ""
         self.leaf_enum = bool(_ROW_ENUM.match(self.leaf))
         self.label_texts = tuple(lb[0] for lb in labels)
@@ -155,7 +161,8 @@ class _Shape:
         return [Item(t, pos, line, val, col) for t, pos, val, col in self.values]
 
 
-def _tab_fields_after_label(rc: RowCells, labels: list[Label], values: list[tuple]) -> tuple[str, ...] | None:
+def _tab_fields_after_label(rc: RowCells, labels: list[Label], values: list[tuple],
+                            field_texts: list[str]) -> tuple[str, ...] | None:
     """All tab fields of the label's line (empty ones included), or None when the line has no
     field grid (not tab-separated, or values sharing the label's field: "label 1 2")."""
     if not rc.tabbed or not labels:
@@ -163,7 +170,13 @@ def _tab_fields_after_label(rc: RowCells, labels: list[Label], values: list[tupl
     last = max(lb[1] for lb in labels)
     if any(v[1] == last for v in values):
         return None
-    return tuple(f.text for f in rc.fields)
+    return tuple(field_texts)
+
+
+@lru_cache(maxsize=4096)  # value words recur ("0")
+def _value_of(word: str) -> float | int | None:
+    """The number a value word stands for; None for placeholders and damaged numbers."""
+    return parse_value(word) if _VALUE.match(word) else None
 
 
 # Shapes by line text; bounded: cleared when full (entries are small and immutable).
