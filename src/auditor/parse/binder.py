@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import Cell, ParseNote, Row, Table
 from ..resources import load_toml
+from . import flattened
 from .cells import RowCells, Word, row_cells
 from .document import SrcLine
 from .normalize import key
+from .rowlabels import AliasIndex, RowMatcher, alias_index, label_key
 
 _VALUE = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:万元|万|元|%|件|个|条|项)?$")
 _PLACEHOLDER = re.compile(r"^(?:/|-|—|——|–|－|\\|无|空|N/?A|n/?a|/)$")
-_ENUM_PREFIX = re.compile(r"^[0-9一二三四五六七八九十]+")
 # A label word that starts a numbered row ("6.属", "（四", "三、"): never the rest of another label.
 _ROW_ENUM = re.compile(r"^(?:\d{1,2}[.．、]|[(（][一二三四五六七八九十\d]{1,3}(?:[)）]|$)|[一二三四五六七八九十]{1,2}、)")
 MAX_EXTRA = 2  # beyond this many missing/surplus values a row is left undetermined
@@ -37,44 +40,29 @@ _DAMAGED = re.compile(r"^[\d,.\ufffd]*\ufffd[\d,.\ufffd]*$")
 
 @dataclass(slots=True)
 class Item:
-    kind: str  # "label" | "value"
+    """A value word of a table line (labels stay with the line's `_Shape`)."""
     text: str
     pos: int | None  # tab field index (tab-separated lines only)
     line: int
     value: float | int | None = None
     col: int | None = None  # character offset in the line (the column in space-aligned text)
-    words: list[Word] | None = None  # a label's words, with their offsets
 
 
-@dataclass
+@dataclass(slots=True)
 class _RowAcc:
     spec: dict
     idx: int
     label: str
     line: int
-    label_pos: list[int] = field(default_factory=list)
+    label_pos: Sequence[int] = field(default_factory=list)
     values: list[Item] = field(default_factory=list)
     extra_sources: list["_RowAcc"] = field(default_factory=list)
     # All tab fields of the label's line (empty ones included), when the line was tab-separated;
     # None otherwise or once values from other lines were added.
-    fields_after: list[str] | None = None
+    fields_after: Sequence[str] | None = None
 
 
-def tab_fields_after_label(rc: RowCells, items: list[Item]) -> list[str] | None:
-    """All tab fields of the label's line (empty ones included), or None when the line has no
-    field grid (not tab-separated, or values sharing the label's field: "label 1 2")."""
-    if not rc.tabbed:
-        return None
-    label_pos = [it.pos for it in items if it.kind == "label" and it.pos is not None]
-    if not label_pos:
-        return None
-    last = max(label_pos)
-    if any(it.pos == last for it in items if it.kind == "value"):
-        return None
-    return [f.text for f in rc.fields]
-
-
-def field_slots(accs: dict[str, "_RowAcc"], ncols: int) -> dict[str, list[str]]:
+def field_slots(accs: dict[str, "_RowAcc"], ncols: int) -> dict[str, Sequence[str]]:
     """Value fields per row when the table's tab fields form a trustworthy grid.
 
     Either every row line has the same number of fields W (HTML/DOCX readers emit one field per
@@ -122,24 +110,91 @@ def unreadable_reason(raw: str) -> str | None:
     return None
 
 
-def line_items(ln: SrcLine, rc: RowCells) -> list[Item]:
-    """The labels and values of one line (tokenized by grammars/cells.lark), with positions."""
-    items: list[Item] = []
-    for pos, f in enumerate(rc.fields):
-        tab_pos = pos if rc.tabbed else None
-        if f.label:
-            items.append(Item("label", " ".join(w[0] for w in f.label), tab_pos, ln.line,
-                              col=f.label[0][1], words=f.label))
-        for text, col, _num in f.values:
-            val = parse_value(text) if _VALUE.match(text) else None
-            items.append(Item("value", text, tab_pos, ln.line, val, col))
-    return items
+# A label of a line: (text, tab field index or None, character offset, words).
+Label = tuple[str, "int | None", int, list[Word]]
 
 
-def _tokenized(lines: list[SrcLine]) -> list[tuple[SrcLine, RowCells]]:
-    """The table lines that are not prose, with their cells (one grammar parse for all)."""
+class _Shape:
+    """What one distinct line text holds, independent of where it stands: its cells, its labels
+    and values (without the line number), and what the binder asks of them. Worked out once per
+    process per text (row lines recur: "1.属于国家秘密 0 0 0 0 0 0 0")."""
+
+    __slots__ = ("text", "rc", "labels", "values", "n_stray", "fields_after", "leaf", "leaf_enum",
+                 "label_texts", "label_text", "label_join", "label_pos", "_key")
+
+    def __init__(self, text: str, rc: RowCells):
+        self.text, self.rc, self._key = text, rc, None
+        labels: list[Label] = []
+        values: list[tuple] = []  # (text, tab position, value, column)
+        field_texts: list[str] = []  # (`Field.text`, from the words already taken apart here)
+        self.n_stray = 0  # values before the first label
+        for pos, f in enumerate(rc.fields):
+            tab_pos = pos if rc.tabbed else None
+            words = [w[0] for w in f.values]
+            if f.label:
+                if not labels:
+                    self.n_stray = len(values)
+                label_text = " ".join([w[0] for w in f.label])
+                labels.append((label_text, tab_pos, f.label[0][1], f.label))
+                field_texts.append(" ".join([label_text, *words]))
+            else:
+                field_texts.append(" ".join(words))
+            for word, col, _num in f.values:
+                values.append((word, tab_pos, _value_of(word), col))
+        self.labels, self.values = tuple(labels), tuple(values)
+        self.fields_after = _tab_fields_after_label(rc, labels, values, field_texts)
+        self.leaf = (labels[-1][3][-1][0] if labels[-1][3] else labels[-1][0]) if labels else ""
+        self.leaf_enum = bool(_ROW_ENUM.match(self.leaf))
+        self.label_texts = tuple(lb[0] for lb in labels)
+        self.label_text = " ".join(self.label_texts)
+        self.label_join = "".join(self.label_texts)
+        self.label_pos = tuple(lb[1] for lb in labels if lb[1] is not None)
+
+    @property
+    def key(self) -> str:
+        """`normalize.key` of the line (the template markers are looked for in it)."""
+        if self._key is None:
+            self._key = key(self.text)
+        return self._key
+
+    def value_items(self, line: int) -> list[Item]:
+        return [Item(t, pos, line, val, col) for t, pos, val, col in self.values]
+
+
+def _tab_fields_after_label(rc: RowCells, labels: list[Label], values: list[tuple],
+                            field_texts: list[str]) -> tuple[str, ...] | None:
+    """All tab fields of the label's line (empty ones included), or None when the line has no
+    field grid (not tab-separated, or values sharing the label's field: "label 1 2")."""
+    if not rc.tabbed or not labels:
+        return None
+    last = max(lb[1] for lb in labels)
+    if any(v[1] == last for v in values):
+        return None
+    return tuple(field_texts)
+
+
+@lru_cache(maxsize=4096)  # value words recur ("0")
+def _value_of(word: str) -> float | int | None:
+    """The number a value word stands for; None for placeholders and damaged numbers."""
+    return parse_value(word) if _VALUE.match(word) else None
+
+
+# Shapes by line text; bounded: cleared when full (entries are small and immutable).
+_SHAPES: dict[str, _Shape] = {}
+SHAPES_MAX = 20_000
+
+
+def _tokenized(lines: list[SrcLine]) -> list[tuple[SrcLine, _Shape]]:
+    """The table lines that are not prose, with their shapes (one grammar parse for the new ones)."""
     rows = [ln for ln in lines if not _is_prose(ln)]
-    return list(zip(rows, row_cells([ln.text for ln in rows])))
+    got = {ln.text: _SHAPES.get(ln.text) for ln in rows}  # a local view: another thread may clear
+    todo = [t for t, sh in got.items() if sh is None]
+    if todo:
+        if len(_SHAPES) + len(todo) > SHAPES_MAX:
+            _SHAPES.clear()
+        for text, rc in zip(todo, row_cells(todo)):
+            got[text] = _SHAPES[text] = _Shape(text, rc)
+    return [(ln, got[ln.text]) for ln in rows]
 
 
 _GAPS = re.compile(r"  +")
@@ -155,127 +210,13 @@ def _is_prose(ln: SrcLine) -> bool:
     return len(s) > 90 and len(_GAPS.sub(" ", s.strip())) > 90
 
 
-def _label_keys(label: str) -> tuple[str, str]:
-    k = key(label)
-    return k, _ENUM_PREFIX.sub("", k)
-
-
-def _subsequence_span(needle: str, hay: str) -> int | None:
-    """Length of the shortest window of `hay` containing `needle` as a subsequence (greedy)."""
-    best = None
-    for start in range(len(hay)):
-        if hay[start] != needle[0]:
-            continue
-        j = 0
-        for i in range(start, len(hay)):
-            if hay[i] == needle[j]:
-                j += 1
-                if j == len(needle):
-                    span = i - start + 1
-                    best = span if best is None else min(best, span)
-                    break
-    return best
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    """Levenshtein distance of a and b is at most 1."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) <= 1
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i:] == b[i + 1:]
-
-
-def _near_alias(alias: str, k: str) -> bool:
-    """Some window of k is one dropped, doubled or replaced character away from alias."""
-    n = len(alias)
-    for width in (n - 1, n, n + 1):
-        for start in range(0, len(k) - width + 1):
-            if _within_one_edit(alias, k[start:start + width]):
-                return True
-    return False
-
-
-# Shorter aliases are one edit away from too many strings: with 4 characters, 表二's column header
-# "本年新公开数量" would be a typo of 表三's "本年新收".
-TYPO_MIN_ALIAS = 6
-
-
-class RowMatcher:
-    def __init__(self, specs: list[dict]):
-        self.specs = specs
-        self.last = -1
-        self.typo: str | None = None  # the label text when the last match was by edit distance
-        # Alias index by first character: a label is looked up at each of its positions instead
-        # of testing every alias of every row against it.
-        self._by_first: dict[str, list[tuple[str, int]]] = {}
-        # Typo candidates with their character sets: one edit leaves at most one of an alias's
-        # characters out of the label, so most aliases are ruled out by a set difference.
-        self._typo_aliases: list[tuple[str, frozenset, int]] = []
-        for i, spec in enumerate(specs):
-            for alias in spec.get("aliases", []):
-                self._by_first.setdefault(alias[0], []).append((alias, i))
-                if len(alias) >= TYPO_MIN_ALIAS:
-                    self._typo_aliases.append((alias, frozenset(alias), i))
-
-    def match(self, label: str, fuzzy: bool = False) -> int | None:
-        self.typo = None
-        k, k_noenum = _label_keys(label)
-        if not k:
-            return None
-        nxt = self.last + 1
-        if nxt < len(self.specs) and k_noenum in self.specs[nxt].get("exact", []):
-            return nxt
-        hits = set()
-        for pos, ch in enumerate(k):
-            for alias, i in self._by_first.get(ch, ()):
-                if k.startswith(alias, pos):
-                    hits.add((i, alias))
-        best, best_len = None, 0
-        for i, alias in sorted(hits, key=lambda h: (h[0], self.specs[h[0]]["aliases"].index(h[1]))):
-            if len(alias) > best_len or (len(alias) == best_len and best is not None and best <= self.last < i):
-                best, best_len = i, len(alias)
-        if best is not None:
-            return best
-        if fuzzy:
-            # Scrambled PDF labels ("(二)部分 计其他情形 公开(…)"): accept the next one or two rows
-            # only when the alias appears in order within a short window.
-            for i in range(self.last + 1, min(self.last + 3, len(self.specs))):
-                for alias in self.specs[i].get("aliases", []):
-                    if len(alias) >= 4:
-                        span = _subsequence_span(alias, k)
-                        if span is not None and span <= 3 * len(alias):
-                            return i
-        return None
-
-    def typo_match(self, label: str) -> int | None:
-        """A label one edit away from the alias of the next row(s) in template order, and from no
-        other row of the template (a typo that could be two rows is not matched)."""
-        self.typo = None
-        k = _label_keys(label)[0]
-        chars = frozenset(k)
-        near = {i for alias, aset, i in self._typo_aliases
-                if len(aset - chars) <= 1 and _near_alias(alias, k)}
-        if len(near) != 1:
-            return None
-        (i,) = near
-        if not (self.last < i <= self.last + 2):
-            return None
-        self.typo = label.strip()
-        return i
-
-
-def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
-                  notes: list[ParseNote]) -> tuple[dict[str, _RowAcc], list[Item]]:
-    """Group the table's items into rows by label. Returns rows by key and all label items."""
-    matcher = RowMatcher(specs)
+def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table: str,
+                  notes: list[ParseNote], index: AliasIndex | None = None) -> tuple[dict[str, _RowAcc], list[Label]]:
+    """Group the items of the table lines (`_tokenized`) into rows by label (`index`: the specs'
+    `alias_index`, when kept). Returns rows by key and the labels at tab positions."""
+    matcher = RowMatcher(specs, index)
     rows: dict[str, _RowAcc] = {}
-    labels: list[Item] = []
+    labels: list[Label] = []
     cur: _RowAcc | None = None
     pending: list[str] = []
     # A row whose values stand beside the first characters of its label, the rest of the label
@@ -291,15 +232,15 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
                                    f"“{orphan.label}”无法识别，这些数值不归入任何行", orphan.line, table, None))
         orphan = None
 
-    for ln, rc in _tokenized(lines):
-        items = line_items(ln, rc)
-        if not items:
+    for ln, sh in lines:
+        if not sh.labels and not sh.values:
             continue
-        line_labels = [it for it in items if it.kind == "label"]
-        labels.extend(line_labels)
-        line_values = [it for it in items if it.kind == "value"]
-        leaf = (line_labels[-1].words[-1][0] if line_labels[-1].words else line_labels[-1].text) if line_labels else ""
-        if orphan is not None and line_labels and not _ROW_ENUM.match(leaf) and not (line_values and orphan.values):
+        line_labels = sh.label_texts
+        if sh.rc.tabbed:  # (header_positions reads labels at tab positions only)
+            labels.extend(sh.labels)
+        line_values = sh.value_items(ln.line)
+        leaf = sh.leaf
+        if orphan is not None and line_labels and not sh.leaf_enum and not (line_values and orphan.values):
             orphan.label += leaf  # leaf labels stand right of group labels
             orphan.values = orphan.values or line_values  # values beside the middle of the label
             i = matcher.match(orphan.label)
@@ -310,42 +251,39 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
                 cur, orphan, pending = acc, None, []
             continue
         hit = None
-        hit_item = None
-        for it in reversed(line_labels):  # the leaf label stands right of its group labels
-            i = matcher.match(it.text)
+        hit_text = None
+        for text in reversed(line_labels):  # the leaf label stands right of its group labels
+            i = matcher.match(text)
             if i is not None:
-                hit, hit_item = i, it
+                hit, hit_text = i, text
                 break
         if hit is None and line_labels:
-            joined = "".join(pending + [it.text for it in line_labels])
-            hit = matcher.match(joined) if pending else None
+            hit = matcher.match("".join(pending) + sh.label_join) if pending else None
             if hit is None:
-                hit = matcher.match("".join(it.text for it in line_labels), fuzzy=True)
-            for it in reversed(line_labels if hit is None else []):  # leaf label first
-                hit = matcher.typo_match(it.text)
+                hit = matcher.match(sh.label_join, fuzzy=True)
+            for text in reversed(line_labels if hit is None else ()):  # leaf label first
+                hit = matcher.typo_match(text)
                 if hit is not None:
                     break
-            hit_item = line_labels[0] if hit is not None else None
+            hit_text = line_labels[0] if hit is not None else None
         if hit is not None:
             drop_orphan()
         if hit is not None and cur is not None and hit == cur.idx and not cur.values:
-            cur.label += "".join(it.text for it in line_labels)  # second half of a wrapped label
-            cur.values = [it for it in items if it.kind == "value"]
-            cur.fields_after = tab_fields_after_label(rc, items)
+            cur.label += sh.label_join  # second half of a wrapped label
+            cur.values = line_values
+            cur.fields_after = sh.fields_after
             continue
         if hit is not None:
             spec = specs[hit]
-            label_text = " ".join(it.text for it in line_labels) if len(line_labels) > 1 else hit_item.text
-            acc = _RowAcc(spec, hit, label_text, ln.line,
-                          [it.pos for it in line_labels if it.pos is not None])
-            first_label_index = items.index(line_labels[0])
-            stray = [it for it in items[:first_label_index] if it.kind == "value"]
+            label_text = sh.label_text if len(line_labels) > 1 else hit_text
+            acc = _RowAcc(spec, hit, label_text, ln.line, sh.label_pos)
+            stray = line_values[:sh.n_stray]
             if stray:
                 notes.append(ParseNote("table.stray_values",
                                        f"第{ln.line}行在行标签前有无法归属的数值“{' '.join(s.text for s in stray)}”，已忽略",
                                        ln.line, table, spec["key"]))
-            acc.values = [it for it in items[first_label_index:] if it.kind == "value"]
-            acc.fields_after = tab_fields_after_label(rc, items)
+            acc.values = line_values[sh.n_stray:]
+            acc.fields_after = sh.fields_after
             if matcher.typo is not None:
                 notes.append(ParseNote("table.label_typo",
                                        f"第{ln.line}行的行标签“{matcher.typo}”与模板行“{spec['label']}”相差一个字，"
@@ -363,7 +301,7 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
             continue
         # No row label on this line.
         target = cur.extra_sources[-1] if cur is not None and cur.extra_sources else cur
-        if line_labels and (_ROW_ENUM.match(leaf) or line_values and target is not None and target.values):
+        if line_labels and (sh.leaf_enum or line_values and target is not None and target.values):
             # A row we cannot name yet: its label starts with a new row number ("6.属"), or its
             # values stand beside a label while the row above has its own. Not the row above.
             drop_orphan()
@@ -378,9 +316,9 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
             continue
         if line_labels:
             if cur is not None and not cur.values and not (cur.extra_sources):
-                cur.label += "".join(it.text for it in line_labels)  # wrapped label continues
+                cur.label += sh.label_join  # wrapped label continues
             else:
-                pending.extend(it.text for it in line_labels)
+                pending.extend(line_labels)
         if line_values and target is not None:
             target.values.extend(line_values)
             target.fields_after = None
@@ -388,18 +326,18 @@ def assemble_rows(lines: list[SrcLine], specs: list[dict], table: str,
     return rows, labels
 
 
-def header_positions(labels: list[Item], column_labels: list[str], columns: list[str],
+def header_positions(labels: list[Label], column_labels: list[str], columns: list[str],
                      allow_reorder: bool = False) -> dict[str, int] | None:
     """Tab positions of the column headers, if every column header was found exactly once (and,
     unless `allow_reorder`, in template order)."""
-    wanted = {key(lbl): col for lbl, col in zip(column_labels, columns)}
+    wanted = {label_key(lbl): col for lbl, col in zip(column_labels, columns)}
     pos: dict[str, int] = {}
-    for it in labels:
-        if it.pos is None:
+    for text, tab_pos, _col, _words in labels:
+        if tab_pos is None:
             continue
-        col = wanted.get(key(it.text))
+        col = wanted.get(label_key(text))
         if col is not None and col not in pos:
-            pos[col] = it.pos
+            pos[col] = tab_pos
     if len(pos) != len(columns):
         return None
     ordered = [pos[c] for c in columns]
@@ -428,11 +366,13 @@ def _readings(values: list[Item], ncols: int) -> list[tuple]:
     out = []
     if n < ncols:
         for gaps in itertools.combinations(range(ncols), ncols - n):
-            it = iter(vals)
-            out.append(tuple(None if i in gaps else next(it) for i in range(ncols)))
+            reading = vals.copy()
+            for i in gaps:  # ascending: each blank goes to its final index
+                reading.insert(i, None)
+            out.append(tuple(reading))
     else:
         for keep in itertools.combinations(range(n), ncols):
-            out.append(tuple(vals[i] for i in keep))
+            out.append(tuple([vals[i] for i in keep]))
     return list(dict.fromkeys(out))
 
 
@@ -464,8 +404,8 @@ class _Grid:
 def _aligned_values(acc: _RowAcc) -> bool:
     """All of the row's values are on one line of space-aligned text (offsets comparable)."""
     vals = acc.values
-    return (bool(vals) and not acc.extra_sources and len({v.line for v in vals}) == 1
-            and all(v.pos is None and v.col is not None for v in vals))
+    return (bool(vals) and not acc.extra_sources and all(v.pos is None and v.col is not None for v in vals)
+            and len({v.line for v in vals}) == 1)
 
 
 def _centers(vals: list[Item]) -> list[float]:
@@ -528,32 +468,42 @@ def _fill_placed(row: Row, columns: list[str], value_of, line: int | None) -> li
 
 
 def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, int] | None,
-                 notes: list[ParseNote], label_for_notes: str, slots: list[str] | None = None,
+                 notes: list[ParseNote], label_for_notes: str, slots: Sequence[str] | None = None,
                  placed: tuple[int, ...] | None = None) -> Row:
     # Hook (crawler-flattened text): concatenated digit runs are split in parse/flattened.py.
-    from . import flattened
     if flattened.active():
         split = flattened.split_row(acc, columns, table, notes, label_for_notes)
         if split is not None:
             return split
     ncols = len(columns)
     vals = acc.values
-    row = Row(key=acc.spec["key"], label=acc.label, line=acc.line, columns=columns, cells={},
-              raw_values=[v.text for v in vals])
-    tname = {"t2": "表二", "t3": "表三", "t4": "表四"}[table]
+    texts = [v.text for v in vals]
+    tname = _TABLE_NAMES[table]
+    if len(vals) == ncols and not acc.extra_sources:
+        # The common case, taken before the checks below (they all need a short or long row).
+        values = [v.value for v in vals]
+        lines = [v.line for v in vals]
+        row = Row(acc.spec["key"], acc.label, acc.line, columns, dict(zip(columns, map(Cell, values, texts, lines))),
+                  texts, [tuple(values)])
+        if None in values:
+            for col, value, text, line in zip(columns, values, texts, lines):
+                if value is None and text != "":
+                    _note_non_numeric(notes, tname, label_for_notes, col, text, line, table, row.key)
+        return row
+    row = Row(key=acc.spec["key"], label=acc.label, line=acc.line, columns=columns, cells={}, raw_values=texts)
+    n = len(vals)
     positional = (
-        hpos is not None and len(vals) != ncols and vals
+        hpos is not None and n != ncols and vals
         and all(v.pos is not None and v.pos in hpos.values() for v in vals)
-        and all(p < min(hpos.values()) for p in acc.label_pos)
-        and len({v.pos for v in vals}) == len(vals)
+        and max(acc.label_pos, default=-1) < min(hpos.values())  # (tab positions are >= 0)
+        and len({v.pos for v in vals}) == n
     )
     by_fields = (
-        not positional and len(vals) != ncols and not acc.extra_sources and slots is not None and len(slots) == ncols
+        not positional and n != ncols and not acc.extra_sources and slots is not None and len(slots) == ncols
         and all(not f or is_value_token(f) for f in slots)
-        and sum(1 for f in slots if f) == len(vals)
+        and sum(1 for f in slots if f) == n
     )
-    by_offset = (not positional and not by_fields and len(vals) != ncols and placed is not None
-                 and len(placed) == len(vals))
+    by_offset = not positional and not by_fields and n != ncols and placed is not None and len(placed) == n
     if by_offset:
         at = dict(zip(placed, vals))
         blanks = _fill_placed(row, columns, lambda j, _col: at.get(j), acc.line)
@@ -572,10 +522,6 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
         notes.append(ParseNote("table.blank_by_field",
                                f"{tname}“{label_for_notes}”行只有 {len(vals)} 个数值；表格各行制表符字段对齐，"
                                f"按字段定列，{_column_names(table, blanks)}列为空白", acc.line, table, row.key))
-    elif len(vals) == ncols and not acc.extra_sources:
-        for col, v in zip(columns, vals):
-            row.cells[col] = Cell(v.value, v.text, v.line)
-        row.readings = [tuple(v.value for v in vals)]
     elif positional and not acc.extra_sources:
         by_pos = {v.pos: v for v in vals}
         blanks = _fill_placed(row, columns, lambda _j, col: by_pos.get(hpos[col]), acc.line)
@@ -588,13 +534,10 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
             readings += [r for r in _readings(extra.values, ncols) if r not in readings]
         row.readings = readings
         row.ambiguous = len(readings) > 1 or any(v is None for v in readings[0]) and bool(vals)
-        for i, col in enumerate(columns):
-            options = {r[i] for r in readings}
-            value = options.pop() if len(options) == 1 else None
-            raw = None
-            if len(vals) == ncols and not acc.extra_sources:
-                raw = vals[i].text
-            row.cells[col] = Cell(value, raw, acc.line)
+        raws = texts if n == ncols and not acc.extra_sources else [None] * ncols
+        for col, column_readings, raw in zip(columns, zip(*readings), raws):
+            options = set(column_readings)
+            row.cells[col] = Cell(options.pop() if len(options) == 1 else None, raw, acc.line)
         if not vals:
             notes.append(ParseNote("table.no_values", f"{tname}“{label_for_notes}”行没有数值", acc.line, table, row.key))
         elif acc.extra_sources:
@@ -616,11 +559,18 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
                                    acc.line, table, row.key))
     for col, c in row.cells.items():
         if c.raw is not None and c.value is None and c.raw != "":
-            why = unreadable_reason(c.raw)
-            notes.append(ParseNote("table.non_numeric",
-                                   f"{tname}“{label_for_notes}”行 {col} 列的内容“{c.raw}”"
-                                   + (why if why else "不是数字"), c.line, table, row.key))
+            _note_non_numeric(notes, tname, label_for_notes, col, c.raw, c.line, table, row.key)
     return row
+
+
+_TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
+
+
+def _note_non_numeric(notes: list[ParseNote], tname: str, label: str, col: str, raw: str, line: int | None,
+                      table: str, row_key: str) -> None:
+    why = unreadable_reason(raw)
+    notes.append(ParseNote("table.non_numeric", f"{tname}“{label}”行 {col} 列的内容“{raw}”"
+                           + (why if why else "不是数字"), line, table, row_key))
 
 
 def _grid_consistent(accs: dict[str, _RowAcc], hpos: dict[str, int] | None, ncols: int) -> bool:
@@ -633,6 +583,13 @@ def _grid_consistent(accs: dict[str, _RowAcc], hpos: dict[str, int] | None, ncol
     return all([v.pos for v in a.values] == want for a in full)
 
 
+def _markers_found(rows: list[tuple[SrcLine, _Shape]], *needle_sets) -> list[bool]:
+    """For each set of needles: some table line's key contains one of them (lines joined by NUL,
+    which no key and no needle holds)."""
+    keys = "\0".join(sh.key for _ln, sh in rows)
+    return [any(n in keys for n in needles) for needles in needle_sets]
+
+
 def _templ() -> dict:
     return load_toml("templates/tables.toml")
 
@@ -640,11 +597,10 @@ def _templ() -> dict:
 def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     spec = _templ()["t3"]
     table = Table("t3")
-    region_keys = [key(ln.text) for ln in lines if not _is_prose(ln)]
-    is_2021 = any(m in k for k in region_keys for m in spec["markers_2021"])
-    version = "2021" if is_2021 else "2019"
-    specs = [r for r in spec["rows"] if version in r.get("templates", [version])]
-    accs, labels = assemble_rows(lines, specs, "t3", notes)
+    rows = _tokenized(lines)
+    (is_2021,) = _markers_found(rows, spec["markers_2021"])
+    specs, index = _template_rows("t3", "2021" if is_2021 else "2019")
+    accs, labels = assemble_rows(rows, specs, "t3", notes, index)
     if not accs:
         return table
     table.found = True
@@ -663,6 +619,7 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
         hpos = None
     slots = field_slots(accs, len(spec["columns"]))
     grids = offset_grids(accs, len(columns)) if hpos is None and not slots else []
+    reordered = printed != columns
     for r in specs:
         acc = accs.get(r["key"])
         if acc is None:
@@ -676,10 +633,20 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
                                        f"表三“{_short(r['label'])}”行的数值位置与上下各行的列对不齐或可归入不止一列，"
                                        "不按位置定列", acc.line, "t3", r["key"]))
         row = finalize_row(acc, printed, "t3", hpos, notes, _short(r["label"]), slots.get(r["key"]), placed)
-        table.rows[r["key"]] = _to_template_order(row, columns) if printed != columns else row
+        table.rows[r["key"]] = _to_template_order(row, columns) if reordered else row
     return table
 
 
+@lru_cache(maxsize=None)
+def _template_rows(table: str, version: str | None = None) -> tuple[list[dict], AliasIndex]:
+    """A table's template rows (表三: of one format version) and the index of their aliases."""
+    rows = _templ()[table]["rows"]
+    if version is not None:
+        rows = [r for r in rows if version in r.get("templates", [version])]
+    return rows, alias_index(rows)
+
+
+@lru_cache(maxsize=None)  # template labels
 def _short(label: str) -> str:
     return label.split("（区分处理")[0]
 
@@ -687,10 +654,9 @@ def _short(label: str) -> str:
 def bind_t2(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     spec = _templ()["t2"]
     table = Table("t2")
-    keys = [key(ln.text) for ln in lines if not _is_prose(ln)]
-    m19 = any(key(m) in k for k in keys for m in spec["markers_2019"])
-    m21 = any(key(m) in k for k in keys for m in spec["markers_2021"])
-    accs, _labels = assemble_rows(lines, spec["rows"], "t2", notes)
+    rows = _tokenized(lines)
+    m19, m21 = _markers_found(rows, map(label_key, spec["markers_2019"]), map(label_key, spec["markers_2021"]))
+    accs, _labels = assemble_rows(rows, spec["rows"], "t2", notes, _template_rows("t2")[1])
     if not accs:
         return table
     table.found = True
@@ -729,16 +695,13 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     header_seen = False
     first_line = None
     value_rows: list[RowCells] = []
-    for ln, rc in _tokenized(lines):
-        items = line_items(ln, rc)
-        if any(it.kind == "label" and ("复议" in it.text or "维持" in it.text) for it in items):
+    for ln, sh in _tokenized(lines):
+        if "复议" in sh.label_text or "维持" in sh.label_text:  # (labels are joined by blanks)
             header_seen = True
             first_line = first_line or ln.line
-        if header_seen:
-            line_values = [it for it in items if it.kind == "value"]
-            values.extend(line_values)
-            if line_values:
-                value_rows.append(rc)
+        if header_seen and sh.values:
+            values.extend(sh.value_items(ln.line))
+            value_rows.append(sh.rc)
     if not header_seen:
         return table
     table.found = True

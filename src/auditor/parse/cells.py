@@ -85,21 +85,26 @@ def _scanners() -> dict:
 
 def _scan(text: str, start: str) -> list[list[tuple[str, str, int]]] | None:
     """The rows of `text` as (terminal, text, column) tokens, or None if a character is not lexed."""
-    rx = _scanners()[start]
     rows: list[list[tuple[str, str, int]]] = [[]]
+    row = rows[0]
     pos, line_start, n = 0, 0, len(text)
-    while pos < n:
-        m = rx.match(text, pos)
-        if m is None or m.end() == pos:
+    # finditer tries each position as `match` would: a token that does not start where the last
+    # one ended is a character no terminal lexes.
+    for m in _scanners()[start].finditer(text):
+        if pos == n:
+            break
+        begin, end = m.span()
+        if begin != pos or end == pos:
             return None
-        kind, value = m.lastgroup, m.group()
+        kind = m.lastgroup
         if kind == "_NL":
-            rows.append([])
-            line_start = pos + value.index("\n") + 1
+            row = []
+            rows.append(row)
+            line_start = text.index("\n", pos) + 1
         else:
-            rows[-1].append((kind, value, pos - line_start))
-        pos = m.end()
-    return rows
+            row.append((kind, m.group(), pos - line_start))
+        pos = end
+    return rows if pos == n else None
 
 
 def lark_rows(text: str, start: str = "rows") -> list[list[tuple[str, str, int]]]:
