@@ -301,3 +301,18 @@ def test_web_file_chooser_offers_the_readers_extensions():
     page = _env().get_template("upload.html.j2").render(title="自查", csrf="x", regions={}, max_mb="50 MB",
                                                         static_prefix="/static", nonce=None, css="")
     assert f'accept="{",".join(SUPPORTED)}"' in page and " ".join(SUPPORTED) in page
+
+
+def test_parse_reports_a_parser_defect_in_one_line(monkeypatch):
+    """`auditor parse` meets a parser defect as `check` does: the file and the exception in one
+    Chinese line, exit 2, no traceback."""
+    import auditor.api
+
+    def broken(*_a, **_k):
+        raise ValueError("max() arg is an empty sequence")
+
+    monkeypatch.setattr(auditor.api, "parse_file", broken)
+    result = cli("parse", SEEDS[0])
+    assert result.exit_code == 2
+    assert "解析时发生内部错误（ValueError: max() arg is an empty sequence），请报告此问题" in result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, ValueError)

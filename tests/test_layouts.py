@@ -377,3 +377,25 @@ def test_faulty_variants_through_pdftotext_layout(name, outdir, rules):
     assert set(variants.VARIANTS[name]["expect"]) - may_miss <= set(got)
     assert set(got - expected) <= {"NAT-TBL-NONNUM"}, got - expected
     assert set(expected - got) <= may_miss, expected - got
+
+
+def test_grid_rows_with_a_label_wrapped_onto_its_own_line(tmp_path):
+    """Tab rows as a web page's grid gives them (a spanned label repeated in every column it
+    covers), one row label wrapped before its tabbed rest: once a crash of the binder
+    (field_slots took the label position of a row that has none); the row is read right."""
+    head = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
+    rows = [[head] * 3 + ["申请人情况"] * 7, [head] * 3 + ["自然人"] + ["法人或其他组织"] * 5 + ["总计"],
+            [head] * 3 + ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+            ["一、本年新收政府信息公开申请数量"] * 3 + ["9", "0", "0", "0", "0", "0", "9"]]
+    lines = ["\t".join(r) for r in rows]
+    lines += ["二、上年结转政府信息",
+              "\t".join(["公开申请数量"] + ["二、上年结转政府信息公开申请数量"] * 2 + ["0"] * 7)]
+    results = [("(一)予以公开", "4"), ("(二)部分公开(区分处理的,只计这一情形,不计其他情形)", "0")]
+    lines += ["\t".join(["三、本年度办理结果", label, label, n] + ["0"] * 5 + [n]) for label, n in results]
+    lines += ["\t".join(["三、本年度办理结果", "(七)总计", "(七)总计", "4"] + ["0"] * 5 + ["4"])]
+    text = "某某局2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + "\n".join(lines) + "\n"
+    path = tmp_path / "grid.txt"
+    path.write_text(text, encoding="utf-8")
+    t3 = parse_file(path).t3
+    assert [c.value for c in t3.rows["carried"].cells.values()] == [0] * 7
+    assert t3.rows["new"].cells["total"].value == 9 and t3.rows["granted"].cells["total"].value == 4

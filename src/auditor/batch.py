@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .errors import InputError
+from .errors import InputError, internal_error
 from .findings import Finding, NotAssessable
 from .ingest import SUPPORTED
 from .model import Report
@@ -66,7 +66,7 @@ def audit_file(path: Path, rules: list, cfg: Config, plugins=None) -> AuditResul
     except MemoryError:  # the worker's memory guard reports it for this file
         raise
     except Exception as exc:  # a parser defect must not end the batch; say so plainly
-        return AuditResult(str(path), error=f"解析时发生内部错误（{type(exc).__name__}: {exc}），请报告此问题")
+        return AuditResult(str(path), error=internal_error(exc))
     for f in findings:
         if f.location.get("line") and "ref" not in f.location:
             f.location["ref"] = report.ref(f.location["line"])

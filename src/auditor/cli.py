@@ -112,7 +112,7 @@ def parse(
     region: Optional[str] = typer.Option(None, "--region", help="指定报告所属省级地区，不再自动识别"),
 ):
     from .api import parse_file
-    from .errors import InputError
+    from .errors import InputError, internal_error
     from .plugins import load_plugins
 
     loaded = load_plugins()
@@ -122,6 +122,14 @@ def parse(
         report = parse_file(path, loaded, region)
     except InputError as exc:
         _err(f"{exc.path}: {exc.reason}")
+        raise typer.Exit(EXIT_ERROR)
+    except MemoryError:
+        from .limits import MEMORY_EXCEEDED
+
+        _err(f"{path}: {MEMORY_EXCEEDED}")
+        raise typer.Exit(EXIT_ERROR)
+    except Exception as exc:  # a parser defect: one line naming the file, as `check` reports it
+        _err(f"{path}: {internal_error(exc)}")
         raise typer.Exit(EXIT_ERROR)
     if format == OutFormat.json:
         import json

@@ -10,5 +10,11 @@ class InputError(Exception):
         super().__init__(f"{self.path}: {reason}")
 
 
+def internal_error(exc: Exception) -> str:
+    """How a defect of the parser (an unexpected exception while reading one file) is reported:
+    one Chinese line naming the exception, never a traceback."""
+    return f"解析时发生内部错误（{type(exc).__name__}: {exc}），请报告此问题"
+
+
 class ConfigError(Exception):
     """The configuration file is invalid. The message names the file and the key."""

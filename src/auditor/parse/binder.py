@@ -71,7 +71,8 @@ def field_slots(accs: dict[str, "_RowAcc"], ncols: int) -> dict[str, Sequence[st
     some rows, merged cells dropped on others) are not a grid: their empty fields prove nothing.
     """
     rows = {k: a for k, a in accs.items() if not a.extra_sources}
-    if len(rows) < 3 or any(a.fields_after is None for a in rows.values()):
+    # A row whose label is on a line of its own has no label field to count its values from.
+    if len(rows) < 3 or any(a.fields_after is None or not a.label_pos for a in rows.values()):
         return {}
     widths = {len(a.fields_after) for a in rows.values()}
     if len(widths) == 1 and (w := widths.pop()) > ncols:
