@@ -12,7 +12,12 @@ Targets (issue 13): full audit <= 15x the floor (stretch 7x), parse <= 10x; cold
 `auditor check` <= 0.3 s, `auditor --help` <= 0.1 s (with --cpu: process CPU time, steadier on a
 busy machine). The cold starts run with bytecode written, as an installed package has it.
 
-Usage: python benchmarks/bench.py [--cpu] [--repeat N] [--no-pdf] [--pdf FILE ...] [FILES...]
+Every timed parse and audit reads its report as new text: the parser's memos of lines and words
+it has seen are forgotten before each call (timing.forget_text_memos), since the same five texts
+timed again and again would otherwise be memo hits that a batch of different reports does not
+get; --warm-lines keeps them, for comparison.
+
+Usage: python benchmarks/bench.py [--cpu] [--warm-lines] [--repeat N] [--no-pdf] [--pdf FILE ...] [FILES...]
 """
 from __future__ import annotations
 
@@ -29,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import median_time  # noqa: E402  (benchmarks/timing.py)
+from timing import forget_text_memos, median_time  # noqa: E402  (benchmarks/timing.py)
 _DIGITS = re.compile(r"\d+")
 
 
@@ -39,13 +44,17 @@ def floor(path: Path) -> None:
 
 
 CLOCK = time.perf_counter  # --cpu: time.process_time, steadier on a busy machine
+FORGET = True  # --warm-lines: keep the memos of lines seen before (a repeated text is then all hits)
 
 
 def interleaved(fns: list, repeat: int) -> list[float]:
-    """Median seconds of each function, the functions timed in turn in every repetition."""
+    """Median seconds of each function, the functions timed in turn in every repetition; unless
+    --warm-lines, each call reads its report as new text (timing.forget_text_memos)."""
     samples: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
         for i, fn in enumerate(fns):
+            if FORGET:
+                forget_text_memos()
             t = CLOCK()
             fn()
             samples[i].append(CLOCK() - t)
@@ -60,11 +69,15 @@ def main() -> None:
     ap.add_argument("--no-pdf", action="store_true", help="skip the PDF timing")
     ap.add_argument("--cold", type=int, default=10, help="process starts per cold-start figure")
     ap.add_argument("--cpu", action="store_true", help="CPU time instead of wall-clock time (busy machines)")
+    ap.add_argument("--warm-lines", action="store_true",
+                    help="keep the parser's memos of lines seen before (each repetition is then all memo hits)")
     args = ap.parse_args()
-    global CLOCK
+    global CLOCK, FORGET
     if args.cpu:
         CLOCK = time.process_time
-    print(f"clock: {'CPU time (process_time)' if args.cpu else 'wall clock (perf_counter)'}")
+    FORGET = not args.warm_lines
+    print(f"clock: {'CPU time (process_time)' if args.cpu else 'wall clock (perf_counter)'}; "
+          f"{'line memos kept (repeated text)' if args.warm_lines else 'every report read as new text'}")
     files = args.files or sorted((ROOT / "sample_reports").glob("*.txt"))
 
     from auditor.api import parse_file

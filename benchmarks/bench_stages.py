@@ -6,7 +6,10 @@ previous stages produced, so the figures add up to about the full audit. Reporte
 as the median over the sample reports (and what the full audit spends outside them), in milliseconds, beside the read+regex floor that
 benchmarks/bench.py uses.
 
-Usage: python benchmarks/bench_stages.py [--cpu] [--repeat N] [FILES...]
+Each call reads its report as new text (the parser's line memos forgotten first, as in
+benchmarks/bench.py); --warm-lines keeps them.
+
+Usage: python benchmarks/bench_stages.py [--cpu] [--warm-lines] [--repeat N] [FILES...]
 """
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import forget_text_memos  # noqa: E402  (benchmarks/timing.py)
 _DIGITS = re.compile(r"\d+")
 
 
@@ -65,6 +70,8 @@ def main() -> None:
     ap.add_argument("files", nargs="*", type=Path)
     ap.add_argument("--repeat", type=int, default=50)
     ap.add_argument("--cpu", action="store_true", help="CPU time instead of wall-clock time (busy machines)")
+    ap.add_argument("--warm-lines", action="store_true",
+                    help="keep the parser's memos of lines seen before (each repetition is then all memo hits)")
     args = ap.parse_args()
     clock = time.process_time if args.cpu else time.perf_counter
     files = args.files or sorted((ROOT / "sample_reports").glob("*.txt"))
@@ -81,6 +88,8 @@ def main() -> None:
         samples = {name: [] for name in fns}
         for _ in range(args.repeat):  # interleaved, so machine load affects every stage alike
             for name, fn in fns.items():
+                if not args.warm_lines:
+                    forget_text_memos()
                 t = clock()
                 fn()
                 samples[name].append(clock() - t)
