@@ -81,15 +81,18 @@ def _default_plugins():
 def _detect_region(rep: Report, loaded) -> None:
     from . import regions
 
-    evidence = regions.core_evidence(rep)
+    evidence = regions.deciding_core_evidence(rep)
+    plugin_evidence: list = []
     for name, answer in loaded.call("auditor_detect_region", report=rep):
         answers = answer if isinstance(answer, (list, tuple)) else [answer]
         for ev in answers:
             if isinstance(ev, regions.RegionEvidence):
-                evidence.append(ev)
+                plugin_evidence.append(ev)
             elif ev is not None:
                 rep.parse_notes.append(ParseNote("plugin.region", f"插件“{name}”的地区判断结果无效（{ev!r}），已忽略"))
-    rep.region, rep.region_basis, note = regions.decide(evidence)
+    rep.region, rep.region_basis, note = regions.decide(evidence + plugin_evidence)
+    if note:  # a tie names the provinces in the order of all the evidence: the bodies' too
+        rep.region, rep.region_basis, note = regions.decide(regions.core_evidence(rep) + plugin_evidence)
     if note:
         rep.parse_notes.append(note)
 

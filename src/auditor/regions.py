@@ -50,16 +50,28 @@ class Gazetteer:
         return cls(region, table.get("names", []), places, table.get("doc_prefixes", []), short)
 
     def evidence(self, report: Report) -> RegionEvidence | None:
+        found = self.head_evidence(report)
+        return found if found is not None else self.body_evidence(report)
+
+    def head_evidence(self, report: Report) -> RegionEvidence | None:
+        """Evidence from the organ's name and the title (ORGAN_NAME), or None."""
         head = (report.organ or "") + (report.title or "")
         words = self._words()
-        if words is None:  # a word under two characters: the plain regex scan
-            return self._evidence_scan(head, "\n".join(report.lines))
+        if words is None:  # a word under two characters: the plain `in` tests
+            return self._head_scan(head)
         in_head = words.present(_TextView.of(head))
         # The province's own name outweighs a place name, which may sit inside another word.
         for role, weight in ((_NAMES, 2), (_PLACES, 1)):
             found = words.first(in_head, role)
             if found is not None:
                 return RegionEvidence(self.region, ORGAN_NAME, weight, f"机关名称或标题含“{found}”")
+        return None
+
+    def body_evidence(self, report: Report) -> RegionEvidence | None:
+        """Evidence from the body text (DOCUMENT_CITATION or TEXT_MENTION), or None."""
+        words = self._words()
+        if words is None:  # a word under two characters: the plain regex scan
+            return self._body_scan("\n".join(report.lines))
         text = _TextView.of("\n".join(report.lines))
         in_text = words.present(text)
         if not in_text:
@@ -76,24 +88,32 @@ class Gazetteer:
 
     def _words(self) -> _Words | None:
         """The word index, rebuilt when a list was changed since (the fields are public)."""
-        key = (tuple(self.names), tuple(self.places), tuple(self.short_places), tuple(self.doc_prefixes))
+        lists = (self.names, self.places, self.short_places, self.doc_prefixes)
         cached = self.__dict__.get("_index")
-        if cached is None or cached[0] != key:
-            names, places, short, docs = key
+        # Compared with copies of the lists as they were (list ==, no copy per call).
+        if cached is None or cached[0] != lists:
+            names, places, short, docs = key = tuple(tuple(part) for part in lists)
             short_word = any(len(w) < 2 for part in key for w in part)
             index = None if short_word else _Words({_NAMES: names, _PLACES: places + short, _DOC: docs,
                                                    _MENTION: names + places})
-            cached = self.__dict__["_index"] = (key, index)
+            cached = self.__dict__["_index"] = (tuple(list(part) for part in lists), index)
         return cached[1]
 
     def _evidence_scan(self, head: str, text: str) -> RegionEvidence | None:
         """What `evidence` answers, by `in` tests and regex alternations (any word length)."""
+        found = self._head_scan(head)
+        return found if found is not None else self._body_scan(text)
+
+    def _head_scan(self, head: str) -> RegionEvidence | None:
         for name in self.names:
             if name in head:
                 return RegionEvidence(self.region, ORGAN_NAME, 2, f"机关名称或标题含“{name}”")
         for name in self.places + self.short_places:
             if name in head:
                 return RegionEvidence(self.region, ORGAN_NAME, 1, f"机关名称或标题含“{name}”")
+        return None
+
+    def _body_scan(self, text: str) -> RegionEvidence | None:
         cited = _occurrences(text, self.doc_prefixes)
         if cited:
             first = max(cited, key=cited.get)
@@ -170,6 +190,7 @@ class _Words:
         self.by_char: dict[str, list[tuple[str, frozenset]]] = {}
         for w in self.roles:
             self.by_char.setdefault(min(w, key=freq.__getitem__), []).append((w, frozenset(w)))
+        self.key_chars = frozenset(self.by_char)  # `&` with a text's characters walks the smaller set
 
     def present(self, view: _TextView) -> list[str]:
         """The words that occur in the text (once per text and index: the view keeps the answer)."""
@@ -177,7 +198,7 @@ class _Words:
         if found is None or found[0] is not self:
             chars, text = view.chars, view.text
             found = view.present[id(self)] = (self, [
-                w for ch in chars.intersection(self.by_char) for w, needed in self.by_char[ch]
+                w for ch in chars & self.key_chars for w, needed in self.by_char[ch]
                 if needed <= chars and w in text])
         return found[1]
 
@@ -281,6 +302,16 @@ def _core_gazetteers() -> tuple[Gazetteer, ...]:
 def core_evidence(report: Report) -> list[RegionEvidence]:
     """The core knows every province's name and divisions; plugins add local names."""
     return [ev for g in _core_gazetteers() if (ev := g.evidence(report)) is not None]
+
+
+def deciding_core_evidence(report: Report) -> list[RegionEvidence]:
+    """core_evidence(report) without what cannot change `decide`'s region and reason: when the
+    organ's name or title names a province, the body texts' (lower-tier) evidence can neither win
+    nor tie, so the bodies are not searched. Only the wording of a tie note may differ (it names
+    the provinces in the order of all the evidence): on a tie, decide on core_evidence."""
+    gazetteers = _core_gazetteers()
+    heads = [ev for g in gazetteers if (ev := g.head_evidence(report)) is not None]
+    return heads or [ev for g in gazetteers if (ev := g.body_evidence(report)) is not None]
 
 
 def decide(evidence: list[RegionEvidence]) -> tuple[str | None, str | None, ParseNote | None]:
