@@ -34,12 +34,24 @@ class RawSection:
     lines: list[SrcLine]
 
 
+# A run terminal of grammars/report.lark -> the kind of each of its lines.
+_LINE_KIND = {"ROWS": "ROW", "TEXTS": "TEXT"}
+
+
 class _ToSections:
     """Tree callbacks of grammars/report.lark (a lark Transformer's methods, used by both parsers)."""
 
     @staticmethod
     def _lines(children):
-        return [SrcLine(t.type, str(t).rstrip("\n"), t.line) for t in children]
+        """One SrcLine per non-blank line of the ROWS and TEXTS runs, numbered from the run's line."""
+        out = []
+        for t in children:
+            kind, number = _LINE_KIND[t.type], t.line
+            for text in str(t).split("\n"):
+                if text:
+                    out.append(SrcLine(kind, text, number))
+                number += 1
+        return out
 
     def preamble(self, children):
         return RawSection(None, self._lines(children))
