@@ -55,7 +55,7 @@ class Gazetteer:
 
     def head_evidence(self, report: Report) -> RegionEvidence | None:
         """Evidence from the organ's name and the title (ORGAN_NAME), or None."""
-        head = (report.organ or "") + (report.title or "")
+        head = _head_text(report)
         words = self._words()
         if words is None:  # a word under two characters: the plain `in` tests
             return self._head_scan(head)
@@ -123,6 +123,10 @@ class Gazetteer:
             first = max(mentioned, key=mentioned.get)
             return RegionEvidence(self.region, TEXT_MENTION, sum(mentioned.values()), f"正文多次提到“{first}”")
         return None
+
+
+def _head_text(report: Report) -> str:
+    return (report.organ or "") + (report.title or "")
 
 
 @lru_cache(maxsize=256)
@@ -310,8 +314,31 @@ def deciding_core_evidence(report: Report) -> list[RegionEvidence]:
     nor tie, so the bodies are not searched. Only the wording of a tie note may differ (it names
     the provinces in the order of all the evidence): on a tie, decide on core_evidence."""
     gazetteers = _core_gazetteers()
-    heads = [ev for g in gazetteers if (ev := g.head_evidence(report)) is not None]
+    heads = [ev for g in _named_in_head(gazetteers, report) if (ev := g.head_evidence(report)) is not None]
     return heads or [ev for g in gazetteers if (ev := g.body_evidence(report)) is not None]
+
+
+# (the gazetteers' word indexes it was built from, their names and places in one index, the
+# gazetteers each of those words belongs to)
+_head_index: list[tuple[tuple[_Words | None, ...], _Words, dict[str, list[int]]]] = []
+
+
+def _named_in_head(gazetteers: tuple[Gazetteer, ...], report: Report) -> list[Gazetteer]:
+    """The gazetteers whose head_evidence can answer (in order): those with one of their names or
+    places in the organ name and title, found in one index of all their words."""
+    indexes = tuple(g._words() for g in gazetteers)
+    if None in indexes:  # a gazetteer with a one-character word is asked itself
+        return list(gazetteers)
+    if not _head_index or len(_head_index[0][0]) != len(indexes) or any(
+            a is not b for a, b in zip(_head_index[0][0], indexes)):
+        owners: dict[str, list[int]] = {}
+        for i, words in enumerate(indexes):
+            for w in {**words.rank[_NAMES], **words.rank[_PLACES]}:
+                owners.setdefault(w, []).append(i)
+        _head_index[:] = [(indexes, _Words({_PLACES: tuple(owners)}), owners)]
+    _indexes, combined, owners = _head_index[0]
+    hit = {i for w in combined.present(_TextView.of(_head_text(report))) for i in owners[w]}
+    return [gazetteers[i] for i in sorted(hit)]
 
 
 def decide(evidence: list[RegionEvidence]) -> tuple[str | None, str | None, ParseNote | None]:
