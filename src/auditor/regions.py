@@ -147,14 +147,25 @@ def _occurrences(text: str, words: list[str]) -> dict[str, int]:
 
 class _TextView:
     """A text with its set of characters, shared by every gazetteer that looks at it (the two
-    latest are kept: a report's organ name + title, and its body)."""
-    __slots__ = ("text", "chars", "present")
+    latest are kept: a report's organ name + title, and its body).
+
+    The character set costs about 0.03 µs per character of text. The first indexes that search a
+    text look at the positions of their own key characters instead (a plugin's one or two
+    gazetteers on a body text); from the third on, the set is built once and shared."""
+    __slots__ = ("text", "_chars", "present")
     _recent: list[_TextView] = []
+    OWN_SEARCHES = 2
 
     def __init__(self, text: str):
         self.text = text
-        self.chars = frozenset(text)
+        self._chars: frozenset[str] | None = None
         self.present: dict[int, tuple] = {}  # id(_Words) -> (that _Words, the words it finds here)
+
+    @property
+    def chars(self) -> frozenset[str]:
+        if self._chars is None:
+            self._chars = frozenset(self.text)
+        return self._chars
 
     @classmethod
     def of(cls, text: str) -> _TextView:
@@ -200,11 +211,32 @@ class _Words:
         """The words that occur in the text (once per text and index: the view keeps the answer)."""
         found = view.present.get(id(self))
         if found is None or found[0] is not self:
-            chars, text = view.chars, view.text
-            found = view.present[id(self)] = (self, [
-                w for ch in chars & self.key_chars for w, needed in self.by_char[ch]
-                if needed <= chars and w in text])
+            text = view.text
+            if view._chars is None and len(view.present) < view.OWN_SEARCHES:
+                words = self._at_key_positions(text)
+            else:
+                chars = view.chars
+                words = [w for ch in chars & self.key_chars for w, needed in self.by_char[ch]
+                         if needed <= chars and w in text]
+            found = view.present[id(self)] = (self, words)
         return found[1]
+
+    def _at_key_positions(self, text: str) -> list[str]:
+        """The words that occur, found where their key characters are: a word occurs at q if its
+        key character, first seen at offset k of the word, occurs at q + k and the word starts at q."""
+        if not self.key_chars:
+            return []
+        if self.__dict__.get("_key_regex") is None:
+            self._key_regex = re.compile("[" + "".join(map(re.escape, sorted(self.key_chars))) + "]")
+            self._key_offsets = {ch: [(w, w.index(ch)) for w, _needed in words]
+                                 for ch, words in self.by_char.items()}
+        offsets, found = self._key_offsets, {}
+        for m in self._key_regex.finditer(text):
+            at = m.start()
+            for w, k in offsets[m.group()]:
+                if at >= k and w not in found and text.startswith(w, at - k):
+                    found[w] = None
+        return list(found)
 
     def first(self, present: list[str], role: str) -> str | None:
         """The first word of the role's list that occurs (`next(w for w in words if w in text)`)."""
