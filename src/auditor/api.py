@@ -24,7 +24,9 @@ def parse_extracted(ex: Extracted, plugins=None, region: str | None = None) -> R
     norm = normalize(ex.text)
     raw = parse_structure(norm)
     pre_lines, sections, demoted = recognise_sections(raw)
-    rep = Report(source=ex.path, kind=ex.kind, lines=[ln.rstrip("\r") for ln in src_lines],
+    # Without a carriage return in the text every line is its own rstrip("\r").
+    lines = [ln.rstrip("\r") for ln in src_lines] if "\r" in ex.text else src_lines
+    rep = Report(source=ex.path, kind=ex.kind, lines=lines,
                  refs=ex.refs, encoding=ex.encoding)
     rep.parse_notes.extend(ParseNote("ingest", n) for n in ex.notes)
     if flat:

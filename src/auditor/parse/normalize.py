@@ -7,6 +7,7 @@ offset map. Removed material (page footers, conversion artifacts) becomes an emp
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Full-width ASCII variants (U+FF01..U+FF5E) -> ASCII, ideographic and no-break spaces -> space.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -103,4 +104,15 @@ _KEY_DROP = re.compile(r"[\s\u3000,.，。、;；:：!！?？'\"“”‘’()�
 
 def key(s: str) -> str:
     """Matching key of a label: no whitespace or punctuation."""
+    # Table labels and markers recur in every row and report: short ones are remembered.
+    return _short_key(s) if len(s) <= _REMEMBERED_KEY_LENGTH else _key(s)
+
+
+_REMEMBERED_KEY_LENGTH = 80
+
+
+def _key(s: str) -> str:
     return _KEY_DROP.sub("", s.translate(_WIDTH))
+
+
+_short_key = lru_cache(maxsize=8192)(_key)
