@@ -96,7 +96,8 @@ class Gazetteer:
             short_word = any(len(w) < 2 for part in key for w in part)
             index = None if short_word else _Words({_NAMES: names, _PLACES: places + short, _DOC: docs,
                                                    _MENTION: names + places})
-            cached = self.__dict__["_index"] = (tuple(list(part) for part in lists), index)
+            kept = tuple(list(part) if isinstance(part, list) else tuple(part) for part in lists)
+            cached = self.__dict__["_index"] = (kept, index)
         return cached[1]
 
     def _evidence_scan(self, head: str, text: str) -> RegionEvidence | None:
