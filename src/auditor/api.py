@@ -24,7 +24,9 @@ def parse_extracted(ex: Extracted, plugins=None, region: str | None = None) -> R
     norm = normalize(ex.text)
     raw = parse_structure(norm)
     pre_lines, sections, demoted = recognise_sections(raw)
-    rep = Report(source=ex.path, kind=ex.kind, lines=[ln.rstrip("\r") for ln in src_lines],
+    # Without a carriage return in the text every line is its own rstrip("\r").
+    lines = [ln.rstrip("\r") for ln in src_lines] if "\r" in ex.text else src_lines
+    rep = Report(source=ex.path, kind=ex.kind, lines=lines,
                  refs=ex.refs, encoding=ex.encoding)
     rep.parse_notes.extend(ParseNote("ingest", n) for n in ex.notes)
     if flat:
@@ -81,15 +83,18 @@ def _default_plugins():
 def _detect_region(rep: Report, loaded) -> None:
     from . import regions
 
-    evidence = regions.core_evidence(rep)
+    evidence = regions.deciding_core_evidence(rep)
+    plugin_evidence: list = []
     for name, answer in loaded.call("auditor_detect_region", report=rep):
         answers = answer if isinstance(answer, (list, tuple)) else [answer]
         for ev in answers:
             if isinstance(ev, regions.RegionEvidence):
-                evidence.append(ev)
+                plugin_evidence.append(ev)
             elif ev is not None:
                 rep.parse_notes.append(ParseNote("plugin.region", f"插件“{name}”的地区判断结果无效（{ev!r}），已忽略"))
-    rep.region, rep.region_basis, note = regions.decide(evidence)
+    rep.region, rep.region_basis, note = regions.decide(evidence + plugin_evidence)
+    if note:  # a tie names the provinces in the order of all the evidence: the bodies' too
+        rep.region, rep.region_basis, note = regions.decide(regions.core_evidence(rep) + plugin_evidence)
     if note:
         rep.parse_notes.append(note)
 

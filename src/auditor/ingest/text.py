@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from itertools import islice
 from pathlib import Path
 
 from ..errors import InputError
@@ -16,17 +17,20 @@ from . import Extracted
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 # C0 controls other than tab, newline, carriage return and form feed: rare in real text.
-_CONTROLS = "".join(chr(i) for i in range(32) if chr(i) not in "\t\n\r\f")
-_DROP_CONTROLS = str.maketrans("", "", _CONTROLS)
-_DROP_CONTROLS_AND_FFFD = str.maketrans("", "", _CONTROLS + "\ufffd")
+_CONTROLS = bytes(i for i in range(32) if chr(i) not in "\t\n\r\f")
 SAMPLE = 20000
+# Enough CJK characters for a Chinese document (the search stops at the tenth).
+_MIN_CJK = 10
 
 
 def _bad_share_exceeded(sample: str, count_replacement: bool) -> bool:
-    """More than 1% control characters (and U+FFFD, when asked) in the sample. One C-speed pass
-    (str.translate deletes them; the length difference is the count)."""
-    table = _DROP_CONTROLS_AND_FFFD if count_replacement else _DROP_CONTROLS
-    bad = len(sample) - len(sample.translate(table))
+    """More than 1% control characters (and U+FFFD, when asked) in the sample. C-speed counts:
+    a C0 control is one byte in UTF-8, so bytes.translate deletes them from the encoded sample
+    and the length difference is the count (str.translate looks up every character)."""
+    encoded = sample.encode("utf-8", "surrogatepass")
+    bad = len(encoded) - len(encoded.translate(None, _CONTROLS))
+    if count_replacement:
+        bad += sample.count("\ufffd")
     return bad > len(sample) * 0.01
 
 
@@ -41,7 +45,7 @@ def _plausible(text: str) -> bool:
     sample = text[:SAMPLE]
     if _bad_share_exceeded(sample, True):
         return False
-    return len(_CJK.findall(sample)) >= 10
+    return next(islice(_CJK.finditer(sample), _MIN_CJK - 1, None), None) is not None
 
 
 def _replaced_bytes(data: bytes, enc: str) -> tuple[str, int] | None:

@@ -34,12 +34,24 @@ class RawSection:
     lines: list[SrcLine]
 
 
+# A run terminal of grammars/report.lark -> the kind of each of its lines.
+_LINE_KIND = {"ROWS": "ROW", "TEXTS": "TEXT"}
+
+
 class _ToSections:
     """Tree callbacks of grammars/report.lark (a lark Transformer's methods, used by both parsers)."""
 
     @staticmethod
     def _lines(children):
-        return [SrcLine(t.type, str(t).rstrip("\n"), t.line) for t in children]
+        """One SrcLine per non-blank line of the ROWS and TEXTS runs, numbered from the run's line."""
+        out = []
+        for t in children:
+            kind, number = _LINE_KIND[t.type], t.line
+            for text in str(t).split("\n"):
+                if text:
+                    out.append(SrcLine(kind, text, number))
+                number += 1
+        return out
 
     def preamble(self, children):
         return RawSection(None, self._lines(children))
@@ -192,14 +204,15 @@ def standard_number(title: str) -> int:
 _HEAD = re.compile(r"^\s*([一二三四五六七八九十]{1,3})[、.]\s*(.*?)\s*$")
 _SENTENCE_END = tuple("。！？；!?;：:")
 # A line that opens a new item even when the previous line did not end a sentence.
+# A colon that opens a breakdown ("共收到申请6件，其中：" | "信函申请3件…") continues the
+# sentence: a PDF line wrapped right after it must not cut the breakdown off its total. (A
+# paragraph's text is stripped lines, so an end test is the old regex `(?:其中|…)[：:]$`.)
+_OPENS_BREAKDOWN = tuple(w + c for w in ("其中", "包括", "分别为", "分别是") for c in "：:")
 _ITEM_START = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．]\D|[一二三四五六七八九十]{1,2}[、是]|第[一二三四五六七八九十])")
 
 
 def build_paragraphs(lines: list[SrcLine]) -> list[Paragraph]:
     """Join hard-wrapped prose lines (PDF extractions break lines mid-sentence) into paragraphs."""
-    # A colon that opens a breakdown ("共收到申请6件，其中：" | "信函申请3件…") continues the
-    # sentence: a PDF line wrapped right after it must not cut the breakdown off its total.
-    opens_breakdown = re.compile(r"(?:其中|包括|分别为|分别是)[：:]$")
     paras: list[Paragraph] = []
     cur: Paragraph | None = None
     for ln in lines:
@@ -209,7 +222,7 @@ def build_paragraphs(lines: list[SrcLine]) -> list[Paragraph]:
         s = ln.text.strip()
         if not s:
             continue
-        if cur is not None and (opens_breakdown.search(cur.text)
+        if cur is not None and (cur.text.endswith(_OPENS_BREAKDOWN)
                                 or not cur.text.endswith(_SENTENCE_END) and not _ITEM_START.match(s)):
             cur.spans.append((len(cur.text), ln.line))
             cur.text += s

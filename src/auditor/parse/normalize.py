@@ -7,6 +7,7 @@ offset map. Removed material (page footers, conversion artifacts) becomes an emp
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Full-width ASCII variants (U+FF01..U+FF5E) -> ASCII, ideographic and no-break spaces -> space.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -28,7 +29,11 @@ def _is_pipe_row(s: str) -> bool:
 
 def normalize_line(line: str, pipe_tabs: dict[str, str] | None = None) -> str:
     """One line normalized; `pipe_tabs` holds the tab form of pipe rows parsed beforehand."""
-    s = line.translate(_WIDTH)
+    return _normalize_narrow(line.translate(_WIDTH), pipe_tabs)
+
+
+def _normalize_narrow(s: str, pipe_tabs: dict[str, str] | None) -> str:
+    """normalize_line of a line already translated by _WIDTH."""
     if "|" in s or "-" in s or "#" in s:
         if _PIPE_RULE.match(s) and "|" in s:
             return ""
@@ -46,17 +51,52 @@ def normalize_line(line: str, pipe_tabs: dict[str, str] | None = None) -> str:
     return s.rstrip()
 
 
+# Any character _WIDTH maps, for `_narrow` to find the few that occur.
+_WIDE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_WIDTH)) + "]")
+# _FOOTER over a whole text: each line after its "\n" (the text gets one in front), whitespace
+# that stays on the line (`[^\S\n]` for `\s`), the line's end before the next "\n".
+_FOOTERS = re.compile("\n" + _FOOTER.pattern[1:-1].replace(r"\s", r"[^\S\n]") + r"(?=\n|\Z)")
+# Lines that need more than the width translation, the footer test and rstrip (normalize_line).
+_SPECIAL = re.compile(r"[|\-#\[*\\]")
+
+
+def _narrow(text: str) -> str:
+    """`text.translate(_WIDTH)` at C speed: each distinct mapped character that occurs is replaced
+    in one str.replace (str.translate looks every character up in the dict)."""
+    m = _WIDE.search(text)
+    while m is not None:
+        ch = m.group()
+        to = _WIDTH[ord(ch)]
+        text = text.replace(ch, "" if to is None else chr(to))
+        m = _WIDE.search(text, m.start())
+    return text
+
+
 def normalize(text: str) -> list[str]:
-    """Normalized lines; same count as the source's lines."""
-    lines = text.split("\n")
+    """Normalized lines; same count as the source's lines. What `normalize_line` does to each
+    line, done to the whole text at once: the width translation (it never makes or removes a
+    "\n"), footers blanked (a footer line is never changed by the pipe, heading or artifact steps,
+    so blanking it first is what normalize_line does), then only the lines holding one of
+    | - # [ * \\ go through the rest of normalize_line; every line is right-stripped."""
     pipe_tabs = None
     if "|" in text:  # Markdown tables: all pipe rows in one grammar parse
-        rows = list(dict.fromkeys(s for s in (ln.translate(_WIDTH) for ln in lines if "|" in ln) if _is_pipe_row(s)))
+        rows = list(dict.fromkeys(s for s in (ln.translate(_WIDTH) for ln in text.split("\n") if "|" in ln) if _is_pipe_row(s)))
         if rows:
             from .cells import pipe_rows
 
             pipe_tabs = {s: "\t".join(cells) for s, cells in zip(rows, pipe_rows(rows))}
-    return [normalize_line(ln, pipe_tabs) for ln in lines]
+    narrow = _FOOTERS.sub("\n", "\n" + _narrow(text))
+    lines = [ln.rstrip() for ln in narrow[1:].split("\n")]
+    i = counted = 0  # line index of the "\n" at `counted` (the one put in front: line 1)
+    m = _SPECIAL.search(narrow)
+    while m is not None:  # the lines with a special character, in order
+        start = narrow.rfind("\n", 0, m.start())  # this line's own "\n"
+        end = narrow.find("\n", m.end())
+        i += narrow.count("\n", counted, start)
+        counted = start
+        lines[i] = _normalize_narrow(narrow[start + 1:end if end >= 0 else len(narrow)], pipe_tabs)
+        m = _SPECIAL.search(narrow, end) if end >= 0 else None
+    return lines
 
 
 _KEY_DROP = re.compile(r"[\s\u3000,.，。、;；:：!！?？'\"“”‘’()（）\[\]【】〔〕<>《》〈〉/／\\|\-—–_·•…*#]+")
@@ -64,4 +104,15 @@ _KEY_DROP = re.compile(r"[\s\u3000,.，。、;；:：!！?？'\"“”‘’()�
 
 def key(s: str) -> str:
     """Matching key of a label: no whitespace or punctuation."""
+    # Table labels and markers recur in every row and report: short ones are remembered.
+    return _short_key(s) if len(s) <= _REMEMBERED_KEY_LENGTH else _key(s)
+
+
+_REMEMBERED_KEY_LENGTH = 80
+
+
+def _key(s: str) -> str:
     return _KEY_DROP.sub("", s.translate(_WIDTH))
+
+
+_short_key = lru_cache(maxsize=8192)(_key)
