@@ -84,3 +84,14 @@ def test_grammar_is_strict_clean():
     from auditor.resources import grammar_text
 
     Lark(grammar_text("report.lark"), parser="lalr", lexer="contextual", strict=True)
+
+
+def test_known_values_only_when_evaluate_would_have_one_known_combination():
+    from auditor.engine.readings import known_values
+
+    t = _table({"x": [(1, 2)], "y": [(3, None)], "z": [(1, 2), (1, 5)], "h": [(10 ** 12, 0)]})
+    assert known_values(t, [("x", "a"), ("x", "b"), ("y", "a")]) == [1, 2, 3]
+    assert known_values(t, [("y", "b")]) is None  # unknown cell
+    assert known_values(t, [("z", "a")]) is None  # several readings: evaluate decides
+    assert known_values(t, [("h", "a")]) is None  # more than 12 digits: not a count
+    assert known_values(t, [("missing", "a")]) is None

@@ -13,7 +13,7 @@ from functools import lru_cache
 from ..model import Report, Table
 from ..parse.claims import APPROX_SCOPE, METRIC_LABELS
 from ..resources import load_toml
-from .readings import evaluate
+from .readings import evaluate, known_values
 
 TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
 
@@ -86,12 +86,16 @@ def column_sum(report: Report, ctx):
     formula = " + ".join(row_name(table.name, r) for r in lhs) + " = " + " + ".join(
         row_name(table.name, r) for r in rhs)
     for col in columns:
+        cells = [(r, col) for r in lhs + rhs]
+        if not missing:
+            known = known_values(table, cells)
+            if known is not None and sum(known[:len(lhs)]) == sum(known[len(lhs):]):
+                continue  # holds, with one reading of every row: what evaluate would say
         loc = {"section": 3 if table.name == "t3" else 4, "table": table.name, "column": col,
                "line": table.rows[lhs[0]].line if lhs and lhs[0] in table.rows else table.line}
         if missing:
             yield ctx.skip(f"{TABLE_NAMES[table.name]}缺少行：{'、'.join(row_name(table.name, r) for r in missing)}", loc)
             continue
-        cells = [(r, col) for r in lhs + rhs]
         out = evaluate(table, cells, lambda v: sum(v[(r, col)] for r in lhs) == sum(v[(r, col)] for r in rhs))
         if out.verdict == "unknown":
             yield ctx.skip(f"“{column_name(table.name, col)}”列有单元格无法确定（空白或该行数值个数不符）", loc)
@@ -120,9 +124,11 @@ def row_sum(report: Report, ctx):
     keys = [k for k in (p.get("rows") or table.rows.keys()) if k in valid and k in table.rows]
     formula = f"{column_name(table.name, total)} = " + " + ".join(column_name(table.name, c) for c in parts)
     for k in keys:
-        row = table.rows[k]
-        loc = {"section": 3 if table.name == "t3" else 4, "table": table.name, "row": k, "line": row.line}
         cells = [(k, total)] + [(k, c) for c in parts]
+        known = known_values(table, cells)
+        if known is not None and known[0] == sum(known[1:]):
+            continue  # holds, with one reading of the row: what evaluate would say
+        loc = {"section": 3 if table.name == "t3" else 4, "table": table.name, "row": k, "line": table.rows[k].line}
         out = evaluate(table, cells, lambda v: v[(k, total)] == sum(v[(k, c)] for c in parts))
         if out.verdict == "unknown":
             yield ctx.skip(f"“{row_name(table.name, k)}”行有单元格无法确定", loc)

@@ -98,6 +98,22 @@ def _countable(v) -> bool:
     return v is not None and -_LIMIT < v < _LIMIT
 
 
+def known_values(table: Table, cells: list[tuple[str, str]]) -> list | None:
+    """The values of `cells` when every row involved has one reading and every value is a count
+    `evaluate` would use; None otherwise. For checks that pass without `evaluate` when their
+    arithmetic holds on these values (whatever else happens, they still ask `evaluate`)."""
+    rows = table.rows
+    out = []
+    for r, c in cells:
+        row = rows.get(r)
+        if row is None or len(row.readings) != 1:
+            return None
+        out.append(row.readings[0][row.columns.index(c)])
+    if None in out or (out and (max(out) >= _LIMIT or min(out) <= -_LIMIT)):
+        return None
+    return out
+
+
 # Shared answers of the fast path (callers only read an Outcome).
 _PASS = Outcome("pass")
 _UNKNOWN = Outcome("unknown")
