@@ -21,7 +21,7 @@ STANDARD_TITLES = {
 }
 
 
-@dataclass
+@dataclass(slots=True)  # one per source line: slots make them cheaper to create
 class SrcLine:
     kind: str  # "ROW" | "TEXT" | "HEAD"
     text: str
