@@ -135,6 +135,20 @@ class _Shape:
         last_has_values = False  # the last label's field holds values too ("label 1 2")
         for pos, words in enumerate(fields):
             tab_pos = pos if tabbed else None
+            if len(words) < 2:  # the common tab field (one word, or none): the general case, shortly
+                if not words:
+                    field_texts.append("")
+                    continue
+                word, col, num = words[0]
+                field_texts.append(word)
+                if num:
+                    values.append((word, tab_pos, _value_of(word), col))
+                else:
+                    if not labels:
+                        n_stray = len(values)
+                    labels.append((word, tab_pos, col, words))
+                    last_has_values = False
+                continue
             cut = len(words)  # label words, then the trailing number-like words (`cells._field`)
             while cut and words[cut - 1][2]:
                 cut -= 1

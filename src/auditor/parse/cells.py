@@ -93,17 +93,17 @@ def _scan(text: str, start: str) -> list[list[tuple[str, str, int]]] | None:
     for m in _scanners()[start].finditer(text):
         if pos == n:
             break
-        begin, end = m.span()
-        if begin != pos or end == pos:
+        tok = m.group()
+        if m.start() != pos or not tok:
             return None
         kind = m.lastgroup
         if kind == "_NL":
             row = []
             rows.append(row)
-            line_start = text.index("\n", pos) + 1
+            line_start = pos + tok.index("\n") + 1
         else:
-            row.append((kind, m.group(), pos - line_start))
-        pos = end
+            row.append((kind, tok, pos - line_start))
+        pos += len(tok)
     return rows if pos == n else None
 
 
