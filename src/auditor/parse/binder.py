@@ -23,7 +23,7 @@ from functools import lru_cache
 from ..model import Cell, ParseNote, Row, Table
 from ..resources import load_toml
 from . import flattened
-from .cells import RowCells, Word, row_cells_of, row_tokens, split_fields
+from .cells import RowCells, Word, row_cells_of, row_tokens, split_fields, value_cut
 from .document import SrcLine
 from .normalize import key
 from .rowlabels import AliasIndex, RowMatcher, alias_index, label_key
@@ -135,7 +135,7 @@ class _Shape:
         last_has_values = False  # the last label's field holds values too ("label 1 2")
         for pos, words in enumerate(fields):
             tab_pos = pos if tabbed else None
-            if len(words) < 2:  # the common tab field (one word, or none): the general case, shortly
+            if len(words) < 2:  # most tab fields hold one word or none: read them without slicing
                 if not words:
                     field_texts.append("")
                     continue
@@ -149,9 +149,7 @@ class _Shape:
                     labels.append((word, tab_pos, col, words))
                     last_has_values = False
                 continue
-            cut = len(words)  # label words, then the trailing number-like words (`cells._field`)
-            while cut and words[cut - 1][2]:
-                cut -= 1
+            cut = value_cut(words)  # label words, then the values
             value_words = [w[0] for w in words[cut:]]
             if cut:
                 if not labels:

@@ -112,10 +112,16 @@ def lark_rows(text: str, start: str = "rows") -> list[list[tuple[str, str, int]]
     return [[(t.type, str(t), t.column - 1) for t in row] for row in _parser().parse(text, start=start)]
 
 
-def _field(words: list[Word]) -> Field:
+def value_cut(words: list[Word]) -> int:
+    """Where a field's cell values begin: its trailing run of number-like words."""
     cut = len(words)
     while cut and words[cut - 1][2]:
         cut -= 1
+    return cut
+
+
+def _field(words: list[Word]) -> Field:
+    cut = value_cut(words)
     return Field(words[:cut], words[cut:]) if cut else Field([], words)
 
 
