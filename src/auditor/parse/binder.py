@@ -169,10 +169,10 @@ class _Shape:
         self.fields_after = tuple(field_texts) if tabbed and labels and not last_has_values else None
         self.leaf = labels[-1][3][-1][0] if labels else ""
         self.leaf_enum = bool(_ROW_ENUM.match(self.leaf))
-        self.label_texts = tuple(lb[0] for lb in labels)
-        self.label_text = " ".join(self.label_texts)
-        self.label_join = "".join(self.label_texts)
-        self.label_pos = tuple(lb[1] for lb in labels if lb[1] is not None)
+        self.label_texts = label_texts = tuple([lb[0] for lb in labels])
+        self.label_text = " ".join(label_texts)
+        self.label_join = "".join(label_texts)
+        self.label_pos = tuple([lb[1] for lb in labels]) if tabbed else ()
 
     @property
     def rc(self) -> RowCells:

@@ -20,6 +20,7 @@ from . import lalr
 
 _FIELD_START = frozenset(("TVAL", "TAB", "TWORD"))
 _VALUE_KINDS = frozenset(("VAL", "TVAL", "SVAL"))
+_LINE_START = frozenset(("VAL", "WORD"))
 
 # A word: (text, character offset in the line, number-like). Tuples: tables have many words.
 Word = tuple[str, int, bool]
@@ -174,8 +175,11 @@ def split_fields(tokens) -> tuple[list[list[Word]], bool]:
             tabbed = True
             if kind == "TAB":
                 continue
-        text = tok.lstrip(" \t")
-        words.append((text, column + len(tok) - len(text), kind in _VALUE_KINDS))
+        if kind in _LINE_START:  # (the first word of a line: no blanks before it)
+            words.append((tok, column, kind == "VAL"))
+        else:
+            text = tok.lstrip(" \t")
+            words.append((text, column + len(tok) - len(text), kind in _VALUE_KINDS))
     fields.append(words)
     return fields, tabbed
 
