@@ -9,7 +9,7 @@ SCHEMA_VERSION = "1.1"
 Number = int | float
 
 
-@dataclass
+@dataclass(slots=True)  # (many per report: one per table cell)
 class Cell:
     value: Number | None  # None when blank, non-numeric or not determined by the source
     raw: str | None  # the text as printed; None when no text can be tied to this cell
@@ -23,7 +23,7 @@ class Cell:
         return d
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     key: str
     label: str  # label as printed (joined if wrapped)

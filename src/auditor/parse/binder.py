@@ -23,7 +23,7 @@ from functools import lru_cache
 from ..model import Cell, ParseNote, Row, Table
 from ..resources import load_toml
 from . import flattened
-from .cells import RowCells, Word, row_cells
+from .cells import RowCells, Word, row_cells_of, row_tokens, split_fields, value_cut
 from .document import SrcLine
 from .normalize import key
 from .rowlabels import AliasIndex, RowMatcher, alias_index, label_key
@@ -116,40 +116,70 @@ Label = tuple[str, "int | None", int, list[Word]]
 
 
 class _Shape:
-    """What one distinct line text holds, independent of where it stands: its cells, its labels
-    and values (without the line number), and what the binder asks of them. Worked out once per
-    process per text (row lines recur: "1.属于国家秘密 0 0 0 0 0 0 0")."""
+    """What one distinct line text holds, independent of where it stands: its labels and values
+    (without the line number), and what the binder asks of them. Worked out once per process per
+    text (row lines recur: "1.属于国家秘密 0 0 0 0 0 0 0"), straight from the line's tokens: most
+    lines are read once, so the `RowCells` view is built only when asked for (`rc`)."""
 
-    __slots__ = ("text", "rc", "labels", "values", "n_stray", "fields_after", "leaf", "leaf_enum",
-                 "label_texts", "label_text", "label_join", "label_pos", "_key")
+    __slots__ = ("text", "tabbed", "labels", "values", "n_stray", "fields_after", "leaf", "leaf_enum",
+                 "label_texts", "label_text", "label_join", "label_pos", "_key", "_tokens", "_rc")
 
-    def __init__(self, text: str, rc: RowCells):
-        self.text, self.rc, self._key = text, rc, None
+    def __init__(self, text: str, tokens: list):
+        self.text, self._tokens, self._rc, self._key = text, tokens, None, None
+        fields, tabbed = split_fields(tokens)
+        self.tabbed = tabbed
         labels: list[Label] = []
         values: list[tuple] = []  # (text, tab position, value, column)
         field_texts: list[str] = []  # (`Field.text`, from the words already taken apart here)
-        self.n_stray = 0  # values before the first label
-        for pos, f in enumerate(rc.fields):
-            tab_pos = pos if rc.tabbed else None
-            words = [w[0] for w in f.values]
-            if f.label:
+        n_stray = 0  # values before the first label
+        last_has_values = False  # the last label's field holds values too ("label 1 2")
+        for pos, words in enumerate(fields):
+            tab_pos = pos if tabbed else None
+            if len(words) < 2:  # most tab fields hold one word or none: read them without slicing
+                if not words:
+                    field_texts.append("")
+                    continue
+                word, col, num = words[0]
+                field_texts.append(word)
+                if num:
+                    values.append((word, tab_pos, _value_of(word), col))
+                else:
+                    if not labels:
+                        n_stray = len(values)
+                    labels.append((word, tab_pos, col, words))
+                    last_has_values = False
+                continue
+            cut = value_cut(words)  # label words, then the values
+            value_words = [w[0] for w in words[cut:]]
+            if cut:
                 if not labels:
-                    self.n_stray = len(values)
-                label_text = " ".join([w[0] for w in f.label])
-                labels.append((label_text, tab_pos, f.label[0][1], f.label))
-                field_texts.append(" ".join([label_text, *words]))
+                    n_stray = len(values)
+                label_words = words[:cut]
+                label_text = " ".join([w[0] for w in label_words])
+                labels.append((label_text, tab_pos, label_words[0][1], label_words))
+                field_texts.append(" ".join([label_text, *value_words]))
+                last_has_values = cut < len(words)
             else:
-                field_texts.append(" ".join(words))
-            for word, col, _num in f.values:
+                field_texts.append(" ".join(value_words))
+            for word, col, _num in words[cut:]:
                 values.append((word, tab_pos, _value_of(word), col))
-        self.labels, self.values = tuple(labels), tuple(values)
-        self.fields_after = _tab_fields_after_label(rc, labels, values, field_texts)
-        self.leaf = (labels[-1][3][-1][0] if labels[-1][3] else labels[-1][0]) if labels else ""
+        self.labels, self.values, self.n_stray = tuple(labels), tuple(values), n_stray
+        # All tab fields of the label's line (empty ones included), or None when the line has no
+        # field grid (not tab-separated, or values sharing the label's field).
+        self.fields_after = tuple(field_texts) if tabbed and labels and not last_has_values else None
+        self.leaf = labels[-1][3][-1][0] if labels else ""
         self.leaf_enum = bool(_ROW_ENUM.match(self.leaf))
-        self.label_texts = tuple(lb[0] for lb in labels)
-        self.label_text = " ".join(self.label_texts)
-        self.label_join = "".join(self.label_texts)
-        self.label_pos = tuple(lb[1] for lb in labels if lb[1] is not None)
+        self.label_texts = label_texts = tuple([lb[0] for lb in labels])
+        self.label_text = " ".join(label_texts)
+        self.label_join = "".join(label_texts)
+        self.label_pos = tuple([lb[1] for lb in labels]) if tabbed else ()
+
+    @property
+    def rc(self) -> RowCells:
+        """The line's cells (fields with label parts and values)."""
+        if self._rc is None:
+            self._rc = row_cells_of(self._tokens)
+        return self._rc
 
     @property
     def key(self) -> str:
@@ -160,18 +190,6 @@ class _Shape:
 
     def value_items(self, line: int) -> list[Item]:
         return [Item(t, pos, line, val, col) for t, pos, val, col in self.values]
-
-
-def _tab_fields_after_label(rc: RowCells, labels: list[Label], values: list[tuple],
-                            field_texts: list[str]) -> tuple[str, ...] | None:
-    """All tab fields of the label's line (empty ones included), or None when the line has no
-    field grid (not tab-separated, or values sharing the label's field: "label 1 2")."""
-    if not rc.tabbed or not labels:
-        return None
-    last = max(lb[1] for lb in labels)
-    if any(v[1] == last for v in values):
-        return None
-    return tuple(field_texts)
 
 
 @lru_cache(maxsize=4096)  # value words recur ("0")
@@ -193,8 +211,8 @@ def _tokenized(lines: list[SrcLine]) -> list[tuple[SrcLine, _Shape]]:
     if todo:
         if len(_SHAPES) + len(todo) > SHAPES_MAX:
             _SHAPES.clear()
-        for text, rc in zip(todo, row_cells(todo)):
-            got[text] = _SHAPES[text] = _Shape(text, rc)
+        for text, tokens in zip(todo, row_tokens(todo)):
+            got[text] = _SHAPES[text] = _Shape(text, tokens)
     return [(ln, got[ln.text]) for ln in rows]
 
 
@@ -237,7 +255,7 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
         if not sh.labels and not sh.values:
             continue
         line_labels = sh.label_texts
-        if sh.rc.tabbed:  # (header_positions reads labels at tab positions only)
+        if sh.tabbed:  # (header_positions reads labels at tab positions only)
             labels.extend(sh.labels)
         line_values = sh.value_items(ln.line)
         leaf = sh.leaf

@@ -20,6 +20,7 @@ from . import lalr
 
 _FIELD_START = frozenset(("TVAL", "TAB", "TWORD"))
 _VALUE_KINDS = frozenset(("VAL", "TVAL", "SVAL"))
+_LINE_START = frozenset(("VAL", "WORD"))
 
 # A word: (text, character offset in the line, number-like). Tuples: tables have many words.
 Word = tuple[str, int, bool]
@@ -93,17 +94,17 @@ def _scan(text: str, start: str) -> list[list[tuple[str, str, int]]] | None:
     for m in _scanners()[start].finditer(text):
         if pos == n:
             break
-        begin, end = m.span()
-        if begin != pos or end == pos:
+        tok = m.group()
+        if m.start() != pos or not tok:
             return None
         kind = m.lastgroup
         if kind == "_NL":
             row = []
             rows.append(row)
-            line_start = text.index("\n", pos) + 1
+            line_start = pos + tok.index("\n") + 1
         else:
-            row.append((kind, m.group(), pos - line_start))
-        pos = end
+            row.append((kind, tok, pos - line_start))
+        pos += len(tok)
     return rows if pos == n else None
 
 
@@ -112,28 +113,23 @@ def lark_rows(text: str, start: str = "rows") -> list[list[tuple[str, str, int]]
     return [[(t.type, str(t), t.column - 1) for t in row] for row in _parser().parse(text, start=start)]
 
 
-def _field(words: list[Word]) -> Field:
+def value_cut(words: list[Word]) -> int:
+    """Where a field's cell values begin: its trailing run of number-like words."""
     cut = len(words)
     while cut and words[cut - 1][2]:
         cut -= 1
+    return cut
+
+
+def _field(words: list[Word]) -> Field:
+    cut = value_cut(words)
     return Field(words[:cut], words[cut:]) if cut else Field([], words)
 
 
-def _row_cells(tokens) -> RowCells:
-    fields: list[Field] = []
-    words: list[Word] = []
-    tabbed = False
-    for kind, tok, column in tokens:
-        if kind in _FIELD_START:  # a tab closes the field before it (maybe empty) and opens one
-            fields.append(_field(words))
-            words = []
-            tabbed = True
-            if kind == "TAB":
-                continue
-        text = tok.lstrip(" \t")
-        words.append((text, column + len(tok) - len(text), kind in _VALUE_KINDS))
-    fields.append(_field(words))
-    return RowCells(fields, tabbed)
+def row_cells_of(tokens) -> RowCells:
+    """The cells of one line's tokens (`row_tokens`)."""
+    fields, tabbed = split_fields(tokens)
+    return RowCells([_field(words) for words in fields], tabbed)
 
 
 # Row lines recur across reports ("1.属于国家秘密 0 0 0 0 0 0 0"): each distinct line is
@@ -144,15 +140,48 @@ MEMO_MAX = 20_000
 
 def row_cells(lines: list[str]) -> list[RowCells]:
     """The cells of each line (trailing blanks are ignored)."""
-    texts = [ln.replace("\n", " ").rstrip(" ") for ln in lines]
+    texts = _row_texts(lines)
     got = {t: _MEMO.get(t) for t in texts}  # a local view: another thread may clear the memo
     todo = [t for t, rc in got.items() if rc is None]
     if todo:
         if len(_MEMO) + len(todo) > MEMO_MAX:
             _MEMO.clear()
         for text, tokens in zip(todo, _parse_rows(todo)):
-            got[text] = _MEMO[text] = _row_cells(tokens)
+            got[text] = _MEMO[text] = row_cells_of(tokens)
     return [got[t] for t in texts]
+
+
+def _row_texts(lines: list[str]) -> list[str]:
+    return [ln.replace("\n", " ").rstrip(" ") for ln in lines]
+
+
+def row_tokens(lines: list[str]) -> list[list[tuple[str, str, int]]]:
+    """The (terminal, text, column) tokens of each line, all lines in one scan (trailing blanks
+    are ignored). For callers that take the fields apart themselves (`split_fields`): the binder
+    reads each new line once, so building `RowCells` first would be work thrown away."""
+    return _parse_rows(_row_texts(lines)) if lines else []
+
+
+def split_fields(tokens) -> tuple[list[list[Word]], bool]:
+    """The words of each field of a line's tokens (a field's label part and values are not yet
+    told apart: `Field`), and whether the line has tab fields."""
+    fields: list[list[Word]] = []
+    words: list[Word] = []
+    tabbed = False
+    for kind, tok, column in tokens:
+        if kind in _FIELD_START:  # a tab closes the field before it (maybe empty) and opens one
+            fields.append(words)
+            words = []
+            tabbed = True
+            if kind == "TAB":
+                continue
+        if kind in _LINE_START:  # (the first word of a line: no blanks before it)
+            words.append((tok, column, kind == "VAL"))
+        else:
+            text = tok.lstrip(" \t")
+            words.append((text, column + len(tok) - len(text), kind in _VALUE_KINDS))
+    fields.append(words)
+    return fields, tabbed
 
 
 def _parse_rows(texts: list[str]) -> list:
