@@ -86,6 +86,25 @@ def test_scanned_pdf_in_a_batch_exits_2_and_the_rest_is_audited(tmp_path, monkey
     assert by["a.txt"]["error"] is None and by["a.txt"]["findings"]
 
 
+def test_no_ocr_flag_switches_ocr_off_like_the_config_key(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+    from tools.fixtures import write_pdf_pages
+
+    pytest.importorskip("reportlab")
+    write_pdf_pages(tmp_path / "scan.pdf", [None])
+    monkeypatch.setattr(ocr, "available", lambda: True)  # the flag, not a missing extra, stops OCR
+    monkeypatch.setattr(ocr, "recognize", lambda page: pytest.fail("--no-ocr still recognized a page"))
+    monkeypatch.chdir(tmp_path)  # no auditor.toml here: only the flag can switch OCR off
+    res = CliRunner().invoke(app, ["check", str(tmp_path / "scan.pdf"), "--no-ocr", "-f", "json"])
+    assert res.exit_code == 2, res.output
+    error = json.loads(res.stdout)["reports"][0]["error"]
+    assert "扫描件" in error and "已关闭文字识别" in error and "--no-ocr" in error
+    help_text = CliRunner().invoke(app, ["check", "--help"]).output
+    assert "--no-ocr" in help_text and "文字识别" in help_text
+
+
 def test_censor_makes_unsure_and_letter_digits_unknown():
     spans = [(ch, i, i + 1, conf) for i, (ch, conf) in enumerate(zip("收到12件", (1, 1, 0.99, 0.4, 1)))]
     out, seen = ocr.censor(spans, 0.8)
