@@ -10,6 +10,10 @@ slightly rotated: the angle that makes the rows of ink sharpest), and read twice
 - ruling lines from the raster (long horizontal/vertical runs of ink), as the page's *edges*;
 - text boxes from the OCR model, as *characters* (one box per recognized character or digit run).
 
+Short number-like boxes (a table cell's "0", "12") are read once more on their own, and a box that
+still reads as no sure digit once more beside a surely read digit run of the same page, both at
+their own size (`_reread_short`): alone, a "0" cut to its own height looks like "。" to the model.
+
 Both go to the text-PDF reader's page assembly (`pdf._read_page`), so tables become the same
 tab-separated rows, one field per grid column, and lines are ordered the same way.
 
@@ -45,7 +49,7 @@ INSTALL_HINT = "可安装文字识别组件后重试：pip install 'auditor[ocr]
 
 # Letters and signs the recognizer gives for digits on poor scans.
 _CONFUSABLE = "OoDQIl|!SsBZzg"
-_DIGITISH = re.compile(rf"[0-9{re.escape(_CONFUSABLE)},.，．]*[0-9][0-9{re.escape(_CONFUSABLE)},.，．]*")
+_DIGITISH = re.compile(rf"[0-9{re.escape(_CONFUSABLE)},.，．:：]*[0-9][0-9{re.escape(_CONFUSABLE)},.，．:：]*")
 # A box holding only a letter or a dot or two: where it stands alone (a table cell) it is a digit
 # the model could not read ("0" seen as "o", "。", "."), never a word.
 _NOT_A_NUMBER = re.compile(r"[A-Za-z。.．·,，|!'`]{1,3}")
@@ -209,10 +213,10 @@ def censor(spans: list, threshold: float) -> tuple[list, list[str]]:
         return [merged(0, len(spans))], [text]
     out, seen, last = [], [], 0
     for m in _DIGITISH.finditer(text):
-        run = m.group().rstrip(",.，．")
+        run = m.group().rstrip(",.，．:：")
         start, end = m.start(), m.start() + len(run)
         low = min(s[3] for s in spans[start:end]) < threshold
-        # "0." in a box of its own: a speck beside a digit, or a digit cut off — not a number.
+        # "0." or "0:" in a box of its own: a speck beside a digit, or a digit cut off — not a number.
         stray = m.group() != run and m.end() == len(text) and start == 0
         if stray:
             run, end = m.group(), m.end()
@@ -244,7 +248,7 @@ def recognize(page) -> PageResult:
                       seconds=time.monotonic() - started)
 
 
-_SHORT = re.compile(r"[0-9A-Za-z。.．·,，|!'`%]{1,8}")  # a box that may be a number misread
+_SHORT = re.compile(r"[0-9A-Za-z。.．·,，:：|!'`%]{1,8}")  # a box that may be a number misread
 
 
 def _noise(item) -> bool:
@@ -317,8 +321,15 @@ def _reread_short(image, items: list) -> list:
     context = reader.context(image, [(items[i][0], text, confs) for i, (text, confs) in read.items()])
     out = list(items)
     for i, (text, confs) in read.items():
-        if not text.isdigit() and context is not None:
-            text, confs = reader.in_context(_crop(image, _ink_box(image, items[i][0])), context)
+        maybe_number = not text or re.search(r"\d", text) or _NOT_A_NUMBER.fullmatch(text)  # not a word
+        if context is not None and maybe_number and not (text.isdigit() and min(confs) >= CONTEXT_SCORE):
+            again, again_confs = reader.in_context(_crop(image, _ink_box(image, items[i][0])), context)
+            if not text.isdigit():
+                text, confs = again, again_confs
+            elif again == text:  # two readings agree: the surer one counts
+                confs = [max(a, b) for a, b in zip(confs, again_confs)]
+            elif again:  # two readings of one box differ: neither is sure
+                confs = [0.0] * len(confs)
         # No word boxes: the box is split evenly. Nothing read again (ink in a cell, or a box the
         # first pass read): unknown, never a blank cell.
         out[i] = [items[i][0], text, min(confs)] if text else [items[i][0], "\ufffd", 0.0]
