@@ -241,7 +241,7 @@ def recognize(page) -> PageResult:
     gray = despeckle(gray)
     image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     result, _elapsed = _engine()(image, return_word_box=True, text_score=0.0)
-    kept = [item for item in result or [] if not _noise(item)]
+    kept = _split_at_rules(gray, [item for item in result or [] if not _noise(item)], edges, scale)
     items = kept + _inked_empty_cells(gray, edges, scale, kept)
     items = _reread_short(image, items) if REREAD else items
     return PageResult(width, height, [], edges, skew, items=items, scale=scale,
@@ -258,6 +258,31 @@ def _noise(item) -> bool:
     text, score = item[1], float(item[2])
     maybe_number = re.search(r"[\d\ufffd]", text) or _NOT_A_NUMBER.fullmatch(text.strip())
     return not text.strip() or (score < DROP_BELOW and not maybe_number)
+
+
+def _split_at_rules(gray, items: list, edges: list[dict], scale: float) -> list:
+    """`items` with every box that runs across a vertical ruling line (the detector joined the
+    texts of neighbouring cells: "0  1  0" as "010") cut at the lines into empty-text boxes, one a
+    cell, clear of the lines, to be read on their own (`_reread_short`). Spread evenly over the
+    joined box, its characters would land in the wrong cells."""
+    pad = 2 * scale
+    verticals = [(e["x0"] * scale, e["top"] * scale, e["bottom"] * scale) for e in edges if e["orientation"] == "v"]
+    out = []
+    for item in items:
+        xs = [p[0] for p in item[0]]
+        ys = [p[1] for p in item[0]]
+        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        middle = (y0 + y1) / 2
+        cuts = sorted(x for x, top, bottom in verticals if x0 + pad < x < x1 - pad and top <= middle <= bottom)
+        if not cuts:
+            out.append(item)
+            continue
+        for a, b in zip([x0, *cuts], [*cuts, x1]):
+            a, b = (a + pad if a in cuts else a), (b - pad if b in cuts else b)
+            inner = gray[int(y0):int(y1) + 1, int(a):int(b) + 1]
+            if b - a > pad and (inner < 128).sum() >= 4 * scale * scale:  # ink, not a blank cell
+                out.append([[[a, y0], [b, y0], [b, y1], [a, y1]], "", 0.0])
+    return out
 
 
 def _inked_empty_cells(gray, edges: list[dict], scale: float, items: list) -> list:
@@ -308,7 +333,7 @@ def _reread_short(image, items: list) -> list:
     nothing but where some digit was likely (a digit possibly dropped) lowers it too.
 
     A box still not read as digits (a lone "0" cut to its own height looks like "。") is read once
-    more beside digits of the same page (`_in_context`)."""
+    more beside digits of the same page (`_Reader.in_context`)."""
     picks = [i for i, item in enumerate(items) if _SHORT.fullmatch(item[1].strip()) or not item[1]]
     if not picks:
         return items
