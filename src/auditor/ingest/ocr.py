@@ -51,8 +51,8 @@ INSTALL_HINT = "可安装文字识别组件后重试：pip install 'auditor[ocr]
 _CONFUSABLE = "OoDQIl|!SsBZzg"
 _DIGITISH = re.compile(rf"[0-9{re.escape(_CONFUSABLE)},.，．:：]*[0-9][0-9{re.escape(_CONFUSABLE)},.，．:：]*")
 # A box holding only a letter or a dot or two: where it stands alone (a table cell) it is a digit
-# the model could not read ("0" seen as "o", "。", "."), never a word.
-_NOT_A_NUMBER = re.compile(r"[A-Za-z。.．·,，|!'`]{1,3}")
+# the model could not read ("0" seen as "o", "。", ".", "o:"), never a word.
+_NOT_A_NUMBER = re.compile(r"[A-Za-z。.．·,，:：|!'`]{1,3}")
 
 
 def available() -> bool:
