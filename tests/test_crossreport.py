@@ -237,3 +237,53 @@ def test_batch_runner_adds_cross_findings_to_every_output(set_dir, tmp_path):
     assert "NAT-X-T3-CARRY" in rules_in(from_json) and "NAT-X-T3-CARRY" in rules_in(from_jsonl)
     assert "NAT-X-T3-CARRY" in r.stdout and "↔" in r.stdout
     assert all("cross" not in rep for rep in from_json)  # only with --with-tables
+
+
+def test_finding_on_the_other_reports_ocr_text_says_so_in_every_output(set_dir, tmp_path):
+    """Last year's report read by OCR: this year's cross-report finding that cites its cells is
+    marked in text, JSON, CSV and HTML (and the related entry says which side was OCR'd); one that
+    cites only text-layer lines is not."""
+    from typer.testing import CliRunner
+
+    import jsonschema
+    from auditor.api import parse_file
+    from auditor.cli import app
+    from auditor.crossreport.doc import CrossDoc, to_cross_data
+    from auditor.render.record import OCR_MARK
+    from auditor.resources import schema
+
+    files = sorted(set_dir("series-faulty").iterdir())
+    runner = CliRunner()
+    hist = tmp_path / "2021.json"
+    r = runner.invoke(app, ["check", str(files[0]), "-f", "json", "--with-tables", "-o", str(hist), "--fail-on", "never"])
+    assert r.exit_code == 0, r.output
+    last_year = parse_file(files[0])
+    carried_forward = last_year.tables["t3"].rows["carried_forward"].line
+
+    def audit_with_ocr_lines(lines, out):
+        """This year's audit against last year's JSON, its OCR'd `lines` as a scan would give them."""
+        last_year.mark_ocr([2], lines)
+        cross = to_cross_data(last_year)
+        assert CrossDoc.from_data(str(files[0]), cross).ocr == CrossDoc.from_report(last_year).ocr == last_year.ocr_info
+        data = json.loads(hist.read_text(encoding="utf-8"))
+        data["reports"][0]["cross"] = cross
+        (tmp_path / "hist.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        out.mkdir()
+        r = runner.invoke(app, ["check", str(files[1]), "--select", "NAT-X-T3-CARRY", "--history",
+                                str(tmp_path / "hist.json"), "-f", "text,json,csv,html", "--output-dir", str(out)])
+        assert r.exit_code == 0, r.output
+        doc = json.loads((out / "auditor-results.json").read_text(encoding="utf-8"))
+        jsonschema.validate(doc, schema("findings.schema.json"))
+        findings = doc["reports"][0]["findings"]
+        assert [f["rule"] for f in findings] == ["NAT-X-T3-CARRY"] * 2
+        return findings, {ext: (out / f"auditor-results.{ext}").read_text(encoding="utf-8-sig")
+                          for ext in ("txt", "csv", "html")}
+
+    findings, outputs = audit_with_ocr_lines([carried_forward], tmp_path / "ocr")
+    assert all(f["ocr"] is True and f["related"][0]["ocr"] is True for f in findings)
+    assert "ocr" not in json.loads((tmp_path / "ocr" / "auditor-results.json").read_text(encoding="utf-8"))["reports"][0]
+    assert OCR_MARK in outputs["txt"] and OCR_MARK in outputs["html"] and "是：据文字识别" in outputs["csv"]
+
+    findings, outputs = audit_with_ocr_lines([carried_forward + 1], tmp_path / "text")
+    assert not any("ocr" in f or "ocr" in f["related"][0] for f in findings)
+    assert OCR_MARK not in outputs["txt"] + outputs["html"] and "文字识别" not in outputs["csv"].split("\n", 1)[1]

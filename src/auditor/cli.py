@@ -87,13 +87,19 @@ def check(
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="把本次发现的全部问题写入基线文件"),
     history: Optional[Path] = typer.Option(None, "--history", help="往年报告的目录，或往年 --format json --with-tables 的输出文件：只作跨年度比较的对象，不再审查"),
     with_tables: bool = typer.Option(False, "--with-tables", help="JSON 输出包含表格和正文段落（供下一年 --history 使用）"),
+    no_ocr: bool = typer.Option(False, "--no-ocr", help="不对扫描件（没有文字层的 PDF 页面）做文字识别，"
+                                                        "与配置 [limits] ocr = false 相同"),
 ):
+    from dataclasses import replace
+
     from .batch import CheckOptions, run_check
 
     if fail_on and fail_on not in ("error", "warning", "info", "never"):
         _err(f"--fail-on 的取值“{fail_on}”无效（应为 error、warning、info 或 never）")
         raise typer.Exit(EXIT_ERROR)
     cfg, rules, loaded = _load_rules(config, select, ignore, fail_on, region)
+    if no_ocr:
+        cfg.limits = replace(cfg.limits, ocr=False)
     opts = CheckOptions(paths=paths, formats=format or [], outputs=output or [], output_dir=output_dir,
                         show_skipped=show_skipped, jobs=jobs, resume=resume, quiet=quiet, statistics=statistics,
                         baseline=baseline, write_baseline=write_baseline,

@@ -9,6 +9,16 @@ SCHEMA_VERSION = "1.1"
 Number = int | float
 
 
+def rests_on_ocr(ocr: dict | None, cited) -> bool:
+    """Whether something citing lines `cited` of a report rests on its OCR'd text; `ocr` is the
+    report's `Report.ocr_info` (None: nothing was OCR'd). A citation of no line at all (an absence,
+    "缺少某部分") may be OCR's doing too."""
+    if not ocr:
+        return False
+    cited = [ln for ln in cited if isinstance(ln, int)]
+    return bool(ocr.get("whole")) or not cited or bool(set(cited) & set(ocr.get("lines") or ()))
+
+
 @dataclass(slots=True)  # (many per report: one per table cell)
 class Cell:
     value: Number | None  # None when blank, non-numeric or not determined by the source
@@ -223,6 +233,15 @@ class Report:
     # Pages read by OCR (PDF pages without a text layer) and the line numbers that came from them.
     ocr_pages: list[int] = field(default_factory=list)
     ocr_lines: frozenset[int] = frozenset()
+
+    @property
+    def ocr_info(self) -> dict | None:
+        """{"pages", "lines", "whole"} when some pages were read by OCR, else None: what the
+        report's record (and the cross-report view of it) says about its OCR'd text."""
+        if not self.ocr_pages:
+            return None
+        return {"pages": self.ocr_pages, "lines": sorted(self.ocr_lines),
+                "whole": len(self.ocr_lines) >= len(self.lines)}
 
     def mark_ocr(self, pages: list[int], lines) -> None:
         """Record that `lines` (1-based) came from OCR of `pages`; their table cells say so."""

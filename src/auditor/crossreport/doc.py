@@ -5,13 +5,15 @@
 last year's reports: tables with every reading of ambiguous rows, the narrative paragraphs with
 their line numbers, and the region-wide "共收到申请N件" figures of the narrative.
 `CrossDoc.from_data` rebuilds the typed tables so the readings engine evaluates them as usual.
+A report read (partly) by OCR also carries its OCR'd lines ("ocr"), so a finding that cites them —
+in this batch or from last year's JSON — says it rests on OCR.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from ..model import Cell, Report, Row, Table
+from ..model import Cell, Report, Row, Table, rests_on_ocr
 
 CROSS_DATA_VERSION = 1
 
@@ -59,12 +61,15 @@ def to_cross_data(report: Report) -> dict:
     """The "cross" field of a report record (JSON-serializable)."""
     sections = [{"number": s.number, "title": s.title, "line": s.line,
                  "paragraphs": [[p.line, p.text] for p in s.paragraphs]} for s in report.sections]
-    return {"version": CROSS_DATA_VERSION, "organ": report.organ, "organ_kind": report.organ_kind,
+    data = {"version": CROSS_DATA_VERSION, "organ": report.organ, "organ_kind": report.organ_kind,
             "region": report.region, "year": report.year, "template": report.template,
             "title": report.title, "title_line": report.title_line,
             "preamble": [[p.line, p.text] for p in report.preamble], "sections": sections,
             "tables": {k: _table_data(t) for k, t in report.tables.items()},
             "region_claims": _region_claims(report), "refs": _refs(report)}
+    if report.ocr_pages:  # only then: the records of text reports stay as they were
+        data["ocr"] = report.ocr_info
+    return data
 
 
 def _refs(report: Report) -> dict | None:
@@ -97,6 +102,7 @@ class CrossDoc:
     tables: dict[str, Table]
     region_claims: list[dict]
     refs: dict | None = None
+    ocr: dict | None = None  # Report.ocr_info: lines read by OCR, which a finding citing them must say
     history: bool = False  # from --history: the other side of a comparison, never audited itself
     key: str | None = None  # normalized organ identity (identity.organ_key)
     _shingles: dict = field(default_factory=dict, repr=False)
@@ -110,7 +116,8 @@ class CrossDoc:
                    sections=[{**s, "paragraphs": [tuple(p) for p in s.get("paragraphs", [])]}
                              for s in data.get("sections", [])],
                    tables={k: _table_from(k, t) for k, t in data.get("tables", {}).items()},
-                   region_claims=data.get("region_claims", []), refs=data.get("refs"), history=history)
+                   region_claims=data.get("region_claims", []), refs=data.get("refs"), ocr=data.get("ocr"),
+                   history=history)
 
     @classmethod
     def from_report(cls, report: Report, history: bool = False) -> "CrossDoc":
@@ -121,7 +128,7 @@ class CrossDoc:
                    year=report.year, template=report.template, title=report.title, title_line=report.title_line,
                    preamble=[(p.line, p.text) for p in report.preamble], sections=sections,
                    tables=dict(report.tables), region_claims=_region_claims(report), refs=_refs(report),
-                   history=history)
+                   ocr=report.ocr_info, history=history)
 
     def ref(self, line: int | None) -> str | None:
         if line is None:
@@ -145,6 +152,10 @@ class CrossDoc:
         return f"{self.organ or '机关未识别'} {self.year or '年度未知'}年度报告"
 
     def related(self, line: int | None = None, excerpt: str | None = None, cells: list | None = None) -> dict:
-        """The `Finding.related` entry pointing at this report."""
-        return {"source": self.source, "organ": self.organ, "year": self.year, "line": line,
-                "ref": self.ref(line), "excerpt": excerpt, "cells": cells or []}
+        """The `Finding.related` entry pointing at this report; `"ocr": true` when what it cites
+        (its line, its cells' lines) was read by OCR — the finding then says so (render.record.mark_ocr)."""
+        rel = {"source": self.source, "organ": self.organ, "year": self.year, "line": line,
+               "ref": self.ref(line), "excerpt": excerpt, "cells": cells or []}
+        if rests_on_ocr(self.ocr, [line, *(c.get("line") for c in cells or () if isinstance(c, dict))]):
+            rel["ocr"] = True
+        return rel

@@ -10,6 +10,10 @@ slightly rotated: the angle that makes the rows of ink sharpest), and read twice
 - ruling lines from the raster (long horizontal/vertical runs of ink), as the page's *edges*;
 - text boxes from the OCR model, as *characters* (one box per recognized character or digit run).
 
+Short number-like boxes (a table cell's "0", "12") are read once more on their own, and a box that
+still reads as no sure digit once more beside a surely read digit run of the same page, both at
+their own size (`_reread_short`): alone, a "0" cut to its own height looks like "。" to the model.
+
 Both go to the text-PDF reader's page assembly (`pdf._read_page`), so tables become the same
 tab-separated rows, one field per grid column, and lines are ordered the same way.
 
@@ -38,16 +42,17 @@ MIN_CONFIDENCE = 0.80
 DROP_BELOW = 0.30  # a box this unsure with no digit in it is noise (a speck read as "。")
 MAX_SKEW = 3.0  # degrees searched when straightening a page
 REREAD = True  # read short number-like boxes again on their own (see _reread_short)
+CONTEXT_SCORE = 0.98  # a run of digits read this surely can stand beside an unread box
 THREADS = 2  # fixed: onnxruntime's results may depend on the thread count
 NOTICE = "本报告由文字识别（OCR）读取"
 INSTALL_HINT = "可安装文字识别组件后重试：pip install 'auditor[ocr]'"
 
 # Letters and signs the recognizer gives for digits on poor scans.
 _CONFUSABLE = "OoDQIl|!SsBZzg"
-_DIGITISH = re.compile(rf"[0-9{re.escape(_CONFUSABLE)},.，．]*[0-9][0-9{re.escape(_CONFUSABLE)},.，．]*")
+_DIGITISH = re.compile(rf"[0-9{re.escape(_CONFUSABLE)},.，．:：]*[0-9][0-9{re.escape(_CONFUSABLE)},.，．:：]*")
 # A box holding only a letter or a dot or two: where it stands alone (a table cell) it is a digit
-# the model could not read ("0" seen as "o", "。", "."), never a word.
-_NOT_A_NUMBER = re.compile(r"[A-Za-z。.．·,，|!'`]{1,3}")
+# the model could not read ("0" seen as "o", "。", ".", "o:"), never a word.
+_NOT_A_NUMBER = re.compile(r"[A-Za-z。.．·,，:：|!'`]{1,3}")
 
 
 def available() -> bool:
@@ -208,10 +213,10 @@ def censor(spans: list, threshold: float) -> tuple[list, list[str]]:
         return [merged(0, len(spans))], [text]
     out, seen, last = [], [], 0
     for m in _DIGITISH.finditer(text):
-        run = m.group().rstrip(",.，．")
+        run = m.group().rstrip(",.，．:：")
         start, end = m.start(), m.start() + len(run)
         low = min(s[3] for s in spans[start:end]) < threshold
-        # "0." in a box of its own: a speck beside a digit, or a digit cut off — not a number.
+        # "0." or "0:" in a box of its own: a speck beside a digit, or a digit cut off — not a number.
         stray = m.group() != run and m.end() == len(text) and start == 0
         if stray:
             run, end = m.group(), m.end()
@@ -236,14 +241,14 @@ def recognize(page) -> PageResult:
     gray = despeckle(gray)
     image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     result, _elapsed = _engine()(image, return_word_box=True, text_score=0.0)
-    kept = [item for item in result or [] if not _noise(item)]
+    kept = _split_at_rules(gray, [item for item in result or [] if not _noise(item)], edges, scale)
     items = kept + _inked_empty_cells(gray, edges, scale, kept)
     items = _reread_short(image, items) if REREAD else items
     return PageResult(width, height, [], edges, skew, items=items, scale=scale,
                       seconds=time.monotonic() - started)
 
 
-_SHORT = re.compile(r"[0-9A-Za-z。.．·,，|!'`%]{1,8}")  # a box that may be a number misread
+_SHORT = re.compile(r"[0-9A-Za-z。.．·,，:：|!'`%]{1,8}")  # a box that may be a number misread
 
 
 def _noise(item) -> bool:
@@ -253,6 +258,31 @@ def _noise(item) -> bool:
     text, score = item[1], float(item[2])
     maybe_number = re.search(r"[\d\ufffd]", text) or _NOT_A_NUMBER.fullmatch(text.strip())
     return not text.strip() or (score < DROP_BELOW and not maybe_number)
+
+
+def _split_at_rules(gray, items: list, edges: list[dict], scale: float) -> list:
+    """`items` with every box that runs across a vertical ruling line (the detector joined the
+    texts of neighbouring cells: "0  1  0" as "010") cut at the lines into empty-text boxes, one a
+    cell, clear of the lines, to be read on their own (`_reread_short`). Spread evenly over the
+    joined box, its characters would land in the wrong cells."""
+    pad = 2 * scale
+    verticals = [(e["x0"] * scale, e["top"] * scale, e["bottom"] * scale) for e in edges if e["orientation"] == "v"]
+    out = []
+    for item in items:
+        xs = [p[0] for p in item[0]]
+        ys = [p[1] for p in item[0]]
+        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        middle = (y0 + y1) / 2
+        cuts = sorted(x for x, top, bottom in verticals if x0 + pad < x < x1 - pad and top <= middle <= bottom)
+        if not cuts:
+            out.append(item)
+            continue
+        for a, b in zip([x0, *cuts], [*cuts, x1]):
+            a, b = (a + pad if a in cuts else a), (b - pad if b in cuts else b)
+            inner = gray[int(y0):int(y1) + 1, int(a):int(b) + 1]
+            if b - a > pad and (inner < 128).sum() >= 4 * scale * scale:  # ink, not a blank cell
+                out.append([[[a, y0], [b, y0], [b, y1], [a, y1]], "", 0.0])
+    return out
 
 
 def _inked_empty_cells(gray, edges: list[dict], scale: float, items: list) -> list:
@@ -300,28 +330,82 @@ def _reread_short(image, items: list) -> list:
     "0" is split with "o", "O" and "。" — letters that can never make a wrong number. What makes a
     wrong number is another digit: so a digit's confidence here is its probability against the
     most likely *other digit* at that position, p / (p + rival), and a position that decoded
-    nothing but where some digit was likely (a digit possibly dropped) lowers it too."""
+    nothing but where some digit was likely (a digit possibly dropped) lowers it too.
+
+    A box still not read as digits (a lone "0" cut to its own height looks like "。") is read once
+    more beside digits of the same page (`_Reader.in_context`)."""
     picks = [i for i, item in enumerate(items) if _SHORT.fullmatch(item[1].strip()) or not item[1]]
     if not picks:
         return items
+    reader = _Reader()
+    read = {}
+    for i in picks:
+        crop = _crop(image, items[i][0])
+        if crop.size:
+            read[i] = reader.read(crop)
+    context = reader.context(image, [(items[i][0], text, confs) for i, (text, confs) in read.items()])
+    out = list(items)
+    for i, (text, confs) in read.items():
+        maybe_number = not text or re.search(r"\d", text) or _NOT_A_NUMBER.fullmatch(text)  # not a word
+        if context is not None and maybe_number and not (text.isdigit() and min(confs) >= CONTEXT_SCORE):
+            again, again_confs = reader.in_context(_crop(image, _ink_box(image, items[i][0])), context)
+            if not text.isdigit():
+                text, confs = again, again_confs
+            elif again == text:  # two readings agree: the surer one counts
+                confs = [max(a, b) for a, b in zip(confs, again_confs)]
+            elif again:  # two readings of one box differ: neither is sure
+                confs = [0.0] * len(confs)
+        # No word boxes: the box is split evenly. Nothing read again (ink in a cell, or a box the
+        # first pass read): unknown, never a blank cell.
+        out[i] = [items[i][0], text, min(confs)] if text else [items[i][0], "\ufffd", 0.0]
+    return out
+
+
+def _crop(image, box):
+    xs = [p[0] for p in box]
+    ys = [p[1] for p in box]
+    return image[max(0, int(min(ys))):int(max(ys)) + 1, max(0, int(min(xs))):int(max(xs)) + 1]
+
+
+def _ink_box(image, box) -> list:
+    """`box` shrunk to the ink inside it (the detector's boxes have uneven margins), leaving out
+    marks that touch the box's edge (a piece of a ruling line the box overlaps)."""
+    import cv2
     import numpy as np
 
-    rec = _engine().text_rec
-    chars = rec.postprocess_op.character  # index 0 is the CTC blank
-    digit_ids = np.array([k for k, ch in enumerate(chars) if len(ch) == 1 and ch in "0123456789"])
-    out = list(items)
-    for i in picks:
-        xs = [p[0] for p in items[i][0]]
-        ys = [p[1] for p in items[i][0]]
-        crop = image[max(0, int(min(ys))):int(max(ys)) + 1, max(0, int(min(xs))):int(max(xs)) + 1]
-        if crop.size == 0:
-            continue
+    x0, y0 = max(0, int(min(p[0] for p in box))), max(0, int(min(p[1] for p in box)))
+    ink = (_crop(image, box)[:, :, 0] < 128).astype(np.uint8)
+    if not ink.any():
+        return box
+    n, labels, stats, _c = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h, w = ink.shape
+    inner = [k for k in range(1, n) if stats[k, 0] > 0 and stats[k, 1] > 0
+             and stats[k, 0] + stats[k, 2] < w and stats[k, 1] + stats[k, 3] < h]
+    ys, xs = np.nonzero(np.isin(labels, inner) if inner else ink)
+    x0, x1, y0, y1 = x0 + xs.min(), x0 + xs.max(), y0 + ys.min(), y0 + ys.max()
+    return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+
+
+class _Reader:
+    """The recognition model alone on one crop, decoded with digit-against-digit confidences;
+    and, for a crop that reads as no digit, the same beside a run of digits of its page."""
+
+    def __init__(self):
+        import numpy as np
+
+        self.rec = _engine().text_rec
+        self.chars = self.rec.postprocess_op.character  # index 0 is the CTC blank
+        self.digit_ids = np.array([k for k, ch in enumerate(self.chars) if len(ch) == 1 and ch in "0123456789"])
+
+    def read(self, crop) -> tuple[str, list[float]]:
+        import numpy as np
+
+        rec, chars, digit_ids = self.rec, self.chars, self.digit_ids
         shape = rec.rec_image_shape
         norm = rec.resize_norm_img(crop, max(shape[2] / shape[1], crop.shape[1] / crop.shape[0]))
         probs = rec.session(norm[np.newaxis, :].astype(np.float32))[0][0]  # (steps, classes)
-        best = probs.argmax(axis=1)
         text, confs, prev = [], [], 0
-        for t, k in enumerate(best):
+        for t, k in enumerate(probs.argmax(axis=1)):
             digits = probs[t, digit_ids]
             if k != 0 and k != prev and chars[k].strip():
                 text.append(chars[k])
@@ -334,10 +418,41 @@ def _reread_short(image, items: list) -> list:
             elif k == 0 and confs:
                 confs[-1] = min(confs[-1], 1.0 - float(digits.max()))  # a digit that may be missing
             prev = k
-        # No word boxes: the box is split evenly. Nothing read again (ink in a cell, or a box the
-        # first pass read): unknown, never a blank cell.
-        out[i] = [items[i][0], "".join(text), min(confs)] if text else [items[i][0], "\ufffd", 0.0]
-    return out
+        return "".join(text), confs
+
+    @staticmethod
+    def context(image, reads: list):
+        """(ink crop, text) of one of `reads` ((box, text, confidences) each) that is a run of one
+        to four digits read surely, of median height; or None (a page without one: lone boxes
+        stay as read)."""
+        runs = [(box, text) for box, text, confs in reads
+                if re.fullmatch(r"[0-9]{1,4}", text) and min(confs) >= CONTEXT_SCORE]
+        if not runs:
+            return None
+        crops = sorted(((_crop(image, _ink_box(image, box)), text) for box, text in runs), key=lambda c: c[0].shape[0])
+        return crops[len(crops) // 2]
+
+    def in_context(self, crop, context) -> tuple[str, list[float]]:
+        """Read `crop` to the right of the context digits, both at their own size (never scaled:
+        a speck stays a speck) on one white strip. Alone, a "0" is cut to its own height and the
+        model cannot tell it from "。"; beside digits of its size it is plainly a digit. Only what
+        follows the context's own text, read back exactly, counts; else nothing is read."""
+        import numpy as np
+
+        ref, ref_text = context
+        h = max(ref.shape[0], crop.shape[0])
+        margin = max(2, h // 4)
+
+        def framed(c, right: int):
+            top = (h - c.shape[0]) // 2
+            return np.pad(c, ((margin + top, margin + h - c.shape[0] - top), (margin, right), (0, 0)),
+                          constant_values=255)
+
+        strip = np.hstack([framed(ref, margin + h // 2), framed(crop, margin)])
+        text, confs = self.read(strip)
+        if not text.startswith(ref_text) or len(confs) != len(text):
+            return "", []
+        return text[len(ref_text):], confs[len(ref_text):]
 
 
 def page_chars(res: PageResult, threshold: float | None = None) -> PageResult:

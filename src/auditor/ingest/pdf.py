@@ -323,7 +323,7 @@ def _scanned(path: Path, data: bytes, pages: list[_Page], blank: list[int], limi
 
     limits = limits or DEFAULT
     if not limits.ocr or not ocr.available():
-        why = "已按配置关闭文字识别（limits.ocr = false）" if not limits.ocr else ocr.INSTALL_HINT
+        why = "已关闭文字识别（命令行 --no-ocr 或配置 limits.ocr = false）" if not limits.ocr else ocr.INSTALL_HINT
         if len(blank) == len(pages):
             raise InputError(path, f"PDF 没有文字层（共 {len(pages)} 页，可能是扫描件），未做文字识别（OCR）；{why}")
         ex = _assemble(path, pages)

@@ -20,13 +20,13 @@ def cited_lines(f: dict) -> list:
 
 def mark_ocr(entry: dict, f: dict) -> dict:
     """Set `"ocr": true` on finding dict `f` when it rests on OCR'd text of its report record
-    `entry`: every finding of a report read wholly by OCR, else one
-    citing an OCR'd line or no line at all."""
-    info = entry.get("ocr")
-    if not info:
-        return f
-    cited = cited_lines(f)
-    if info.get("whole") or not cited or set(cited) & set(info.get("lines") or ()):
+    `entry` (every finding of a report read wholly by OCR, else one citing an OCR'd line or no
+    line at all), or on OCR'd text of another report (a cross-report finding whose `related`
+    entry is marked, crossreport.doc.CrossDoc.related)."""
+    from ..model import rests_on_ocr
+
+    if rests_on_ocr(entry.get("ocr"), cited_lines(f)) or any(
+            isinstance(rel, dict) and rel.get("ocr") for rel in f.get("related") or ()):
         f["ocr"] = True
     return f
 
@@ -46,10 +46,9 @@ def report_record(res, show_skipped: bool = False, with_tables: bool = False, wi
                             "year": r.year, "template": r.template, "format": r.kind}
         entry["findings"] = [f.to_dict() for f in res.findings]
         if r.ocr_pages:
-            entry["ocr"] = {"notice": OCR_NOTICE, "pages": r.ocr_pages, "lines": sorted(r.ocr_lines),
-                            "whole": len(r.ocr_lines) >= len(r.lines)}
-            for d in entry["findings"]:
-                mark_ocr(entry, d)
+            entry["ocr"] = {"notice": OCR_NOTICE, **r.ocr_info}
+        for d in entry["findings"]:  # also a cross-report finding on another report's OCR'd text
+            mark_ocr(entry, d)
         if show_skipped:
             entry["not_assessable"] = [s.to_dict() for s in res.skipped]
         if with_tables:
