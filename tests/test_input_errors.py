@@ -67,3 +67,38 @@ def test_batch_goes_on_and_exit_code_2(bad_files, tmp_path):
 def test_missing_path():
     r = run("check", "no/such/file.txt")
     assert r.returncode == 2 and "文件不存在" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_reading_a_small_file_does_not_set_aside_the_size_limit():
+    """read(n) reserves n bytes: a report is read by its own size, not the 100 MB limit (that
+    reserve counted against the worker's address-space cap, and showed as 100 MB peak)."""
+    import tracemalloc
+
+    from auditor.ingest import read_report
+
+    read_report(SEEDS[0])
+    tracemalloc.start()
+    try:
+        read_report(SEEDS[0])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 2**20
+
+
+def test_a_file_that_grew_after_its_size_was_taken_is_read_whole(tmp_path, monkeypatch):
+    import os
+
+    import auditor.ingest as ingest
+
+    path = tmp_path / "grew.txt"
+    path.write_bytes(SEEDS[0].read_bytes())
+    real_fstat = os.fstat
+
+    def stale_fstat(fd):  # the size as it was before the writer finished
+        st = real_fstat(fd)
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, 100,
+                               st.st_atime, st.st_mtime, st.st_ctime))
+
+    monkeypatch.setattr(ingest.os, "fstat", stale_fstat)
+    assert ingest._read_regular(path, ingest.DEFAULT) == SEEDS[0].read_bytes()

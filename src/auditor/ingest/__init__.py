@@ -94,10 +94,15 @@ def _read_regular(p: Path, limits: Limits) -> bytes:
             raise InputError(p, "符号链接形成循环，无法打开") from None
         raise InputError(p, f"无法读取文件（{exc.strerror or exc}）") from None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise InputError(p, "不是普通文件，已拒绝读取")
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(limits.max_file_bytes + 1)
+            # read(n) sets aside n bytes first: ask for the file's size, not the 100 MB limit.
+            want = min(st.st_size, limits.max_file_bytes) + 1
+            data = fh.read(want)
+            if len(data) == want and want <= limits.max_file_bytes:  # it grew since: the rest, bounded
+                data += fh.read(limits.max_file_bytes + 1 - want)
     except OSError as exc:
         raise InputError(p, f"无法读取文件（{exc.strerror or exc}）") from None
     finally:
