@@ -87,8 +87,8 @@ def check(
     write_baseline: Optional[Path] = typer.Option(None, "--write-baseline", help="把本次发现的全部问题写入基线文件"),
     history: Optional[Path] = typer.Option(None, "--history", help="往年报告的目录，或往年 --format json --with-tables 的输出文件：只作跨年度比较的对象，不再审查"),
     with_tables: bool = typer.Option(False, "--with-tables", help="JSON 输出包含表格和正文段落（供下一年 --history 使用）"),
-    no_ocr: bool = typer.Option(False, "--no-ocr", help="不对扫描件（没有文字层的 PDF 页面）做文字识别，"
-                                                        "与配置 [limits] ocr = false 相同"),
+    no_ocr: bool = typer.Option(False, "--no-ocr", help="不对扫描件（没有文字层的页面）做文字识别，"
+                                                        "效果与在配置文件中关闭文字识别相同"),
 ):
     from dataclasses import replace
 
