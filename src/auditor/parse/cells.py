@@ -132,23 +132,10 @@ def row_cells_of(tokens) -> RowCells:
     return RowCells([_field(words) for words in fields], tabbed)
 
 
-# Row lines recur across reports ("1.属于国家秘密 0 0 0 0 0 0 0"): each distinct line is
-# tokenized once per process. Bounded: cleared when full (entries are small and immutable).
-_MEMO: dict[str, RowCells] = {}
-MEMO_MAX = 20_000
-
-
 def row_cells(lines: list[str]) -> list[RowCells]:
-    """The cells of each line (trailing blanks are ignored)."""
-    texts = _row_texts(lines)
-    got = {t: _MEMO.get(t) for t in texts}  # a local view: another thread may clear the memo
-    todo = [t for t, rc in got.items() if rc is None]
-    if todo:
-        if len(_MEMO) + len(todo) > MEMO_MAX:
-            _MEMO.clear()
-        for text, tokens in zip(todo, _parse_rows(todo)):
-            got[text] = _MEMO[text] = row_cells_of(tokens)
-    return [got[t] for t in texts]
+    """The cells of each line (trailing blanks are ignored); the binder keeps its own memo of
+    the lines it has seen (binder._SHAPES)."""
+    return [row_cells_of(tokens) for tokens in row_tokens(lines)]
 
 
 def _row_texts(lines: list[str]) -> list[str]:
