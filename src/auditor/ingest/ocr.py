@@ -463,7 +463,6 @@ def page_chars(res: PageResult, threshold: float | None = None) -> PageResult:
     uncertain: list[str] = []
     scale = res.scale
     for item in res.items:
-        text, score = item[1], float(item[2])
         if _noise(item):
             continue
         spans, seen = censor(_char_boxes(item), threshold)
