@@ -29,19 +29,11 @@ def evaluate(table: Table, cells: list[tuple[str, str]], check: Callable[[dict],
     more than 12 digits is not a count (and could overflow a float sum): the check is unknown.
     """
     rows = table.rows
-    # Fast path, the usual case: every row involved has one reading, so there is one combination.
-    vals: dict = {}
-    for r, c in cells:
-        row = rows.get(r)
-        if row is None:
-            return _UNKNOWN
-        if len(row.readings) != 1:
-            break
-        vals[(r, c)] = row.readings[0][row.columns.index(c)]
-    else:
-        values = vals.values()
-        if None in values or (values and (max(values) >= _LIMIT or min(values) <= -_LIMIT)):
-            return _UNKNOWN
+    # Fast path, the usual case: every row involved has one reading, so there is one combination
+    # (anything else — a missing row, an unknown cell, several readings — takes the general path).
+    known = known_values(table, cells)
+    if known is not None:
+        vals = dict(zip(cells, known))
         ok = check(vals)
         if ok is None:
             return _UNKNOWN
@@ -100,8 +92,8 @@ def _countable(v) -> bool:
 
 def known_values(table: Table, cells: list[tuple[str, str]]) -> list | None:
     """The values of `cells` when every row involved has one reading and every value is a count
-    `evaluate` would use; None otherwise. For checks that pass without `evaluate` when their
-    arithmetic holds on these values (whatever else happens, they still ask `evaluate`)."""
+    `evaluate` would use; None otherwise. `evaluate`'s fast path; also for checks that pass
+    without `evaluate` when their arithmetic holds on these values (else they still ask it)."""
     rows = table.rows
     out = []
     for r, c in cells:
