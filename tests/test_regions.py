@@ -130,3 +130,43 @@ def test_plugins_command_lists_versions_and_counts(regional):
     counts = {p: sum(1 for x in regional if x.pack == p) for p in ("national", "ningxia", "gansu")}
     for name, dist in (("national", "gov-report-auditor"), ("ningxia", "auditor-ningxia"), ("gansu", "auditor-gansu")):
         assert lines[name][1] == dist and lines[name][2] == "0.1.0" and int(lines[name][4]) == counts[name]
+
+
+def _region_from_all_evidence(rep, loaded):
+    """Reference: the decision on every gazetteer's head-else-body evidence, no body search spared."""
+    from auditor import regions
+
+    evidence = regions.core_evidence(rep)
+    for _name, answer in loaded.call("auditor_detect_region", report=rep):
+        evidence += [ev for ev in (answer if isinstance(answer, (list, tuple)) else [answer])
+                     if isinstance(ev, RegionEvidence)]
+    region, basis, note = decide(evidence)
+    return region, basis, note.message if note else None
+
+
+@pytest.mark.parametrize("head, body", [
+    ("固原市人民政府办公室", ""),  # Ningxia organ
+    ("固原市人民政府办公室", "依据甘政办发〔2024〕1号。甘肃省兰州市、甘肃省天水市有关工作。"),  # + Gansu body
+    ("某局", "依据甘政办发〔2024〕1号。甘肃省兰州市、甘肃省天水市有关工作。"),  # body alone decides
+    ("兰州市银川路街道办事处", "宁夏回族自治区、宁夏回族自治区。"),  # Gansu and Ningxia heads: a tie
+    ("某局", ""),  # no evidence at all
+])
+def test_skipping_moot_body_searches_decides_as_all_evidence_would(tmp_path, monkeypatch, regional, head, body):
+    """With organ-name evidence found by the core, the plugins' gazetteers do not search the body
+    (a lower tier cannot win or tie); the region, its basis and any tie note are those of all the
+    evidence."""
+    from auditor import regions
+    from auditor.plugins import default_plugins
+
+    text = SEEDS[0].read_text(encoding="utf-8").replace("固原市人民政府办公室", head, 1)
+    report = tmp_path / "r.txt"
+    report.write_text(text.replace("一、总体情况", "一、总体情况\n" + body, 1), encoding="utf-8")
+    searched = []
+    real_body = regions.Gazetteer.body_evidence
+    monkeypatch.setattr(regions.Gazetteer, "body_evidence",
+                        lambda self, rep: searched.append(self.region) or real_body(self, rep))
+    rep = parse_file(report)
+    if head == "固原市人民政府办公室":
+        assert searched == []  # neither the core's nor the plugins' gazetteers read the body
+    note = next((n.message for n in rep.parse_notes if n.code == "profile.region"), None)
+    assert (rep.region, rep.region_basis, note) == _region_from_all_evidence(rep, default_plugins())

@@ -84,19 +84,34 @@ def _detect_region(rep: Report, loaded) -> None:
     from . import regions
 
     evidence = regions.deciding_core_evidence(rep)
-    plugin_evidence: list = []
-    for name, answer in loaded.call("auditor_detect_region", report=rep):
-        answers = answer if isinstance(answer, (list, tuple)) else [answer]
-        for ev in answers:
-            if isinstance(ev, regions.RegionEvidence):
-                plugin_evidence.append(ev)
-            elif ev is not None:
-                rep.parse_notes.append(ParseNote("plugin.region", f"插件“{name}”的地区判断结果无效（{ev!r}），已忽略"))
+    # With organ-name evidence in hand, the plugins' body evidence cannot change the decision.
+    heads_decide = any(ev.tier == regions.ORGAN_NAME for ev in evidence)
+    plugin_evidence, plugin_notes = _plugin_region_evidence(rep, loaded, heads_decide)
     rep.region, rep.region_basis, note = regions.decide(evidence + plugin_evidence)
     if note:  # a tie names the provinces in the order of all the evidence: the bodies' too
+        if heads_decide:
+            plugin_evidence, plugin_notes = _plugin_region_evidence(rep, loaded, False)
         rep.region, rep.region_basis, note = regions.decide(regions.core_evidence(rep) + plugin_evidence)
+    rep.parse_notes.extend(plugin_notes)
     if note:
         rep.parse_notes.append(note)
+
+
+def _plugin_region_evidence(rep: Report, loaded, bodies_moot: bool) -> tuple[list, list[ParseNote]]:
+    """The plugins' region evidence, and notes on the answers that are not evidence."""
+    from . import regions
+
+    evidence: list = []
+    notes: list[ParseNote] = []
+    with regions.bodies_moot(bodies_moot):
+        answers = list(loaded.call("auditor_detect_region", report=rep))
+    for name, answer in answers:
+        for ev in answer if isinstance(answer, (list, tuple)) else [answer]:
+            if isinstance(ev, regions.RegionEvidence):
+                evidence.append(ev)
+            elif ev is not None:
+                notes.append(ParseNote("plugin.region", f"插件“{name}”的地区判断结果无效（{ev!r}），已忽略"))
+    return evidence, notes
 
 
 def _overall_template(rep: Report) -> str | None:

@@ -9,6 +9,8 @@ is never applied on a guess. `--region` or the config's `region` overrides detec
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -50,8 +52,9 @@ class Gazetteer:
         return cls(region, table.get("names", []), places, table.get("doc_prefixes", []), short)
 
     def evidence(self, report: Report) -> RegionEvidence | None:
+        """Head evidence, else body evidence — unless bodies are moot (`bodies_moot`)."""
         found = self.head_evidence(report)
-        return found if found is not None else self.body_evidence(report)
+        return found if found is not None or _BODIES_MOOT.get() else self.body_evidence(report)
 
     def head_evidence(self, report: Report) -> RegionEvidence | None:
         """Evidence from the organ's name and the title (ORGAN_NAME), or None."""
@@ -349,6 +352,22 @@ def deciding_core_evidence(report: Report) -> list[RegionEvidence]:
     gazetteers = _core_gazetteers()
     heads = [ev for g in _named_in_head(gazetteers, report) if (ev := g.head_evidence(report)) is not None]
     return heads or [ev for g in gazetteers if (ev := g.body_evidence(report)) is not None]
+
+
+# True while the organ name or title already gives organ-name evidence: evidence from a body text
+# (a lower tier) can then neither win nor tie in `decide`, so gazetteers do not search the body.
+_BODIES_MOOT: ContextVar[bool] = ContextVar("bodies_moot", default=False)
+
+
+@contextmanager
+def bodies_moot(moot: bool):
+    """Within the block, `Gazetteer.evidence` skips the body search if `moot` (the region hooks of
+    plugins built on Gazetteer are asked inside it: their body scans are most of detection's cost)."""
+    token = _BODIES_MOOT.set(moot)
+    try:
+        yield
+    finally:
+        _BODIES_MOOT.reset(token)
 
 
 # (the gazetteers' word indexes it was built from, their names and places in one index, the
