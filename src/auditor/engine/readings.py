@@ -96,11 +96,15 @@ def known_values(table: Table, cells: list[tuple[str, str]]) -> list | None:
     without `evaluate` when their arithmetic holds on these values (else they still ask it)."""
     rows = table.rows
     out = []
+    append = out.append
+    row_key = None
     for r, c in cells:
-        row = rows.get(r)
-        if row is None or len(row.readings) != 1:
-            return None
-        out.append(row.readings[0][row.columns.index(c)])
+        if r != row_key:  # cells of one row usually come together: look the row up once
+            row = rows.get(r)
+            if row is None or len(row.readings) != 1:
+                return None
+            row_key, reading, position = r, row.readings[0], row.columns.index
+        append(reading[position(c)])
     if None in out or (out and (max(out) >= _LIMIT or min(out) <= -_LIMIT)):
         return None
     return out
