@@ -81,7 +81,7 @@ def main() -> None:
     files = args.files or sorted((ROOT / "sample_reports").glob("*.txt"))
 
     from auditor.api import parse_file
-    from auditor.batch import audit_file
+    from auditor.batch import audit_file, batch_collector
     from auditor.config import Config, resolve
     from auditor.plugins import load_plugins
 
@@ -93,8 +93,9 @@ def main() -> None:
     print(f"{'report':<30}{'floor ms':>9}{'parse ms':>10}{'×':>6}{'audit ms':>10}{'×':>6}")
     rows = []
     for f in files:
-        fl, pa, au = interleaved([lambda: floor(f), lambda: parse_file(f, loaded),
-                                  lambda: audit_file(f, rules, cfg, loaded)], args.repeat)
+        with batch_collector():  # the collector's settings of `auditor check` (batch.run_check)
+            fl, pa, au = interleaved([lambda: floor(f), lambda: parse_file(f, loaded),
+                                      lambda: audit_file(f, rules, cfg, loaded)], args.repeat)
         rows.append((fl, pa, au))
         print(f"{f.name:<30}{fl * 1000:>9.3f}{pa * 1000:>10.2f}{pa / fl:>6.1f}{au * 1000:>10.2f}{au / fl:>6.1f}")
     med = [statistics.median(r[i] for r in rows) for i in range(3)]

@@ -76,6 +76,7 @@ def main() -> None:
     clock = time.process_time if args.cpu else time.perf_counter
     files = args.files or sorted((ROOT / "sample_reports").glob("*.txt"))
 
+    from auditor.batch import batch_collector
     from auditor.config import Config, resolve
     from auditor.plugins import load_plugins
 
@@ -86,13 +87,14 @@ def main() -> None:
     for f in files:
         fns = stage_functions(f, loaded, rules, cfg)
         samples = {name: [] for name in fns}
-        for _ in range(args.repeat):  # interleaved, so machine load affects every stage alike
-            for name, fn in fns.items():
-                if not args.warm_lines:
-                    forget_text_memos()
-                t = clock()
-                fn()
-                samples[name].append(clock() - t)
+        with batch_collector():  # the collector's settings of `auditor check` (batch.run_check)
+            for _ in range(args.repeat):  # interleaved, so machine load affects every stage alike
+                for name, fn in fns.items():
+                    if not args.warm_lines:
+                        forget_text_memos()
+                    t = clock()
+                    fn()
+                    samples[name].append(clock() - t)
         for name, s in samples.items():
             per_stage.setdefault(name, []).append(statistics.median(s))
     print(f"clock: {'CPU time (process_time)' if args.cpu else 'wall clock (perf_counter)'}; "

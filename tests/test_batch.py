@@ -465,3 +465,27 @@ def test_parallel_workers_take_their_limits_from_the_config(tmp_path, monkeypatc
                             outputs=[tmp_path / "out.json"])
         run_check(opts, resolve(loaded.rules, cfg), cfg, loaded, lambda line: None)
         assert (seen[-1].time_s, seen[-1].memory_mb) == want
+
+
+def test_batch_collector_still_collects_cycles_and_restores_the_settings():
+    """Inside `batch_collector` young objects are collected less often, not never: cyclic
+    garbage made while auditing is freed within bounded amounts; the settings come back after."""
+    import gc
+    import weakref
+
+    from auditor.batch import batch_collector
+
+    class Node:
+        pass
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    freed = []
+    with batch_collector():
+        assert gc.get_threshold()[0] > before[0][0] and gc.get_freeze_count() > 0
+        for _ in range(30_000):  # 30,000 cycles, three times the young generation's threshold
+            a, b = Node(), Node()
+            a.other, b.other = b, a
+            weakref.finalize(a, freed.append, 1)
+            del a, b
+        assert len(freed) >= 10_000  # collected while the block still runs
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before

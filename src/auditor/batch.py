@@ -1,9 +1,11 @@
 """Audit many files: expand folders, read each report, run the rules, keep going on bad input."""
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -257,8 +259,33 @@ class _Progress:
             self.bar.stop()
 
 
+@contextmanager
+def batch_collector():
+    """The cyclic garbage collector as a batch wants it. Auditing a report allocates tens of
+    thousands of small objects that reference counting frees; at the default threshold (700) the
+    collector still ran about once per report and, now and then, traversed everything loaded
+    (grammar tables, rule packs, gazetteers): about 0.2 ms a report, 5% of an audit. Inside the
+    block what is loaded is frozen (never traversed; forked workers also share those pages) and
+    young objects are collected every 10,000 net allocations — cyclic garbage is still collected,
+    in bounded amounts. The previous settings are restored after (an outer freeze is kept)."""
+    threshold, frozen_before = gc.get_threshold(), gc.get_freeze_count()
+    gc.freeze()
+    gc.set_threshold(10_000, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        if not frozen_before:
+            gc.unfreeze()
+
+
 def run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
     """The body of `auditor check`. Returns the exit code; `err` writes one line to stderr."""
+    with batch_collector():
+        return _run_check(opts, rules, cfg, loaded, err)
+
+
+def _run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
     from . import outputs as out
     from .baseline import Baseline, BaselineWriter
     from .errors import ConfigError
