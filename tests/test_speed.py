@@ -6,6 +6,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from auditor.batch import audit_file
 from auditor.config import Config
@@ -556,3 +557,33 @@ def test_division_index_is_kept_in_the_user_cache_and_equals_a_fresh_build(tmp_p
         assert fresh == built and "固原市" in built["64"][0]
     finally:
         regions._division_index.cache_clear()
+
+
+_TOPIC_TEXT = st.text(alphabet="考核评议社会群众满意度测评问责追责任究绩效估目标管理。；;\n优秀结果甲乙", max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TOPIC_TEXT)
+def test_topic_sentences_are_those_of_a_sentence_split(text):
+    """gov_assess_weak's sentences of a topic, found by one scan of the whole text, are what
+    splitting the text into sentences and searching each gives (the former code)."""
+    import re
+
+    from auditor.packs import national
+
+    for pattern in national._ASSESS_TOPICS.values():
+        split = [s for s in re.split(r"[。；;\n]", text) if re.search(pattern, s)]
+        assert national._topic_sentences(text, pattern) == split
+
+
+def test_topic_sentences_of_the_sample_reports_are_those_of_a_sentence_split():
+    import re
+
+    from auditor.api import parse_file
+    from auditor.packs import national
+
+    for seed in sorted((ROOT / "sample_reports").glob("*.txt")):
+        text = national._all_text(parse_file(seed))
+        for pattern in national._ASSESS_TOPICS.values():
+            split = [s for s in re.split(r"[。；;\n]", text) if re.search(pattern, s)]
+            assert national._topic_sentences(text, pattern) == split

@@ -414,12 +414,22 @@ _RESULT_WORDS = re.compile(r"结果|未发生|没有发生|无.{0,6}(?:追究|�
                            r"优秀|良好|合格|第[一二三四五六七八九十\d]+名|得分|\d+\s*分|等次|满意率|满意度(?:为|达)")
 
 
-_SENTENCE_BREAK = re.compile(r"[。；;\n]")
+_BREAKS = "。；;\n"  # what ends a sentence here
 
 
-def _topic_sentences(sentences: list[str], pattern: str) -> list[str]:
-    found = re.compile(pattern).search  # re's own cache: compiled once per process
-    return [s for s in sentences if found(s)]
+def _topic_sentences(text: str, pattern: str) -> list[str]:
+    """The sentences of `text` (split at each of _BREAKS) holding a match of `pattern`, in order.
+    The topic patterns are words, so no match spans a break: the matches are found in the whole
+    text at once and each is placed in its sentence (a search per sentence cost ~60 µs a report)."""
+    spans: list[tuple[int, int]] = []
+    for m in re.finditer(pattern, text):  # re's own cache: compiled once per process
+        at = m.start()
+        if spans and at < spans[-1][1]:
+            continue  # another match in the sentence already found
+        start = max(text.rfind(ch, 0, at) for ch in _BREAKS) + 1
+        ends = [i for i in (text.find(ch, at) for ch in _BREAKS) if i >= 0]
+        spans.append((start, min(ends) if ends else len(text)))
+    return [text[a:b] for a, b in spans]
 
 
 def gov_assess(report: Report, ctx):
@@ -432,11 +442,11 @@ def gov_assess(report: Report, ctx):
 
 
 def gov_assess_weak(report: Report, ctx):
-    all_sentences = _SENTENCE_BREAK.split(_all_text(report))
+    text = _all_text(report)
     weak = []
     evidence = []
     for name, pat in _ASSESS_TOPICS.items():
-        sentences = _topic_sentences(all_sentences, pat)
+        sentences = _topic_sentences(text, pat)
         if sentences and not any(_RESULT_WORDS.search(s) for s in sentences):
             weak.append(name)
             evidence.append({"text": sentences[0][:120]})
