@@ -219,6 +219,28 @@ def test_single_reading_fast_path_equals_the_general_path():
         assert (fast.verdict, fast.values, fast.varies) == (general.verdict, general.values, general.varies)
 
 
+def test_known_columns_and_rows_are_known_values_of_each_column_and_row():
+    import random
+
+    from auditor.engine.readings import known_columns, known_rows, known_values
+    from auditor.model import Row, Table
+
+    rng = random.Random(17)
+    for _ in range(300):
+        cols = rng.sample(["a", "b", "total", "c"], 4)
+        shared = cols if rng.random() < 0.5 else None  # rows sharing one column list, or each its own
+        rows = {}
+        for i in range(4):
+            readings = [tuple(rng.choice([0, 1, 2, None, 1.5, 10 ** 12, -10 ** 12]) for _c in cols)
+                        for _k in range(rng.choice([1, 1, 1, 2, 0]))]
+            rows[f"r{i}"] = Row(f"r{i}", "", 1, shared or rng.sample(cols, 4), {}, readings=readings)
+        table = Table("t3", rows=rows)
+        keys = rng.sample([*rows, "missing"], rng.randint(0, 4))
+        want = rng.sample(cols, rng.randint(1, 4))  # (no cells: known_values' [] for any row)
+        assert known_columns(table, keys, want) == [known_values(table, [(r, c) for r in keys]) for c in want]
+        assert known_rows(table, keys, want) == [known_values(table, [(r, c) for c in want]) for r in keys]
+
+
 def test_per_file_ignore_matchers_match_as_fnmatch_does():
     import fnmatch
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from ..model import Report, Table
 from ..parse.claims import APPROX_SCOPE, METRIC_LABELS
 from ..resources import load_toml
-from .readings import evaluate, known_values
+from .readings import evaluate, known_columns, known_rows
 
 TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
 
@@ -83,14 +83,11 @@ def column_sum(report: Report, ctx):
     rhs = [r for r in p["rhs"] if r in valid]
     missing = [r for r in lhs + rhs if r not in table.rows]
     columns = p.get("columns") or _table_meta(table.name)["columns"]
-    formula = " + ".join(row_name(table.name, r) for r in lhs) + " = " + " + ".join(
-        row_name(table.name, r) for r in rhs)
-    for col in columns:
+    known_by_column = [None] * len(columns) if missing else known_columns(table, lhs + rhs, columns)
+    for col, known in zip(columns, known_by_column):
+        if known is not None and sum(known[:len(lhs)]) == sum(known[len(lhs):]):
+            continue  # holds, with one reading of every row: what evaluate would say
         cells = [(r, col) for r in lhs + rhs]
-        if not missing:
-            known = known_values(table, cells)
-            if known is not None and sum(known[:len(lhs)]) == sum(known[len(lhs):]):
-                continue  # holds, with one reading of every row: what evaluate would say
         loc = {"section": 3 if table.name == "t3" else 4, "table": table.name, "column": col,
                "line": table.rows[lhs[0]].line if lhs and lhs[0] in table.rows else table.line}
         if missing:
@@ -108,6 +105,8 @@ def column_sum(report: Report, ctx):
             if any(table.rows[r].ambiguous for r in lhs + rhs):
                 note = ("（该列部分单元格有多种读法，各种读法下均不成立"
                         + ("；以上为其中一种读法的数值）" if out.varies else "）"))
+            formula = " + ".join(row_name(table.name, r) for r in lhs) + " = " + " + ".join(
+                row_name(table.name, r) for r in rhs)
             yield ctx.fail(location=loc, expected=fmt_number(left), actual=fmt_number(right), evidence=ev, formula=formula,
                            table=TABLE_NAMES[table.name], column=column_name(table.name, col),
                            lhs=fmt_number(left), rhs=fmt_number(right), note=note)
@@ -122,12 +121,10 @@ def row_sum(report: Report, ctx):
     total, parts = p["total"], p["parts"]
     valid = rows_for_template(table.name, table.template if table.template != "mixed" else None)
     keys = [k for k in (p.get("rows") or table.rows.keys()) if k in valid and k in table.rows]
-    formula = f"{column_name(table.name, total)} = " + " + ".join(column_name(table.name, c) for c in parts)
-    for k in keys:
-        cells = [(k, total)] + [(k, c) for c in parts]
-        known = known_values(table, cells)
+    for k, known in zip(keys, known_rows(table, keys, [total] + parts)):
         if known is not None and known[0] == sum(known[1:]):
             continue  # holds, with one reading of the row: what evaluate would say
+        cells = [(k, total)] + [(k, c) for c in parts]
         loc = {"section": 3 if table.name == "t3" else 4, "table": table.name, "row": k, "line": table.rows[k].line}
         out = evaluate(table, cells, lambda v: v[(k, total)] == sum(v[(k, c)] for c in parts))
         if out.verdict == "unknown":
@@ -136,6 +133,7 @@ def row_sum(report: Report, ctx):
             v = out.values
             s = sum(v[(k, c)] for c in parts)
             ev = [cell_evidence(report, table, k, c, v[(k, c)]) for c in [total] + parts]
+            formula = f"{column_name(table.name, total)} = " + " + ".join(column_name(table.name, c) for c in parts)
             yield ctx.fail(location=loc, expected=fmt_number(s), actual=fmt_number(v[(k, total)]), evidence=ev,
                            formula=formula, table=TABLE_NAMES[table.name], row=row_name(table.name, k),
                            total=fmt_number(v[(k, total)]), sum=fmt_number(s))

@@ -105,9 +105,48 @@ def known_values(table: Table, cells: list[tuple[str, str]]) -> list | None:
                 return None
             row_key, reading, position = r, row.readings[0], row.columns.index
         append(reading[position(c)])
-    if None in out or (out and (max(out) >= _LIMIT or min(out) <= -_LIMIT)):
-        return None
+    return out if _all_counts(out) else None
+
+
+def known_columns(table: Table, row_keys: list[str], columns: list[str]) -> list[list | None]:
+    """`known_values(table, [(r, col) for r in row_keys])` for each of `columns`, each row looked
+    up once (a column sum asks for every column of the same rows)."""
+    rows = table.rows
+    picked = [rows.get(r) for r in row_keys]
+    if None in picked or any(len(row.readings) != 1 for row in picked):
+        return [None] * len(columns)
+    pairs = [(row.readings[0], row.columns.index) for row in picked]
+    out: list[list | None] = []
+    for col in columns:
+        values = [reading[position(col)] for reading, position in pairs]
+        out.append(values if _all_counts(values) else None)
     return out
+
+
+def known_rows(table: Table, row_keys: list[str], columns: list[str]) -> list[list | None]:
+    """`known_values(table, [(r, col) for col in columns])` for each of `row_keys` (a row sum asks
+    for the same columns of every row; the rows of a table share their column list, so the
+    positions are found once)."""
+    rows = table.rows
+    positions: dict[int, list[int]] = {}  # id(row.columns) -> where `columns` stand in it
+    out: list[list | None] = []
+    for r in row_keys:
+        row = rows.get(r)
+        if row is None or len(row.readings) != 1:
+            out.append(None)
+            continue
+        at = positions.get(id(row.columns))
+        if at is None:
+            at = positions[id(row.columns)] = [row.columns.index(c) for c in columns]
+        reading = row.readings[0]
+        values = [reading[i] for i in at]
+        out.append(values if _all_counts(values) else None)
+    return out
+
+
+def _all_counts(values: list) -> bool:
+    """Every value is a count `evaluate` would use (known, at most 12 digits)."""
+    return None not in values and (not values or (max(values) < _LIMIT and min(values) > -_LIMIT))
 
 
 # Shared answers of the fast path (callers only read an Outcome).
