@@ -417,6 +417,7 @@ def decide(evidence: list[RegionEvidence]) -> tuple[str | None, str | None, Pars
     return top.region, top.reason, None
 
 
+@lru_cache(maxsize=1)  # asked for every report of a batch (packs skipped for its region)
 def known_regions() -> dict[str, str]:
-    """Province code -> short Chinese name ("ningxia" -> "宁夏")."""
+    """Province code -> short Chinese name ("ningxia" -> "宁夏"); shared: callers only read it."""
     return {code: min(table["names"], key=len) for code, table in load_toml("regions.toml").items()}
