@@ -65,11 +65,11 @@ class VirtualLine:
 
 def is_flattened(text: str) -> bool:
     """True when the text has no usable line structure (very long lines, or few lines for its size)."""
-    lines = [ln for ln in text.split("\n") if ln.strip()]
-    chars = sum(len(ln) for ln in lines)
-    if not lines or chars < MIN_CHARS:
+    lengths = list(map(len, filter(str.strip, text.split("\n"))))  # the non-blank lines' (C speed)
+    chars = sum(lengths)
+    if not lengths or chars < MIN_CHARS:
         return False
-    return max(len(ln) for ln in lines) >= LONG_LINE or chars / len(lines) >= MEAN_LINE
+    return max(lengths) >= LONG_LINE or chars / len(lengths) >= MEAN_LINE
 
 
 def _keyed(s: str) -> tuple[str, list[int]]:
