@@ -23,7 +23,7 @@ from functools import lru_cache
 from ..model import Cell, ParseNote, Row, Table
 from ..resources import load_toml
 from . import flattened
-from .cells import RowCells, Word, row_cells_of, row_tokens, split_fields, value_cut
+from .cells import RowCells, Word, line_fields, row_cells_of, value_cut
 from .document import SrcLine
 from .normalize import key
 from .rowlabels import AliasIndex, RowMatcher, alias_index, label_key
@@ -118,15 +118,15 @@ Label = tuple[str, "int | None", int, list[Word]]
 class _Shape:
     """What one distinct line text holds, independent of where it stands: its labels and values
     (without the line number), and what the binder asks of them. Worked out once per process per
-    text (row lines recur: "1.属于国家秘密 0 0 0 0 0 0 0"), straight from the line's tokens: most
+    text (row lines recur: "1.属于国家秘密 0 0 0 0 0 0 0"), straight from the line's fields: most
     lines are read once, so the `RowCells` view is built only when asked for (`rc`)."""
 
     __slots__ = ("text", "tabbed", "labels", "values", "n_stray", "fields_after", "leaf", "leaf_enum",
-                 "label_texts", "label_text", "label_join", "label_pos", "_key", "_tokens", "_rc")
+                 "label_texts", "label_text", "label_join", "label_pos", "_key", "_rc")
 
-    def __init__(self, text: str, tokens: list):
-        self.text, self._tokens, self._rc, self._key = text, tokens, None, None
-        fields, tabbed = split_fields(tokens)
+    def __init__(self, text: str):
+        self.text, self._rc, self._key = text, None, None
+        fields, tabbed = line_fields(text)
         self.tabbed = tabbed
         labels: list[Label] = []
         values: list[tuple] = []  # (text, tab position, value, column)
@@ -178,7 +178,7 @@ class _Shape:
     def rc(self) -> RowCells:
         """The line's cells (fields with label parts and values)."""
         if self._rc is None:
-            self._rc = row_cells_of(self._tokens)
+            self._rc = row_cells_of(*line_fields(self.text))
         return self._rc
 
     @property
@@ -204,15 +204,15 @@ SHAPES_MAX = 20_000
 
 
 def _tokenized(lines: list[SrcLine]) -> list[tuple[SrcLine, _Shape]]:
-    """The table lines that are not prose, with their shapes (one grammar parse for the new ones)."""
+    """The table lines that are not prose, with their shapes (worked out for the new ones)."""
     rows = [ln for ln in lines if not _is_prose(ln)]
     got = {ln.text: _SHAPES.get(ln.text) for ln in rows}  # a local view: another thread may clear
     todo = [t for t, sh in got.items() if sh is None]
     if todo:
         if len(_SHAPES) + len(todo) > SHAPES_MAX:
             _SHAPES.clear()
-        for text, tokens in zip(todo, row_tokens(todo)):
-            got[text] = _SHAPES[text] = _Shape(text, tokens)
+        for text in todo:
+            got[text] = _SHAPES[text] = _Shape(text)
     return [(ln, got[ln.text]) for ln in rows]
 
 
