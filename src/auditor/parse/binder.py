@@ -121,8 +121,8 @@ class _Shape:
     text (row lines recur: "1.属于国家秘密 0 0 0 0 0 0 0"), straight from the line's fields: most
     lines are read once, so the `RowCells` view is built only when asked for (`rc`)."""
 
-    __slots__ = ("text", "tabbed", "labels", "values", "n_stray", "fields_after", "leaf", "leaf_enum",
-                 "label_texts", "label_text", "label_join", "label_pos", "_key", "_rc")
+    __slots__ = ("text", "tabbed", "labels", "values", "n_stray", "fields_after", "leaf", "label_texts",
+                 "_key", "_rc")
 
     def __init__(self, text: str):
         self.text, self._rc, self._key = text, None, None
@@ -130,17 +130,16 @@ class _Shape:
         self.tabbed = tabbed
         labels: list[Label] = []
         values: list[tuple] = []  # (text, tab position, value, column)
-        field_texts: list[str] = []  # (`Field.text`, from the words already taken apart here)
         n_stray = 0  # values before the first label
         last_has_values = False  # the last label's field holds values too ("label 1 2")
-        for pos, words in enumerate(fields):
-            tab_pos = pos if tabbed else None
+        tab_pos = -1 if tabbed else None
+        for words in fields:
+            if tabbed:
+                tab_pos += 1
             if len(words) < 2:  # most tab fields hold one word or none: read them without slicing
                 if not words:
-                    field_texts.append("")
                     continue
                 word, col, num = words[0]
-                field_texts.append(word)
                 if num:
                     values.append((word, tab_pos, _value_of(word), col))
                 else:
@@ -150,29 +149,39 @@ class _Shape:
                     last_has_values = False
                 continue
             cut = value_cut(words)  # label words, then the values
-            value_words = [w[0] for w in words[cut:]]
             if cut:
                 if not labels:
                     n_stray = len(values)
                 label_words = words[:cut]
-                label_text = " ".join([w[0] for w in label_words])
-                labels.append((label_text, tab_pos, label_words[0][1], label_words))
-                field_texts.append(" ".join([label_text, *value_words]))
+                labels.append((" ".join([w[0] for w in label_words]), tab_pos, label_words[0][1], label_words))
                 last_has_values = cut < len(words)
-            else:
-                field_texts.append(" ".join(value_words))
             for word, col, _num in words[cut:]:
                 values.append((word, tab_pos, _value_of(word), col))
         self.labels, self.values, self.n_stray = tuple(labels), tuple(values), n_stray
-        # All tab fields of the label's line (empty ones included), or None when the line has no
-        # field grid (not tab-separated, or values sharing the label's field).
-        self.fields_after = tuple(field_texts) if tabbed and labels and not last_has_values else None
+        # All tab fields of the label's line (`Field.text`, empty ones included), or None when the
+        # line has no field grid (not tab-separated, or values sharing the label's field).
+        self.fields_after = tuple([" ".join([w[0] for w in words]) if len(words) != 1 else words[0][0]
+                                   for words in fields]) if tabbed and labels and not last_has_values else None
         self.leaf = labels[-1][3][-1][0] if labels else ""
-        self.leaf_enum = bool(_ROW_ENUM.match(self.leaf))
-        self.label_texts = label_texts = tuple([lb[0] for lb in labels])
-        self.label_text = " ".join(label_texts)
-        self.label_join = "".join(label_texts)
-        self.label_pos = tuple([lb[1] for lb in labels]) if tabbed else ()
+        self.label_texts = tuple([lb[0] for lb in labels])
+
+    @property
+    def leaf_enum(self) -> bool:
+        """The leaf label starts a numbered row ("6.属")."""
+        return _ROW_ENUM.match(self.leaf) is not None
+
+    @property
+    def label_text(self) -> str:
+        return " ".join(self.label_texts)
+
+    @property
+    def label_join(self) -> str:
+        return "".join(self.label_texts)
+
+    @property
+    def label_pos(self) -> tuple[int | None, ...]:
+        """The labels' tab positions (none when the line is not tab-separated)."""
+        return tuple([lb[1] for lb in self.labels]) if self.tabbed else ()
 
     @property
     def rc(self) -> RowCells:
@@ -189,7 +198,8 @@ class _Shape:
         return self._key
 
     def value_items(self, line: int) -> list[Item]:
-        return [Item(t, pos, line, val, col) for t, pos, val, col in self.values]
+        """The line's value words as items of this line (a new list: rows extend theirs)."""
+        return [Item(t, pos, line, val, col) for t, pos, val, col in self.values] if self.values else []
 
 
 @lru_cache(maxsize=4096)  # value words recur ("0")
@@ -205,15 +215,17 @@ SHAPES_MAX = 20_000
 
 def _tokenized(lines: list[SrcLine]) -> list[tuple[SrcLine, _Shape]]:
     """The table lines that are not prose, with their shapes (worked out for the new ones)."""
-    rows = [ln for ln in lines if not _is_prose(ln)]
-    got = {ln.text: _SHAPES.get(ln.text) for ln in rows}  # a local view: another thread may clear
-    todo = [t for t, sh in got.items() if sh is None]
-    if todo:
-        if len(_SHAPES) + len(todo) > SHAPES_MAX:
-            _SHAPES.clear()
-        for text in todo:
-            got[text] = _SHAPES[text] = _Shape(text)
-    return [(ln, got[ln.text]) for ln in rows]
+    out = []
+    for ln in lines:
+        if _is_prose(ln):
+            continue
+        sh = _SHAPES.get(ln.text)
+        if sh is None:
+            if len(_SHAPES) >= SHAPES_MAX:
+                _SHAPES.clear()
+            sh = _SHAPES[ln.text] = _Shape(ln.text)  # (kept in `sh`: another thread may clear)
+        out.append((ln, sh))
+    return out
 
 
 _GAPS = re.compile(r"  +")
@@ -501,13 +513,12 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
     if len(vals) == ncols and not acc.extra_sources:
         # The common case, taken before the checks below (they all need a short or long row).
         values = [v.value for v in vals]
-        lines = [v.line for v in vals]
-        row = Row(acc.spec["key"], acc.label, acc.line, columns, dict(zip(columns, map(Cell, values, texts, lines))),
-                  texts, [tuple(values)])
+        row = Row(acc.spec["key"], acc.label, acc.line, columns,
+                  {col: Cell(v.value, v.text, v.line) for col, v in zip(columns, vals)}, texts, [tuple(values)])
         if None in values:
-            for col, value, text, line in zip(columns, values, texts, lines):
-                if value is None and text != "":
-                    _note_non_numeric(notes, tname, label_for_notes, col, text, line, table, row.key)
+            for col, v in zip(columns, vals):
+                if v.value is None and v.text != "":
+                    _note_non_numeric(notes, tname, label_for_notes, col, v.text, v.line, table, row.key)
         return row
     row = Row(key=acc.spec["key"], label=acc.label, line=acc.line, columns=columns, cells={}, raw_values=texts)
     n = len(vals)
@@ -715,7 +726,8 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     first_line = None
     value_rows: list[RowCells] = []
     for ln, sh in _tokenized(lines):
-        if "复议" in sh.label_text or "维持" in sh.label_text:  # (labels are joined by blanks)
+        label_text = sh.label_text  # (labels are joined by blanks)
+        if "复议" in label_text or "维持" in label_text:
             header_seen = True
             first_line = first_line or ln.line
         if header_seen and sh.values:

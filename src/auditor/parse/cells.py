@@ -67,22 +67,25 @@ _OPTIONS = dict(parser="lalr", lexer="contextual", start=["rows", "piperows"], m
 
 
 def _compile() -> dict:
-    """Per start symbol, the regex of the contextual lexer's terminals at the start state (every
-    state of this flat grammar accepts a subset of them, and a subset no other token could take:
-    VAL/WORD begin without blanks, and every token but a row's first follows a blank or a tab)."""
+    """The regexes of the contextual lexer's terminals: per start symbol, those of its start state
+    (every state of this flat grammar accepts a subset of them, and a subset no other token could
+    take: VAL/WORD begin without blanks, and every token but a row's first follows a blank or a
+    tab); and the number-like word (VAL) alone."""
     lark = _parser()
     table = lark.parser.parser.parser.parse_table
     lexers = lark.parser.lexer.lexers
-    return {start: "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in lexers[state].terminals)
-            for start, state in table.start_states.items()}
+    return {"starts": {start: "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in lexers[state].terminals)
+                       for start, state in table.start_states.items()},
+            "value": lark.get_terminal("VAL").pattern.to_regexp()}
 
 
 @lru_cache(maxsize=1)
-def _scanners() -> dict:
+def _lexer() -> tuple[dict, "re.Pattern"]:
+    """The compiled regexes of `_compile`: scanners by start symbol, and VAL."""
     import re
 
-    data = lalr.table("cells", grammar_text("cells.lark"), repr(sorted(_OPTIONS.items())), _compile)
-    return {start: re.compile(rx) for start, rx in data.items()}
+    data = lalr.table("cells-lexer", grammar_text("cells.lark"), repr(sorted(_OPTIONS.items())), _compile)
+    return {start: re.compile(rx) for start, rx in data["starts"].items()}, re.compile(data["value"])
 
 
 def _scan(text: str, start: str) -> list[list[tuple[str, str, int]]] | None:
@@ -92,7 +95,7 @@ def _scan(text: str, start: str) -> list[list[tuple[str, str, int]]] | None:
     pos, line_start, n = 0, 0, len(text)
     # finditer tries each position as `match` would: a token that does not start where the last
     # one ended is a character no terminal lexes.
-    for m in _scanners()[start].finditer(text):
+    for m in _lexer()[0][start].finditer(text):
         if pos == n:
             break
         tok = m.group()
@@ -144,8 +147,9 @@ def _row_text(line: str) -> str:
 
 @lru_cache(maxsize=4096)  # words recur ("0"); forgotten with the other text memos (benchmarks/timing.py)
 def number_like(word: str) -> bool:
-    """The grammar lexes this word as a cell value (VAL: digits, placeholders, damaged numbers)."""
-    return _scanners()["rows"].fullmatch(word).lastgroup == "VAL"
+    """The grammar lexes this word as a cell value (VAL, which it tries before WORD: digits,
+    placeholders, damaged numbers)."""
+    return _lexer()[1].fullmatch(word) is not None
 
 
 def line_fields(line: str) -> tuple[list[list[Word]], bool]:
