@@ -23,7 +23,7 @@ from functools import lru_cache
 from ..model import Cell, ParseNote, Row, Table
 from ..resources import load_toml
 from . import flattened
-from .cells import RowCells, Word, line_fields, row_cells_of, value_cut
+from .cells import RowCells, field_words, line_fields, line_parts, number_like, row_cells_of, value_cut
 from .document import SrcLine
 from .normalize import key
 from .rowlabels import AliasIndex, RowMatcher, alias_index, label_key
@@ -111,58 +111,61 @@ def unreadable_reason(raw: str) -> str | None:
     return None
 
 
-# A label of a line: (text, tab field index or None, character offset, words).
-Label = tuple[str, "int | None", int, list[Word]]
+# A label of a line: (text, tab field index or None, character offset).
+Label = tuple[str, "int | None", int]
 
 
 class _Shape:
     """What one distinct line text holds, independent of where it stands: its labels and values
     (without the line number), and what the binder asks of them. Worked out once per process per
-    text (row lines recur: "1.属于国家秘密 0 0 0 0 0 0 0"), straight from the line's fields: most
-    lines are read once, so the `RowCells` view is built only when asked for (`rc`)."""
+    text (row lines recur: "1.属于国家秘密 0 0 0 0 0 0 0"), straight from the line's field texts
+    (`line_parts`; a test compares the shapes with the fields of Lark's parse): most lines are read
+    once, so what the binder asks of some lines only (joined labels, the `RowCells` view) is
+    derived when asked for."""
 
     __slots__ = ("text", "tabbed", "labels", "values", "n_stray", "fields_after", "leaf", "label_texts",
                  "_key", "_rc")
 
     def __init__(self, text: str):
         self.text, self._rc, self._key = text, None, None
-        fields, tabbed = line_fields(text)
-        self.tabbed = tabbed
+        parts = line_parts(text)
+        self.tabbed = tabbed = len(parts) > 1
         labels: list[Label] = []
         values: list[tuple] = []  # (text, tab position, value, column)
+        field_texts: list[str] = []  # (`Field.text`)
         n_stray = 0  # values before the first label
         last_has_values = False  # the last label's field holds values too ("label 1 2")
+        leaf = ""  # the last label word
         tab_pos = -1 if tabbed else None
-        for words in fields:
+        col = 0  # where the field begins in the line
+        for part in parts:
             if tabbed:
                 tab_pos += 1
-            if len(words) < 2:  # most tab fields hold one word or none: read them without slicing
-                if not words:
-                    continue
-                word, col, num = words[0]
-                if num:
-                    values.append((word, tab_pos, _value_of(word), col))
-                else:
+            if " " in part:
+                words = field_words(part, col)
+                field_texts.append(" ".join([w[0] for w in words]))
+                cut = value_cut(words)  # label words, then the values
+                if cut:
                     if not labels:
                         n_stray = len(values)
-                    labels.append((word, tab_pos, col, words))
-                    last_has_values = False
-                continue
-            cut = value_cut(words)  # label words, then the values
-            if cut:
-                if not labels:
-                    n_stray = len(values)
-                label_words = words[:cut]
-                labels.append((" ".join([w[0] for w in label_words]), tab_pos, label_words[0][1], label_words))
-                last_has_values = cut < len(words)
-            for word, col, _num in words[cut:]:
-                values.append((word, tab_pos, _value_of(word), col))
-        self.labels, self.values, self.n_stray = tuple(labels), tuple(values), n_stray
-        # All tab fields of the label's line (`Field.text`, empty ones included), or None when the
-        # line has no field grid (not tab-separated, or values sharing the label's field).
-        self.fields_after = tuple([" ".join([w[0] for w in words]) if len(words) != 1 else words[0][0]
-                                   for words in fields]) if tabbed and labels and not last_has_values else None
-        self.leaf = labels[-1][3][-1][0] if labels else ""
+                    labels.append((" ".join([w[0] for w in words[:cut]]), tab_pos, words[0][1]))
+                    leaf, last_has_values = words[cut - 1][0], cut < len(words)
+                for word, word_col, _num in words[cut:]:
+                    values.append((word, tab_pos, _value_of(word), word_col))
+            else:  # most tab fields: one word or none (`field_words`), read without splitting
+                field_texts.append(part)
+                if part and number_like(part):
+                    values.append((part, tab_pos, _value_of(part), col))
+                elif part:
+                    if not labels:
+                        n_stray = len(values)
+                    labels.append((part, tab_pos, col))
+                    leaf, last_has_values = part, False
+            col += len(part) + 1
+        self.labels, self.values, self.n_stray, self.leaf = tuple(labels), tuple(values), n_stray, leaf
+        # All tab fields of the label's line (empty ones included), or None when the line has no
+        # field grid (not tab-separated, or values sharing the label's field).
+        self.fields_after = tuple(field_texts) if tabbed and labels and not last_has_values else None
         self.label_texts = tuple([lb[0] for lb in labels])
 
     @property
@@ -264,8 +267,17 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
         orphan = None
 
     for ln, sh in lines:
-        if not sh.labels and not sh.values:
-            continue
+        if not sh.labels:
+            if not sh.values:
+                continue
+            if orphan is None:
+                # Values alone (one cell per line, wrapped rows) go to the row above, as the
+                # general case below takes them when no orphan waits for its values.
+                target = cur.extra_sources[-1] if cur is not None and cur.extra_sources else cur
+                if target is not None:
+                    target.values.extend(sh.value_items(ln.line))
+                    target.fields_after = None
+                continue
         line_labels = sh.label_texts
         if sh.tabbed:  # (header_positions reads labels at tab positions only)
             labels.extend(sh.labels)
@@ -363,7 +375,7 @@ def header_positions(labels: list[Label], column_labels: list[str], columns: lis
     unless `allow_reorder`, in template order)."""
     wanted = {label_key(lbl): col for lbl, col in zip(column_labels, columns)}
     pos: dict[str, int] = {}
-    for text, tab_pos, _col, _words in labels:
+    for text, tab_pos, _col in labels:
         if tab_pos is None:
             continue
         col = wanted.get(label_key(text))

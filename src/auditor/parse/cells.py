@@ -6,7 +6,7 @@ fields (tab fields, or the whole line), and in each field the label part and the
 
 The grammar is flat (a row is any sequence of its tokens, each a word with the blanks or the tab
 before it), so a line's fields are its tab-separated parts and their words its runs of
-non-blanks: `line_fields` reads them with `str.split`, and asks the grammar's own terminals
+non-blanks: `line_parts` and `field_words` read them with `str.split`, and ask the grammar's own terminals
 (compiled from Lark's contextual lexer; the per-user cache keeps that regex, parse/lalr.py, so
 later runs never import Lark) only which words are number-like. A test compares `line_fields`
 with the fields of Lark's own parse (`lark_fields`). Markdown pipe rows are scanned with the
@@ -152,23 +152,32 @@ def number_like(word: str) -> bool:
     return _lexer()[1].fullmatch(word) is not None
 
 
+def line_parts(line: str) -> list[str]:
+    """The texts of a line's fields: its tab-separated parts (trailing blanks are ignored). Each
+    token of the grammar is a word with the blanks or the tab before it, a tab opening a field
+    (maybe empty)."""
+    return _row_text(line).split("\t")
+
+
+def field_words(part: str, col: int) -> list[Word]:
+    """The words of a field's text (`line_parts`) that begins at offset `col` of its line: its
+    runs of non-blanks (so a part without a blank is one word, or none)."""
+    words = []
+    for word in part.split(" "):
+        if word:
+            words.append((word, col, number_like(word)))
+        col += len(word) + 1
+    return words
+
+
 def line_fields(line: str) -> tuple[list[list[Word]], bool]:
     """The words of each field of a line (a field's label part and values are not yet told apart:
-    `Field`), and whether the line has tab fields; trailing blanks are ignored. Each token of the
-    grammar is a word with the blanks or the tab before it, a tab opening a field (maybe empty)."""
+    `Field`), and whether the line has tab fields."""
     fields: list[list[Word]] = []
     col = 0
-    for part in _row_text(line).split("\t"):
-        if " " in part:
-            words = []
-            for word in part.split(" "):
-                if word:
-                    words.append((word, col, number_like(word)))
-                col += len(word) + 1
-        else:  # most tab fields: one word or none
-            words = [(part, col, number_like(part))] if part else []
-            col += len(part) + 1
-        fields.append(words)
+    for part in line_parts(line):
+        fields.append(field_words(part, col))
+        col += len(part) + 1
     return fields, len(fields) > 1
 
 
