@@ -54,7 +54,7 @@ class _RowAcc:
     idx: int
     label: str
     line: int
-    label_pos: Sequence[int] = field(default_factory=list)
+    label_pos: Sequence[int] = ()  # (shared, never changed)
     values: list[Item] = field(default_factory=list)
     extra_sources: list["_RowAcc"] = field(default_factory=list)
     # All tab fields of the label's line (empty ones included), when the line was tab-separated;
@@ -143,7 +143,8 @@ class _Shape:
                 tab_pos += 1
             if " " in part:
                 words = field_words(part, col)
-                field_texts.append(" ".join([w[0] for w in words]))
+                if tabbed:  # (only tab fields form a grid)
+                    field_texts.append(" ".join([w[0] for w in words]))
                 cut = value_cut(words)  # label words, then the values
                 if cut:
                     if not labels:
@@ -628,7 +629,7 @@ def _grid_consistent(accs: dict[str, _RowAcc], hpos: dict[str, int] | None, ncol
 def _markers_found(rows: list[tuple[SrcLine, _Shape]], *needle_sets) -> list[bool]:
     """For each set of needles: some table line's key contains one of them (lines joined by NUL,
     which no key and no needle holds)."""
-    keys = "\0".join(sh.key for _ln, sh in rows)
+    keys = "\0".join([sh.key for _ln, sh in rows])
     return [any(n in keys for n in needles) for needles in needle_sets]
 
 
@@ -736,7 +737,7 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     values: list[Item] = []
     header_seen = False
     first_line = None
-    value_rows: list[RowCells] = []
+    value_rows: list[_Shape] = []
     for ln, sh in _tokenized(lines):
         label_text = sh.label_text  # (labels are joined by blanks)
         if "复议" in label_text or "维持" in label_text:
@@ -744,7 +745,7 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
             first_line = first_line or ln.line
         if header_seen and sh.values:
             values.extend(sh.value_items(ln.line))
-            value_rows.append(sh.rc)
+            value_rows.append(sh)
     if not header_seen:
         return table
     table.found = True
@@ -756,9 +757,9 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     # All values on one tab/pipe line of exactly 15 fields, none of them a label: its empty
     # fields are blank cells at their columns.
     slots = None
-    if len(value_rows) == 1 and value_rows[0].tabbed and len(value_rows[0].fields) == len(all_cols) \
-            and not any(f.label for f in value_rows[0].fields):
-        slots = [f.text for f in value_rows[0].fields]
+    rc = value_rows[0].rc if len(value_rows) == 1 else None
+    if rc is not None and rc.tabbed and len(rc.fields) == len(all_cols) and not any(f.label for f in rc.fields):
+        slots = [f.text for f in rc.fields]
     whole = finalize_row(combined, all_cols, "t4", None, notes, "行政复议、行政诉讼", slots)
     for gi, (g, glabel) in enumerate(zip(spec["groups"], spec["group_labels"])):
         sl = slice(gi * ncols, (gi + 1) * ncols)
