@@ -14,6 +14,7 @@ cached regex.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -80,12 +81,18 @@ def _compile() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _lexer() -> tuple[dict, "re.Pattern"]:
-    """The compiled regexes of `_compile`: scanners by start symbol, and VAL."""
-    import re
+def _lexer() -> dict:
+    return lalr.table("cells-lexer", grammar_text("cells.lark"), repr(sorted(_OPTIONS.items())), _compile)
 
-    data = lalr.table("cells-lexer", grammar_text("cells.lark"), repr(sorted(_OPTIONS.items())), _compile)
-    return {start: re.compile(rx) for start, rx in data["starts"].items()}, re.compile(data["value"])
+
+@lru_cache(maxsize=None)  # (compiled when first used: rows are read by `line_parts`, not scanned)
+def _scanner(start: str) -> re.Pattern:
+    return re.compile(_lexer()["starts"][start])
+
+
+@lru_cache(maxsize=1)
+def _value_word() -> re.Pattern:
+    return re.compile(_lexer()["value"])
 
 
 def _scan(text: str, start: str) -> list[list[tuple[str, str, int]]] | None:
@@ -95,7 +102,7 @@ def _scan(text: str, start: str) -> list[list[tuple[str, str, int]]] | None:
     pos, line_start, n = 0, 0, len(text)
     # finditer tries each position as `match` would: a token that does not start where the last
     # one ended is a character no terminal lexes.
-    for m in _lexer()[0][start].finditer(text):
+    for m in _scanner(start).finditer(text):
         if pos == n:
             break
         tok = m.group()
@@ -149,7 +156,7 @@ def _row_text(line: str) -> str:
 def number_like(word: str) -> bool:
     """The grammar lexes this word as a cell value (VAL, which it tries before WORD: digits,
     placeholders, damaged numbers)."""
-    return _lexer()[1].fullmatch(word) is not None
+    return _value_word().fullmatch(word) is not None
 
 
 def line_parts(line: str) -> list[str]:
