@@ -26,6 +26,9 @@ def test_line_fields_are_the_fields_of_larks_parse(first):
         assert [line_fields(ln) for ln in lines] == lark_fields(lines), repr(line)
 
 
+_SHAPE = ("tabbed", "labels", "values", "n_stray", "leaf", "fields_after", "label_texts")
+
+
 def _shape_by_fields(fields, tabbed) -> dict:
     """What a line shape holds, derived field by field from the `RowCells` view of these fields."""
     labels, values, texts = [], [], []
@@ -38,9 +41,8 @@ def _shape_by_fields(fields, tabbed) -> dict:
             leaf, grid = f.label[-1][0], not f.values
         values += [(w[0], tab_pos, binder._value_of(w[0]), w[1]) for w in f.values]
         texts.append(f.text)
-    return {"tabbed": tabbed, "labels": tuple(labels), "values": tuple(values), "n_stray": n_stray, "leaf": leaf,
-            "fields_after": tuple(texts) if tabbed and labels and grid else None,
-            "label_texts": tuple(lb[0] for lb in labels)}
+    return dict(zip(_SHAPE, (tabbed, tuple(labels), tuple(values), n_stray, leaf,
+                             tuple(texts) if tabbed and labels and grid else None, tuple(lb[0] for lb in labels))))
 
 
 def _seed_and_layout_lines() -> list[str]:
@@ -61,4 +63,4 @@ def test_line_shapes_are_read_as_larks_fields():
     assert len(lines) > 1000
     for line, (fields, tabbed) in zip(lines, lark_fields(lines)):
         sh = binder._Shape(line)
-        assert {k: getattr(sh, k) for k in _shape_by_fields([], False)} == _shape_by_fields(fields, tabbed), repr(line)
+        assert {k: getattr(sh, k) for k in _SHAPE} == _shape_by_fields(fields, tabbed), repr(line)
