@@ -326,17 +326,19 @@ def test_cells_grammar_is_strict_clean_and_keeps_offsets():
 
 
 def test_cells_scan_is_larks_parse(outdir):
-    """The cached-regex scan (no Lark at run time) gives exactly Lark's tokens, on every seed
-    line and on pdftotext -layout output."""
-    from auditor.parse.cells import _scan, lark_rows
+    """The fields read with `str.split` (no Lark at run time) are exactly those of Lark's own
+    parse, on every seed line and on pdftotext -layout output and every generated layout; pipe
+    rows: the cached-regex scan gives exactly Lark's tokens."""
+    from auditor.parse.cells import _scan, lark_fields, lark_rows, line_fields
     from auditor.parse.normalize import normalize
 
     texts = [seed.read_text(encoding="utf-8") for seed in SEEDS]
     texts += [p.read_text(encoding="utf-8") for p in outdir.glob("*.layout.txt")]
+    texts += [render(parse_file(seed)) for seed in SEEDS for render in (layouts.tab_text, layouts.markdown_text)]
+    assert len(texts) > len(SEEDS)
     for text in texts:
-        lines = [ln.rstrip(" ") for ln in normalize(text)]
-        joined = "\n".join(lines)
-        assert _scan(joined, "rows") == lark_rows(joined)
+        lines = normalize(text)
+        assert [line_fields(ln) for ln in lines] == lark_fields(lines)
     md = layouts.markdown_text(parse_file(SEEDS[0]))
     pipes = "\n".join(ln.strip() for ln in md.split("\n") if ln.startswith("| "))
     assert _scan(pipes, "piperows") == lark_rows(pipes, "piperows")

@@ -23,7 +23,7 @@ from functools import lru_cache
 from ..model import Cell, ParseNote, Row, Table
 from ..resources import load_toml
 from . import flattened
-from .cells import RowCells, Word, row_cells_of, row_tokens, split_fields, value_cut
+from .cells import RowCells, field_words, line_fields, line_parts, number_like, row_cells_of, value_cut
 from .document import SrcLine
 from .normalize import key
 from .rowlabels import AliasIndex, RowMatcher, alias_index, label_key
@@ -54,7 +54,7 @@ class _RowAcc:
     idx: int
     label: str
     line: int
-    label_pos: Sequence[int] = field(default_factory=list)
+    label_pos: Sequence[int] = ()  # (shared, never changed)
     values: list[Item] = field(default_factory=list)
     extra_sources: list["_RowAcc"] = field(default_factory=list)
     # All tab fields of the label's line (empty ones included), when the line was tab-separated;
@@ -111,74 +111,87 @@ def unreadable_reason(raw: str) -> str | None:
     return None
 
 
-# A label of a line: (text, tab field index or None, character offset, words).
-Label = tuple[str, "int | None", int, list[Word]]
+# A label of a line: (text, tab field index or None, character offset).
+Label = tuple[str, "int | None", int]
 
 
 class _Shape:
     """What one distinct line text holds, independent of where it stands: its labels and values
     (without the line number), and what the binder asks of them. Worked out once per process per
-    text (row lines recur: "1.属于国家秘密 0 0 0 0 0 0 0"), straight from the line's tokens: most
-    lines are read once, so the `RowCells` view is built only when asked for (`rc`)."""
+    text (row lines recur: "1.属于国家秘密 0 0 0 0 0 0 0"), straight from the line's field texts
+    (`line_parts`; a test compares the shapes with the fields of Lark's parse): most lines are read
+    once, so what the binder asks of some lines only (joined labels, the `RowCells` view) is
+    derived when asked for."""
 
-    __slots__ = ("text", "tabbed", "labels", "values", "n_stray", "fields_after", "leaf", "leaf_enum",
-                 "label_texts", "label_text", "label_join", "label_pos", "_key", "_tokens", "_rc")
+    __slots__ = ("text", "tabbed", "labels", "values", "n_stray", "fields_after", "leaf", "label_texts",
+                 "_key", "_rc")
 
-    def __init__(self, text: str, tokens: list):
-        self.text, self._tokens, self._rc, self._key = text, tokens, None, None
-        fields, tabbed = split_fields(tokens)
-        self.tabbed = tabbed
+    def __init__(self, text: str):
+        self.text, self._rc, self._key = text, None, None
+        parts = line_parts(text)
+        self.tabbed = tabbed = len(parts) > 1
         labels: list[Label] = []
         values: list[tuple] = []  # (text, tab position, value, column)
-        field_texts: list[str] = []  # (`Field.text`, from the words already taken apart here)
+        field_texts: list[str] = []  # (`Field.text`)
         n_stray = 0  # values before the first label
         last_has_values = False  # the last label's field holds values too ("label 1 2")
-        for pos, words in enumerate(fields):
-            tab_pos = pos if tabbed else None
-            if len(words) < 2:  # most tab fields hold one word or none: read them without slicing
-                if not words:
-                    field_texts.append("")
-                    continue
-                word, col, num = words[0]
-                field_texts.append(word)
-                if num:
-                    values.append((word, tab_pos, _value_of(word), col))
-                else:
+        leaf = ""  # the last label word
+        tab_pos = -1 if tabbed else None
+        col = 0  # where the field begins in the line
+        for part in parts:
+            if tabbed:
+                tab_pos += 1
+            if " " in part:
+                words = field_words(part, col)
+                if tabbed:  # (only tab fields form a grid)
+                    field_texts.append(" ".join([w[0] for w in words]))
+                cut = value_cut(words)  # label words, then the values
+                if cut:
                     if not labels:
                         n_stray = len(values)
-                    labels.append((word, tab_pos, col, words))
-                    last_has_values = False
-                continue
-            cut = value_cut(words)  # label words, then the values
-            value_words = [w[0] for w in words[cut:]]
-            if cut:
-                if not labels:
-                    n_stray = len(values)
-                label_words = words[:cut]
-                label_text = " ".join([w[0] for w in label_words])
-                labels.append((label_text, tab_pos, label_words[0][1], label_words))
-                field_texts.append(" ".join([label_text, *value_words]))
-                last_has_values = cut < len(words)
-            else:
-                field_texts.append(" ".join(value_words))
-            for word, col, _num in words[cut:]:
-                values.append((word, tab_pos, _value_of(word), col))
-        self.labels, self.values, self.n_stray = tuple(labels), tuple(values), n_stray
+                    labels.append((" ".join([w[0] for w in words[:cut]]), tab_pos, words[0][1]))
+                    leaf, last_has_values = words[cut - 1][0], cut < len(words)
+                for word, word_col, _num in words[cut:]:
+                    values.append((word, tab_pos, _value_of(word), word_col))
+            else:  # most tab fields: one word or none (`field_words`), read without splitting
+                field_texts.append(part)
+                if part and number_like(part):
+                    values.append((part, tab_pos, _value_of(part), col))
+                elif part:
+                    if not labels:
+                        n_stray = len(values)
+                    labels.append((part, tab_pos, col))
+                    leaf, last_has_values = part, False
+            col += len(part) + 1
+        self.labels, self.values, self.n_stray, self.leaf = tuple(labels), tuple(values), n_stray, leaf
         # All tab fields of the label's line (empty ones included), or None when the line has no
         # field grid (not tab-separated, or values sharing the label's field).
         self.fields_after = tuple(field_texts) if tabbed and labels and not last_has_values else None
-        self.leaf = labels[-1][3][-1][0] if labels else ""
-        self.leaf_enum = bool(_ROW_ENUM.match(self.leaf))
-        self.label_texts = label_texts = tuple([lb[0] for lb in labels])
-        self.label_text = " ".join(label_texts)
-        self.label_join = "".join(label_texts)
-        self.label_pos = tuple([lb[1] for lb in labels]) if tabbed else ()
+        self.label_texts = tuple([lb[0] for lb in labels])
+
+    @property
+    def leaf_enum(self) -> bool:
+        """The leaf label starts a numbered row ("6.属")."""
+        return _ROW_ENUM.match(self.leaf) is not None
+
+    @property
+    def label_text(self) -> str:
+        return " ".join(self.label_texts)
+
+    @property
+    def label_join(self) -> str:
+        return "".join(self.label_texts)
+
+    @property
+    def label_pos(self) -> tuple[int | None, ...]:
+        """The labels' tab positions (none when the line is not tab-separated)."""
+        return tuple([lb[1] for lb in self.labels]) if self.tabbed else ()
 
     @property
     def rc(self) -> RowCells:
         """The line's cells (fields with label parts and values)."""
         if self._rc is None:
-            self._rc = row_cells_of(self._tokens)
+            self._rc = row_cells_of(*line_fields(self.text))
         return self._rc
 
     @property
@@ -189,7 +202,8 @@ class _Shape:
         return self._key
 
     def value_items(self, line: int) -> list[Item]:
-        return [Item(t, pos, line, val, col) for t, pos, val, col in self.values]
+        """The line's value words as items of this line (a new list: rows extend theirs)."""
+        return [Item(t, pos, line, val, col) for t, pos, val, col in self.values] if self.values else []
 
 
 @lru_cache(maxsize=4096)  # value words recur ("0")
@@ -204,16 +218,18 @@ SHAPES_MAX = 20_000
 
 
 def _tokenized(lines: list[SrcLine]) -> list[tuple[SrcLine, _Shape]]:
-    """The table lines that are not prose, with their shapes (one grammar parse for the new ones)."""
-    rows = [ln for ln in lines if not _is_prose(ln)]
-    got = {ln.text: _SHAPES.get(ln.text) for ln in rows}  # a local view: another thread may clear
-    todo = [t for t, sh in got.items() if sh is None]
-    if todo:
-        if len(_SHAPES) + len(todo) > SHAPES_MAX:
-            _SHAPES.clear()
-        for text, tokens in zip(todo, row_tokens(todo)):
-            got[text] = _SHAPES[text] = _Shape(text, tokens)
-    return [(ln, got[ln.text]) for ln in rows]
+    """The table lines that are not prose, with their shapes (worked out for the new ones)."""
+    out = []
+    for ln in lines:
+        if _is_prose(ln):
+            continue
+        sh = _SHAPES.get(ln.text)
+        if sh is None:
+            if len(_SHAPES) >= SHAPES_MAX:
+                _SHAPES.clear()
+            sh = _SHAPES[ln.text] = _Shape(ln.text)  # (kept in `sh`: another thread may clear)
+        out.append((ln, sh))
+    return out
 
 
 _GAPS = re.compile(r"  +")
@@ -252,8 +268,17 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
         orphan = None
 
     for ln, sh in lines:
-        if not sh.labels and not sh.values:
-            continue
+        if not sh.labels:
+            if not sh.values:
+                continue
+            if orphan is None:
+                # Values alone (one cell per line, wrapped rows) go to the row above, as the
+                # general case below takes them when no orphan waits for its values.
+                target = cur.extra_sources[-1] if cur is not None and cur.extra_sources else cur
+                if target is not None:
+                    target.values.extend(sh.value_items(ln.line))
+                    target.fields_after = None
+                continue
         line_labels = sh.label_texts
         if sh.tabbed:  # (header_positions reads labels at tab positions only)
             labels.extend(sh.labels)
@@ -351,7 +376,7 @@ def header_positions(labels: list[Label], column_labels: list[str], columns: lis
     unless `allow_reorder`, in template order)."""
     wanted = {label_key(lbl): col for lbl, col in zip(column_labels, columns)}
     pos: dict[str, int] = {}
-    for text, tab_pos, _col, _words in labels:
+    for text, tab_pos, _col in labels:
         if tab_pos is None:
             continue
         col = wanted.get(label_key(text))
@@ -501,13 +526,12 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
     if len(vals) == ncols and not acc.extra_sources:
         # The common case, taken before the checks below (they all need a short or long row).
         values = [v.value for v in vals]
-        lines = [v.line for v in vals]
-        row = Row(acc.spec["key"], acc.label, acc.line, columns, dict(zip(columns, map(Cell, values, texts, lines))),
-                  texts, [tuple(values)])
+        row = Row(acc.spec["key"], acc.label, acc.line, columns,
+                  {col: Cell(v.value, v.text, v.line) for col, v in zip(columns, vals)}, texts, [tuple(values)])
         if None in values:
-            for col, value, text, line in zip(columns, values, texts, lines):
-                if value is None and text != "":
-                    _note_non_numeric(notes, tname, label_for_notes, col, text, line, table, row.key)
+            for col, v in zip(columns, vals):
+                if v.value is None and v.text != "":
+                    _note_non_numeric(notes, tname, label_for_notes, col, v.text, v.line, table, row.key)
         return row
     row = Row(key=acc.spec["key"], label=acc.label, line=acc.line, columns=columns, cells={}, raw_values=texts)
     n = len(vals)
@@ -605,7 +629,7 @@ def _grid_consistent(accs: dict[str, _RowAcc], hpos: dict[str, int] | None, ncol
 def _markers_found(rows: list[tuple[SrcLine, _Shape]], *needle_sets) -> list[bool]:
     """For each set of needles: some table line's key contains one of them (lines joined by NUL,
     which no key and no needle holds)."""
-    keys = "\0".join(sh.key for _ln, sh in rows)
+    keys = "\0".join([sh.key for _ln, sh in rows])
     return [any(n in keys for n in needles) for needles in needle_sets]
 
 
@@ -713,14 +737,15 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     values: list[Item] = []
     header_seen = False
     first_line = None
-    value_rows: list[RowCells] = []
+    value_rows: list[_Shape] = []
     for ln, sh in _tokenized(lines):
-        if "复议" in sh.label_text or "维持" in sh.label_text:  # (labels are joined by blanks)
+        label_text = sh.label_text  # (labels are joined by blanks)
+        if "复议" in label_text or "维持" in label_text:
             header_seen = True
             first_line = first_line or ln.line
         if header_seen and sh.values:
             values.extend(sh.value_items(ln.line))
-            value_rows.append(sh.rc)
+            value_rows.append(sh)
     if not header_seen:
         return table
     table.found = True
@@ -732,9 +757,9 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     # All values on one tab/pipe line of exactly 15 fields, none of them a label: its empty
     # fields are blank cells at their columns.
     slots = None
-    if len(value_rows) == 1 and value_rows[0].tabbed and len(value_rows[0].fields) == len(all_cols) \
-            and not any(f.label for f in value_rows[0].fields):
-        slots = [f.text for f in value_rows[0].fields]
+    rc = value_rows[0].rc if len(value_rows) == 1 else None
+    if rc is not None and rc.tabbed and len(rc.fields) == len(all_cols) and not any(f.label for f in rc.fields):
+        slots = [f.text for f in rc.fields]
     whole = finalize_row(combined, all_cols, "t4", None, notes, "行政复议、行政诉讼", slots)
     for gi, (g, glabel) in enumerate(zip(spec["groups"], spec["group_labels"])):
         sl = slice(gi * ncols, (gi + 1) * ncols)

@@ -1,17 +1,20 @@
-"""Table row lines → fields of words with their offsets, by the Lark grammar grammars/cells.lark.
+"""Table row lines → fields of words with their offsets, as the Lark grammar grammars/cells.lark reads them.
 
 The binder anchors rows on their labels; this module only says what a row line holds: its
 fields (tab fields, or the whole line), and in each field the label part and the cell values
 (the trailing run of number-like words), each word with its character offset in the line.
-The lines of one table are parsed in a single call (the parser is built lazily, once).
 
-The grammar is flat (a row is any sequence of its tokens), so parsing it is lexing it: Lark
-compiles the contextual lexer's terminals (in its own priority order) and the per-user cache
-keeps that regex (parse/lalr.py), so later runs scan with `re` alone and never import Lark.
-A test compares the scan with Lark's own parse.
+The grammar is flat (a row is any sequence of its tokens, each a word with the blanks or the tab
+before it), so a line's fields are its tab-separated parts and their words its runs of
+non-blanks: `line_parts` and `field_words` read them with `str.split`, and ask the grammar's own terminals
+(compiled from Lark's contextual lexer; the per-user cache keeps that regex, parse/lalr.py, so
+later runs never import Lark) only which words are number-like. A test compares `line_fields`
+with the fields of Lark's own parse (`lark_fields`). Markdown pipe rows are scanned with the
+cached regex.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,7 +23,6 @@ from . import lalr
 
 _FIELD_START = frozenset(("TVAL", "TAB", "TWORD"))
 _VALUE_KINDS = frozenset(("VAL", "TVAL", "SVAL"))
-_LINE_START = frozenset(("VAL", "WORD"))
 
 # A word: (text, character offset in the line, number-like). Tuples: tables have many words.
 Word = tuple[str, int, bool]
@@ -66,22 +68,31 @@ _OPTIONS = dict(parser="lalr", lexer="contextual", start=["rows", "piperows"], m
 
 
 def _compile() -> dict:
-    """Per start symbol, the regex of the contextual lexer's terminals at the start state (every
-    state of this flat grammar accepts a subset of them, and a subset no other token could take:
-    VAL/WORD begin without blanks, and every token but a row's first follows a blank or a tab)."""
+    """The regexes of the contextual lexer's terminals: per start symbol, those of its start state
+    (every state of this flat grammar accepts a subset of them, and a subset no other token could
+    take: VAL/WORD begin without blanks, and every token but a row's first follows a blank or a
+    tab); and the number-like word (VAL) alone."""
     lark = _parser()
     table = lark.parser.parser.parser.parse_table
     lexers = lark.parser.lexer.lexers
-    return {start: "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in lexers[state].terminals)
-            for start, state in table.start_states.items()}
+    return {"starts": {start: "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in lexers[state].terminals)
+                       for start, state in table.start_states.items()},
+            "value": lark.get_terminal("VAL").pattern.to_regexp()}
 
 
 @lru_cache(maxsize=1)
-def _scanners() -> dict:
-    import re
+def _lexer() -> dict:
+    return lalr.table("cells-lexer", grammar_text("cells.lark"), repr(sorted(_OPTIONS.items())), _compile)
 
-    data = lalr.table("cells", grammar_text("cells.lark"), repr(sorted(_OPTIONS.items())), _compile)
-    return {start: re.compile(rx) for start, rx in data.items()}
+
+@lru_cache(maxsize=None)  # (compiled when first used: rows are read by `line_parts`, not scanned)
+def _scanner(start: str) -> re.Pattern:
+    return re.compile(_lexer()["starts"][start])
+
+
+@lru_cache(maxsize=1)
+def _value_word() -> re.Pattern:
+    return re.compile(_lexer()["value"])
 
 
 def _scan(text: str, start: str) -> list[list[tuple[str, str, int]]] | None:
@@ -91,7 +102,7 @@ def _scan(text: str, start: str) -> list[list[tuple[str, str, int]]] | None:
     pos, line_start, n = 0, 0, len(text)
     # finditer tries each position as `match` would: a token that does not start where the last
     # one ended is a character no terminal lexes.
-    for m in _scanners()[start].finditer(text):
+    for m in _scanner(start).finditer(text):
         if pos == n:
             break
         tok = m.group()
@@ -109,7 +120,7 @@ def _scan(text: str, start: str) -> list[list[tuple[str, str, int]]] | None:
 
 
 def lark_rows(text: str, start: str = "rows") -> list[list[tuple[str, str, int]]]:
-    """The same tokens from Lark's parser (the reference; used when the scan fails)."""
+    """The (terminal, text, column) tokens of each row from Lark's parser (the reference)."""
     return [[(t.type, str(t), t.column - 1) for t in row] for row in _parser().parse(text, start=start)]
 
 
@@ -126,32 +137,59 @@ def _field(words: list[Word]) -> Field:
     return Field(words[:cut], words[cut:]) if cut else Field([], words)
 
 
-def row_cells_of(tokens) -> RowCells:
-    """The cells of one line's tokens (`row_tokens`)."""
-    fields, tabbed = split_fields(tokens)
+def row_cells_of(fields: list[list[Word]], tabbed: bool) -> RowCells:
+    """The cells of one line's fields (`line_fields`)."""
     return RowCells([_field(words) for words in fields], tabbed)
 
 
 def row_cells(lines: list[str]) -> list[RowCells]:
     """The cells of each line (trailing blanks are ignored); the binder keeps its own memo of
     the lines it has seen (binder._SHAPES)."""
-    return [row_cells_of(tokens) for tokens in row_tokens(lines)]
+    return [row_cells_of(*line_fields(ln)) for ln in lines]
 
 
-def _row_texts(lines: list[str]) -> list[str]:
-    return [ln.replace("\n", " ").rstrip(" ") for ln in lines]
+def _row_text(line: str) -> str:
+    return line.replace("\n", " ").rstrip(" ")
 
 
-def row_tokens(lines: list[str]) -> list[list[tuple[str, str, int]]]:
-    """The (terminal, text, column) tokens of each line, all lines in one scan (trailing blanks
-    are ignored). For callers that take the fields apart themselves (`split_fields`): the binder
-    reads each new line once, so building `RowCells` first would be work thrown away."""
-    return _parse_rows(_row_texts(lines)) if lines else []
+@lru_cache(maxsize=4096)  # words recur ("0"); forgotten with the other text memos (benchmarks/timing.py)
+def number_like(word: str) -> bool:
+    """The grammar lexes this word as a cell value (VAL, which it tries before WORD: digits,
+    placeholders, damaged numbers)."""
+    return _value_word().fullmatch(word) is not None
+
+
+def line_parts(line: str) -> list[str]:
+    """The texts of a line's fields: its tab-separated parts (trailing blanks are ignored). Each
+    token of the grammar is a word with the blanks or the tab before it, a tab opening a field
+    (maybe empty)."""
+    return _row_text(line).split("\t")
+
+
+def field_words(part: str, col: int) -> list[Word]:
+    """The words of a field's text (`line_parts`) that begins at offset `col` of its line: its
+    runs of non-blanks (so a part without a blank is one word, or none)."""
+    words = []
+    for word in part.split(" "):
+        if word:
+            words.append((word, col, number_like(word)))
+        col += len(word) + 1
+    return words
+
+
+def line_fields(line: str) -> tuple[list[list[Word]], bool]:
+    """The words of each field of a line (a field's label part and values are not yet told apart:
+    `Field`), and whether the line has tab fields."""
+    fields: list[list[Word]] = []
+    col = 0
+    for part in line_parts(line):
+        fields.append(field_words(part, col))
+        col += len(part) + 1
+    return fields, len(fields) > 1
 
 
 def split_fields(tokens) -> tuple[list[list[Word]], bool]:
-    """The words of each field of a line's tokens (a field's label part and values are not yet
-    told apart: `Field`), and whether the line has tab fields."""
+    """`line_fields` of one row's (terminal, text, column) tokens (`lark_rows`)."""
     fields: list[list[Word]] = []
     words: list[Word] = []
     tabbed = False
@@ -162,32 +200,15 @@ def split_fields(tokens) -> tuple[list[list[Word]], bool]:
             tabbed = True
             if kind == "TAB":
                 continue
-        if kind in _LINE_START:  # (the first word of a line: no blanks before it)
-            words.append((tok, column, kind == "VAL"))
-        else:
-            text = tok.lstrip(" \t")
-            words.append((text, column + len(tok) - len(text), kind in _VALUE_KINDS))
+        text = tok.lstrip(" \t")
+        words.append((text, column + len(tok) - len(text), kind in _VALUE_KINDS))
     fields.append(words)
     return fields, tabbed
 
 
-def _parse_rows(texts: list[str]) -> list:
-    text = "\n".join(texts)
-    rows = _scan(text, "rows")
-    if rows is not None and len(rows) == len(texts):
-        return rows
-    from lark.exceptions import LarkError
-
-    try:  # not expected (every line is words and separators): Lark says what it makes of it
-        return lark_rows(text)
-    except LarkError:
-        out = []
-        for t in texts:
-            try:
-                out.append(lark_rows(t)[0])
-            except LarkError:
-                out.append([])
-        return out
+def lark_fields(lines: list[str]) -> list[tuple[list[list[Word]], bool]]:
+    """The fields of each line by Lark's own parse of all lines at once (the reference)."""
+    return [split_fields(tokens) for tokens in lark_rows("\n".join(_row_text(ln) for ln in lines))]
 
 
 def pipe_rows(lines: list[str]) -> list[list[str]]:
