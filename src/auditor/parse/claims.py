@@ -333,6 +333,7 @@ class ClaimParser:
         self._guards = [(name, g) for name, regexp in self.terminals
                         if _first_class(regexp) is None and (g := _guard(regexp)) is not None]
         self._without: dict[tuple[str, ...], re.Pattern] = {}
+        self._yields = _yield_gate(self.terminals).search
         self.start_state, self.end_state = data["start"], data["end"]
         # state -> {symbol: next state (shift/goto, an int) or (symbols popped, rule name) (reduce)}
         self.actions: dict[int, dict[str, int | tuple[int, str]]] = lalr.load_actions(data["states"])
@@ -357,6 +358,10 @@ class ClaimParser:
             regex = self._without[absent] = re.compile(
                 _alternation([(n, r) for n, r in self.terminals if n not in absent], gate=True))
         return regex
+
+    def may_yield(self, sentence: str) -> bool:
+        """False when the sentence's tokens cannot give `extract` anything (see `_yield_gate`)."""
+        return self._yields(sentence) is not None
 
     @property
     def lark(self):
@@ -515,6 +520,26 @@ def _quantity(sentence: str, parts: list[Tok]) -> Tok:
             approx = True
     return Tok("QTY", sentence[first.start:last.end], first.start, last.end, first.depth, first.clause,
                _number(number), unit, approx)
+
+
+# Terminals without which a sentence yields nothing: every claim with a metric needs a counting word
+# (`_bind`, `_word_after`), a count of zero NEG_RECEIVED or LIT_NONE (`_zero_claims`), a rate RATE,
+# an explicit breakdown BREAKDOWN (`_rates`, `_breakdowns`).
+_YIELDING = frozenset(METRIC_OF) | {"LIT_NONE", "RATE", "BREAKDOWN"}
+
+
+def _yield_gate(terminals: list[tuple[str, str]]) -> re.Pattern:
+    """A regex found in every sentence whose tokens can yield a claim, rate or breakdown.
+
+    A token of kind K is a match of K's regex in the sentence, so where none of the `_YIELDING`
+    terminals' regexes matches, no such token occurs. The other way to a breakdown is a group right
+    after an exact quantity ("7件（5件、2件）", `_breakdowns`): such a quantity ends with its UNIT, and
+    only blank FILLER can stand between that and the LPAR."""
+    regex = dict(terminals)
+    parts = [regex[name] for name, _r in terminals if name in _YIELDING]
+    if "UNIT" in regex and "LPAR" in regex:
+        parts.append(f"(?:{regex['UNIT']})\\s*(?:{regex['LPAR']})")
+    return _found_quickly("|".join(f"(?:{r})" for r in parts) or "(?!)")
 
 
 def _build_lark(text: str):
@@ -685,6 +710,8 @@ def extract(report: Report, extensions: tuple[str, ...] = ()) -> Narrative:
             sentence = m.group()
             if parser is None:
                 parser = _parser(extensions)
+            if not parser.may_yield(sentence):
+                continue
             s = _Sentence(sentence, start, para, section, parser.tokens(sentence) or [])  # as `tokenize`
             claims = _bind(s)
             for c in claims:
