@@ -133,3 +133,33 @@ def test_blank_filler_is_what_the_gate_skips_as_blank():
 
     blank = re.compile(r"\s")
     assert all((blank.match(ch) is not None) == ch.isspace() for ch in map(chr, range(sys.maxunicode + 1)))
+
+
+def test_prefilter_pattern_matches_in_a_sentence_only_where_it_does_in_the_paragraph(reports):
+    """`extract` skips the sentences that end before the paragraph's first prefilter match: sound
+    because the pattern has no look-around or anchor (which could see past a sentence's ends)."""
+    try:
+        from re import _constants as sre, _parser as sre_parser
+    except ImportError:  # Python 3.10
+        import sre_constants as sre
+        import sre_parse as sre_parser
+
+    def ops(node):
+        """Every operator of a parsed regex, nested ones included."""
+        if isinstance(node, sre_parser.SubPattern):
+            for op, av in node:
+                yield op
+                yield from ops(av)
+        elif isinstance(node, (list, tuple)):
+            for item in node:
+                yield from ops(item)
+
+    assert sre.ASSERT_NOT in set(ops(sre_parser.parse(r"a(?:b|(?:c(?!d))+)")))  # the walk sees nested ones
+    found = set(ops(sre_parser.parse(claims._PREFILTER_PATTERN)))
+    assert not found & {sre.ASSERT, sre.ASSERT_NOT, sre.AT, sre.GROUPREF}
+    for _name, report in reports:
+        for _section, para in report.paragraphs():
+            hit = claims._PREFILTER.search(para.text)
+            for m in claims._SENTENCE.finditer(para.text):
+                if claims._PREFILTER.search(para.text, *m.span()):
+                    assert hit is not None and m.end() > hit.start()

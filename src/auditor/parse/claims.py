@@ -696,16 +696,20 @@ def extract(report: Report, extensions: tuple[str, ...] = ()) -> Narrative:
     prefilter = _PREFILTER.search
     for section, para in report.paragraphs():
         text = para.text
-        if not prefilter(text):  # then none of its sentences can hold a claim
+        hit = prefilter(text)
+        if hit is None:  # then none of its sentences can hold a claim
             continue
         if table_lines is None:
             table_lines = _table_lines(report)
         if para.line in table_lines or not table_lines.isdisjoint([line for _off, line in para.spans]):
             continue
         app_context = bool(_APP_CONTEXT.search(text)) or (section is not None and section.number == 3)
+        # _PREFILTER_PATTERN has no look-arounds or anchors: a match inside a sentence is one in the
+        # paragraph, so a sentence that ends before the paragraph's first match holds none.
+        first_hit = hit.start()
         for m in _SENTENCE.finditer(text):
             start, end = m.span()
-            if not prefilter(text, start, end):
+            if end <= first_hit or not prefilter(text, start, end):
                 continue
             sentence = m.group()
             if parser is None:
