@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
+from typing import Callable
 
 from ..model import Breakdown, Claim, Narrative, Paragraph, Rate, Report, Section
 from ..resources import grammar_text
@@ -333,7 +334,7 @@ class ClaimParser:
         self._guards = [(name, g) for name, regexp in self.terminals
                         if _first_class(regexp) is None and (g := _guard(regexp)) is not None]
         self._without: dict[tuple[str, ...], re.Pattern] = {}
-        self._yields = _yield_gate(self.terminals).search
+        self._may_yield = _yield_gate(self.terminals)
         self.start_state, self.end_state = data["start"], data["end"]
         # state -> {symbol: next state (shift/goto, an int) or (symbols popped, rule name) (reduce)}
         self.actions: dict[int, dict[str, int | tuple[int, str]]] = lalr.load_actions(data["states"])
@@ -361,7 +362,7 @@ class ClaimParser:
 
     def may_yield(self, sentence: str) -> bool:
         """False when the sentence's tokens cannot give `extract` anything (see `_yield_gate`)."""
-        return self._yields(sentence) is not None
+        return self._may_yield(sentence)
 
     @property
     def lark(self):
@@ -528,18 +529,23 @@ def _quantity(sentence: str, parts: list[Tok]) -> Tok:
 _YIELDING = frozenset(METRIC_OF) | {"LIT_NONE", "RATE", "BREAKDOWN"}
 
 
-def _yield_gate(terminals: list[tuple[str, str]]) -> re.Pattern:
-    """A regex found in every sentence whose tokens can yield a claim, rate or breakdown.
+def _yield_gate(terminals: list[tuple[str, str]]) -> Callable[[str], bool]:
+    """A test that is true of every sentence whose tokens can yield a claim, rate or breakdown.
 
     A token of kind K is a match of K's regex in the sentence, so where none of the `_YIELDING`
     terminals' regexes matches, no such token occurs. The other way to a breakdown is a group right
     after an exact quantity ("7件（5件、2件）", `_breakdowns`): such a quantity ends with its UNIT, and
-    only blank FILLER can stand between that and the LPAR."""
+    only blank FILLER can stand between that and the LPAR. That search starts at every unit and
+    space, so it is made only in a sentence that has an LPAR at all."""
     regex = dict(terminals)
-    parts = [regex[name] for name, _r in terminals if name in _YIELDING]
-    if "UNIT" in regex and "LPAR" in regex:
-        parts.append(f"(?:{regex['UNIT']})\\s*(?:{regex['LPAR']})")
-    return _found_quickly("|".join(f"(?:{r})" for r in parts) or "(?!)")
+    words = _found_quickly("|".join(f"(?:{regex[name]})" for name, _r in terminals if name in _YIELDING))
+    group = re.compile(regex["LPAR"])
+    after_quantity = _found_quickly(f"(?:{regex['UNIT']})\\s*(?:{regex['LPAR']})")
+
+    def may_yield(sentence: str) -> bool:
+        return words.search(sentence) is not None or (
+            group.search(sentence) is not None and after_quantity.search(sentence) is not None)
+    return may_yield
 
 
 def _build_lark(text: str):
@@ -675,8 +681,10 @@ class _Sentence:
     stripped: str = field(init=False)
 
     def __post_init__(self):
-        # reversed, so that the first token of each kind is the one kept
-        self.first = {t.kind: i for i, t in reversed(list(enumerate(self.toks)))}
+        self.first = first = {}
+        for i, t in enumerate(self.toks):
+            if t.kind not in first:
+                first[t.kind] = i
         self.stripped = self.text.strip()
 
     def line(self, pos: int) -> int:
@@ -745,11 +753,14 @@ _END = Tok("SEP", "", -1, -1, 0)  # closes the last clause of a sentence
 
 def _winner(words: list[Tok], has_doc_noun: bool) -> Tok | None:
     words = [w for w in words if w.kind not in DOC_WORDS or has_doc_noun]
-    for _fam, names in TIERS:
-        in_tier = [w for w in words if w.kind in names]
-        if in_tier:
-            return in_tier[-1] if len({w.kind for w in in_tier}) == 1 else None
-    return None
+    if not words:
+        return None
+    tier = min(_TIER[w.kind] for w in words)
+    in_tier = [w for w in words if _TIER[w.kind] == tier]
+    return in_tier[-1] if len({w.kind for w in in_tier}) == 1 else None
+
+
+_TIER = {name: i for i, (_fam, names) in enumerate(TIERS) for name in names}  # counting word -> its tier
 
 
 def _bind(s: _Sentence) -> list[Claim]:
