@@ -97,7 +97,7 @@ _YIELDING_EXAMPLES = {
 
 
 def test_every_yielding_terminal_has_an_example():
-    assert set(_YIELDING_EXAMPLES) == claims._YIELDING | {"LPAR"}
+    assert set(_YIELDING_EXAMPLES) == claims._YIELDING | claims._COUNTING_WORDS | {"LPAR"}
 
 
 @pytest.mark.parametrize("kind", sorted(_YIELDING_EXAMPLES))
@@ -107,6 +107,14 @@ def test_a_sentence_with_one_yielding_terminal_is_read(kind):
     gated, full = _both_ways(lambda: claims.extract_from_text(sentence, section=3))
     assert full.claims or full.rates or full.breakdowns
     assert gated == full
+
+
+@pytest.mark.parametrize("sentence", ["8件均依法办结", "8件左右均已办结", "3 件 依法 予以公开", "收到、3件",
+                                      "办结了上年的3件", "3件，办结"])
+def test_a_counting_word_after_or_before_its_quantity_is_read(sentence):
+    gated, full = _both_ways(lambda: claims.extract_from_text(sentence, section=3))
+    assert gated == full
+    assert full.claims or sentence == "3件，办结"
 
 
 _FRAGMENTS = ["收到", "受理", "办结", "办理", "答复", "结转", "上年结转", "予以公开", "不予公开", "申请", "网上申请",

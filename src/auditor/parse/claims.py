@@ -60,7 +60,8 @@ CHANNELS = {"网上": "online", "网络": "online", "在线": "online", "互联�
             "电子邮件": "email", "邮件": "email", "电子邮箱": "email", "信函": "letter", "邮寄": "letter",
             "书面": "letter", "当面": "in_person", "现场": "in_person", "传真": "fax", "电话": "phone"}
 # Words allowed between a number and the counting word after it ("8件均依法办结").
-_ADVERBS = re.compile(r"^[\s均已经全部都依法依规按时按期及时予以的被并且已于年内当年]*$")
+_ADVERB = r"[\s均已经全部都依法依规按时按期及时予以的被并且已于年内当年]"
+_ADVERBS = re.compile(f"^{_ADVERB}*$")
 # A denial of 复议/诉讼 does not deny them when it is about their outcome ("未发生被纠错的情况").
 _OUTCOME_WORDS = re.compile(r"纠错|纠正|败诉|撤销|确认违法|被改变")
 _APP_CONTEXT = re.compile(r"依申请|公开申请|申请公开")
@@ -523,28 +524,39 @@ def _quantity(sentence: str, parts: list[Tok]) -> Tok:
                _number(number), unit, approx)
 
 
-# Terminals without which a sentence yields nothing: every claim with a metric needs a counting word
-# (`_bind`, `_word_after`), a count of zero NEG_RECEIVED or LIT_NONE (`_zero_claims`), a rate RATE,
-# an explicit breakdown BREAKDOWN (`_rates`, `_breakdowns`).
-_YIELDING = frozenset(METRIC_OF) | {"LIT_NONE", "RATE", "BREAKDOWN"}
+# Terminals that yield on their own: a count of zero (`_zero_claims`), a rate (`_rates`), an explicit
+# breakdown (`_breakdowns`). Any other claim with a metric ties a counting word to a quantity (`_bind`).
+_YIELDING = frozenset({"NEG_RECEIVED", "LIT_NONE", "RATE", "BREAKDOWN"})
 
 
 def _yield_gate(terminals: list[tuple[str, str]]) -> Callable[[str], bool]:
     """A test that is true of every sentence whose tokens can yield a claim, rate or breakdown.
 
-    A token of kind K is a match of K's regex in the sentence, so where none of the `_YIELDING`
-    terminals' regexes matches, no such token occurs. The other way to a breakdown is a group right
-    after an exact quantity ("7件（5件、2件）", `_breakdowns`): such a quantity ends with its UNIT, and
-    only blank FILLER can stand between that and the LPAR. That search starts at every unit and
-    space, so it is made only in a sentence that has an LPAR at all."""
+    A token of kind K is a match of K's regex in the sentence, so each way to an output is a regex
+    that matches wherever that way is open: a `_YIELDING` terminal; a counting word before the UNIT
+    of a quantity (in its clause, or pending from one before); a counting word right after the UNIT
+    or APPROX_POST that ends a quantity with only adverbs between (`_word_after`); a group right
+    after an exact quantity ("7件（5件、2件）", `_breakdowns`: its UNIT, then only blank FILLER). The
+    searches that start at every unit and space are made only where they can still decide."""
     regex = dict(terminals)
-    words = _found_quickly("|".join(f"(?:{regex[name]})" for name, _r in terminals if name in _YIELDING))
+
+    def alternation(names) -> str:
+        return "|".join(f"(?:{regexp})" for name, regexp in terminals if name in names)
+
+    alone = _found_quickly(alternation(_YIELDING))
+    word = _found_quickly(alternation(_COUNTING_WORDS))
+    unit = _found_quickly(regex["UNIT"])
+    word_after = _found_quickly(f"(?:{regex['UNIT']}|{regex['APPROX_POST']}){_ADVERB}*(?:{alternation(_COUNTING_WORDS)})")
     group = re.compile(regex["LPAR"])
-    after_quantity = _found_quickly(f"(?:{regex['UNIT']})\\s*(?:{regex['LPAR']})")
+    group_after = _found_quickly(f"(?:{regex['UNIT']})\\s*(?:{regex['LPAR']})")
 
     def may_yield(sentence: str) -> bool:
-        return words.search(sentence) is not None or (
-            group.search(sentence) is not None and after_quantity.search(sentence) is not None)
+        first_word = word.search(sentence)
+        if first_word is not None and unit.search(sentence, first_word.start() + 1) is not None:
+            return True  # the common case first
+        return (alone.search(sentence) is not None
+                or first_word is not None and word_after.search(sentence) is not None
+                or group.search(sentence) is not None and group_after.search(sentence) is not None)
     return may_yield
 
 
