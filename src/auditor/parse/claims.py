@@ -704,7 +704,8 @@ class _Sentence:
 
     def has(self, *kinds: str) -> Tok | None:
         """The sentence's first token of one of these kinds."""
-        found = [self.first[k] for k in kinds if k in self.first]
+        first = self.first
+        found = [first[k] for k in kinds if k in first]
         return self.toks[min(found)] if found else None
 
 
@@ -943,9 +944,8 @@ def _breakdowns(s: _Sentence) -> list[Breakdown]:
             total = _total_before(toks, i)
             parts = _parts_after(toks, i + 1, t.depth)
             explicit = True
-        elif t.kind == "LPAR" and i > 0 and _prev_solid(toks, i) is not None \
-                and _prev_solid(toks, i).kind == "QTY" and not _starts_with_breakdown(toks, i + 1):
-            total = _prev_solid(toks, i)
+        elif t.kind == "LPAR" and i > 0 and (total := _prev_solid(toks, i)) is not None \
+                and total.kind == "QTY" and not _starts_with_breakdown(toks, i + 1):
             parts = _parts_after(toks, i + 1, t.depth + 1)
             explicit = False
             if len(parts) < 2 or any(p.unit != total.unit for p in parts):
@@ -1013,7 +1013,10 @@ def _parts_after(toks: list[Tok], i: int, depth: int) -> list[Tok]:
 def _word_kind(claim: Claim | None) -> str | None:
     if claim is None or claim.metric is None:
         return None
-    return next(k for k, m in METRIC_OF.items() if m == claim.metric)
+    return _WORD_OF_METRIC[claim.metric]
+
+
+_WORD_OF_METRIC = {metric: kind for kind, metric in reversed(METRIC_OF.items())}  # the first word per metric
 
 
 def extract_from_text(text: str, *, organ: str | None = None, organ_kind: str | None = None,
