@@ -704,9 +704,12 @@ class _Sentence:
 
     def has(self, *kinds: str) -> Tok | None:
         """The sentence's first token of one of these kinds."""
-        first = self.first
-        found = [first[k] for k in kinds if k in first]
-        return self.toks[min(found)] if found else None
+        found = None
+        for kind in kinds:
+            i = self.first.get(kind)
+            if i is not None and (found is None or i < found):
+                found = i
+        return None if found is None else self.toks[found]
 
 
 def extract(report: Report, extensions: tuple[str, ...] = ()) -> Narrative:
