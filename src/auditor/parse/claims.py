@@ -544,9 +544,10 @@ def _yield_gate(terminals: list[tuple[str, str]]) -> Callable[[str], bool]:
         return "|".join(f"(?:{regexp})" for name, regexp in terminals if name in names)
 
     alone = _found_quickly(alternation(_YIELDING))
-    word = _found_quickly(alternation(_COUNTING_WORDS))
+    words = alternation(_COUNTING_WORDS)
+    word = _found_quickly(words)
     unit = _found_quickly(regex["UNIT"])
-    word_after = _found_quickly(f"(?:{regex['UNIT']}|{regex['APPROX_POST']}){_ADVERB}*(?:{alternation(_COUNTING_WORDS)})")
+    word_after = _found_quickly(f"(?:{regex['UNIT']}|{regex['APPROX_POST']}){_ADVERB}*(?:{words})")
     group = re.compile(regex["LPAR"])
     group_after = _found_quickly(f"(?:{regex['UNIT']})\\s*(?:{regex['LPAR']})")
 
