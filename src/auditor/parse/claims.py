@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
+from typing import Callable
 
 from ..model import Breakdown, Claim, Narrative, Paragraph, Rate, Report, Section
 from ..resources import grammar_text
@@ -59,7 +60,8 @@ CHANNELS = {"网上": "online", "网络": "online", "在线": "online", "互联�
             "电子邮件": "email", "邮件": "email", "电子邮箱": "email", "信函": "letter", "邮寄": "letter",
             "书面": "letter", "当面": "in_person", "现场": "in_person", "传真": "fax", "电话": "phone"}
 # Words allowed between a number and the counting word after it ("8件均依法办结").
-_ADVERBS = re.compile(r"^[\s均已经全部都依法依规按时按期及时予以的被并且已于年内当年]*$")
+_ADVERB = r"[\s均已经全部都依法依规按时按期及时予以的被并且已于年内当年]"
+_ADVERBS = re.compile(f"^{_ADVERB}*$")
 # A denial of 复议/诉讼 does not deny them when it is about their outcome ("未发生被纠错的情况").
 _OUTCOME_WORDS = re.compile(r"纠错|纠正|败诉|撤销|确认违法|被改变")
 _APP_CONTEXT = re.compile(r"依申请|公开申请|申请公开")
@@ -333,6 +335,7 @@ class ClaimParser:
         self._guards = [(name, g) for name, regexp in self.terminals
                         if _first_class(regexp) is None and (g := _guard(regexp)) is not None]
         self._without: dict[tuple[str, ...], re.Pattern] = {}
+        self._may_yield = _yield_gate(self.terminals)
         self.start_state, self.end_state = data["start"], data["end"]
         # state -> {symbol: next state (shift/goto, an int) or (symbols popped, rule name) (reduce)}
         self.actions: dict[int, dict[str, int | tuple[int, str]]] = lalr.load_actions(data["states"])
@@ -357,6 +360,10 @@ class ClaimParser:
             regex = self._without[absent] = re.compile(
                 _alternation([(n, r) for n, r in self.terminals if n not in absent], gate=True))
         return regex
+
+    def may_yield(self, sentence: str) -> bool:
+        """False when the sentence's tokens cannot give `extract` anything (see `_yield_gate`)."""
+        return self._may_yield(sentence)
 
     @property
     def lark(self):
@@ -517,6 +524,43 @@ def _quantity(sentence: str, parts: list[Tok]) -> Tok:
                _number(number), unit, approx)
 
 
+# Terminals that yield on their own: a count of zero (`_zero_claims`), a rate (`_rates`), an explicit
+# breakdown (`_breakdowns`). Any other claim with a metric ties a counting word to a quantity (`_bind`).
+_YIELDING = frozenset({"NEG_RECEIVED", "LIT_NONE", "RATE", "BREAKDOWN"})
+
+
+def _yield_gate(terminals: list[tuple[str, str]]) -> Callable[[str], bool]:
+    """A test that is true of every sentence whose tokens can yield a claim, rate or breakdown.
+
+    A token of kind K is a match of K's regex in the sentence, so each way to an output is a regex
+    that matches wherever that way is open: a `_YIELDING` terminal; a counting word before the UNIT
+    of a quantity (in its clause, or pending from one before); a counting word right after the UNIT
+    or APPROX_POST that ends a quantity with only adverbs between (`_word_after`); a group right
+    after an exact quantity ("7件（5件、2件）", `_breakdowns`: its UNIT, then only blank FILLER). The
+    searches that start at every unit and space are made only where they can still decide."""
+    regex = dict(terminals)
+
+    def alternation(names) -> str:
+        return "|".join(f"(?:{regexp})" for name, regexp in terminals if name in names)
+
+    alone = _found_quickly(alternation(_YIELDING))
+    words = alternation(_COUNTING_WORDS)
+    word = _found_quickly(words)
+    unit = _found_quickly(regex["UNIT"])
+    word_after = _found_quickly(f"(?:{regex['UNIT']}|{regex['APPROX_POST']}){_ADVERB}*(?:{words})")
+    group = re.compile(regex["LPAR"])
+    group_after = _found_quickly(f"(?:{regex['UNIT']})\\s*(?:{regex['LPAR']})")
+
+    def may_yield(sentence: str) -> bool:
+        first_word = word.search(sentence)
+        if first_word is not None and unit.search(sentence, first_word.start() + 1) is not None:
+            return True  # the common case first
+        return (alone.search(sentence) is not None
+                or first_word is not None and word_after.search(sentence) is not None
+                or group.search(sentence) is not None and group_after.search(sentence) is not None)
+    return may_yield
+
+
 def _build_lark(text: str):
     from lark import Lark
 
@@ -650,8 +694,10 @@ class _Sentence:
     stripped: str = field(init=False)
 
     def __post_init__(self):
-        # reversed, so that the first token of each kind is the one kept
-        self.first = {t.kind: i for i, t in reversed(list(enumerate(self.toks)))}
+        self.first = first = {}
+        for i, t in enumerate(self.toks):
+            if t.kind not in first:
+                first[t.kind] = i
         self.stripped = self.text.strip()
 
     def line(self, pos: int) -> int:
@@ -659,8 +705,12 @@ class _Sentence:
 
     def has(self, *kinds: str) -> Tok | None:
         """The sentence's first token of one of these kinds."""
-        found = [self.first[k] for k in kinds if k in self.first]
-        return self.toks[min(found)] if found else None
+        found = None
+        for kind in kinds:
+            i = self.first.get(kind)
+            if i is not None and (found is None or i < found):
+                found = i
+        return None if found is None else self.toks[found]
 
 
 def extract(report: Report, extensions: tuple[str, ...] = ()) -> Narrative:
@@ -671,20 +721,26 @@ def extract(report: Report, extensions: tuple[str, ...] = ()) -> Narrative:
     prefilter = _PREFILTER.search
     for section, para in report.paragraphs():
         text = para.text
-        if not prefilter(text):  # then none of its sentences can hold a claim
+        hit = prefilter(text)
+        if hit is None:  # then none of its sentences can hold a claim
             continue
         if table_lines is None:
             table_lines = _table_lines(report)
         if para.line in table_lines or not table_lines.isdisjoint([line for _off, line in para.spans]):
             continue
         app_context = bool(_APP_CONTEXT.search(text)) or (section is not None and section.number == 3)
+        # _PREFILTER_PATTERN has no look-arounds or anchors: a match inside a sentence is one in the
+        # paragraph, so a sentence that ends before the paragraph's first match holds none.
+        first_hit = hit.start()
         for m in _SENTENCE.finditer(text):
             start, end = m.span()
-            if not prefilter(text, start, end):
+            if end <= first_hit or not prefilter(text, start, end):
                 continue
             sentence = m.group()
             if parser is None:
                 parser = _parser(extensions)
+            if not parser.may_yield(sentence):
+                continue
             s = _Sentence(sentence, start, para, section, parser.tokens(sentence) or [])  # as `tokenize`
             claims = _bind(s)
             for c in claims:
@@ -714,11 +770,14 @@ _END = Tok("SEP", "", -1, -1, 0)  # closes the last clause of a sentence
 
 def _winner(words: list[Tok], has_doc_noun: bool) -> Tok | None:
     words = [w for w in words if w.kind not in DOC_WORDS or has_doc_noun]
-    for _fam, names in TIERS:
-        in_tier = [w for w in words if w.kind in names]
-        if in_tier:
-            return in_tier[-1] if len({w.kind for w in in_tier}) == 1 else None
-    return None
+    if not words:
+        return None
+    tier = min(_TIER[w.kind] for w in words)
+    in_tier = [w for w in words if _TIER[w.kind] == tier]
+    return in_tier[-1] if len({w.kind for w in in_tier}) == 1 else None
+
+
+_TIER = {name: i for i, (_fam, names) in enumerate(TIERS) for name in names}  # counting word -> its tier
 
 
 def _bind(s: _Sentence) -> list[Claim]:
@@ -889,9 +948,8 @@ def _breakdowns(s: _Sentence) -> list[Breakdown]:
             total = _total_before(toks, i)
             parts = _parts_after(toks, i + 1, t.depth)
             explicit = True
-        elif t.kind == "LPAR" and i > 0 and _prev_solid(toks, i) is not None \
-                and _prev_solid(toks, i).kind == "QTY" and not _starts_with_breakdown(toks, i + 1):
-            total = _prev_solid(toks, i)
+        elif t.kind == "LPAR" and i > 0 and (total := _prev_solid(toks, i)) is not None \
+                and total.kind == "QTY" and not _starts_with_breakdown(toks, i + 1):
             parts = _parts_after(toks, i + 1, t.depth + 1)
             explicit = False
             if len(parts) < 2 or any(p.unit != total.unit for p in parts):
@@ -959,7 +1017,10 @@ def _parts_after(toks: list[Tok], i: int, depth: int) -> list[Tok]:
 def _word_kind(claim: Claim | None) -> str | None:
     if claim is None or claim.metric is None:
         return None
-    return next(k for k, m in METRIC_OF.items() if m == claim.metric)
+    return _WORD_OF_METRIC[claim.metric]
+
+
+_WORD_OF_METRIC = {metric: kind for kind, metric in reversed(METRIC_OF.items())}  # the first word per metric
 
 
 def extract_from_text(text: str, *, organ: str | None = None, organ_kind: str | None = None,
