@@ -54,8 +54,8 @@ def parse_extracted(ex: Extracted, plugins=None, region: str | None = None) -> R
     rep.date_line = profile.closing_date(norm)
 
     notes = rep.parse_notes
-    everything = [ln for _s, ls in sections for ln in ls]
     # Tables are read from their own sections; when a heading is missing, from the whole body.
+    everything = [] if 2 in section_lines and 3 in section_lines else [ln for _s, ls in sections for ln in ls]
     with flattened.binding() if flat else nullcontext():
         rep.tables["t2"] = binder.bind_t2(section_lines.get(2, everything), notes)
         rep.tables["t3"] = binder.bind_t3(section_lines.get(3, everything), notes)
