@@ -182,6 +182,8 @@ def test_prefilter_pattern_matches_in_a_sentence_only_where_it_does_in_the_parag
     ("未收到相关的申请", [("app.received", 0)]),
     ("共7件 （其中 5件、2件）", [(7, [5, 2], True)]), ("共7件（ 其中5件、2件）", [(7, [5, 2], True)]),
     ("共7件 x（5件、2件）", []),  # blank FILLER only between a total and its group
+    ("收到7件（ 其中5件、2件）", [("app.received", 7), (7, [5, 2], True)]),
+    ("收到7件（x其中5件、2件）", [("app.received", 7)]),  # nor between its group and 其中
 ])
 def test_the_text_between_tokens_is_read_from_the_sentence(sentence, found):
     got = claims.extract_from_text(sentence, section=3)
