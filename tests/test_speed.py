@@ -132,6 +132,10 @@ def test_table_driven_parse_equals_larks_own_parse(extensions):
         fast = [(t.kind, t.text, t.start, t.end, t.depth, t.clause) + ((t.value,) if t.kind == "QTY" else ())
                 for t in claims.tokenize(s, extensions)]
         assert fast == _walk_lark_tree(s, parser.lark), s
+        # `extract` reads the same tokens without the FILLER ones
+        no_filler = [(t.kind, t.text, t.start, t.end, t.depth, t.clause) + ((t.value,) if t.kind == "QTY" else ())
+                     for t in parser.tokens(s, fillers=False) or []]
+        assert no_filler == [t for t in fast if t[0] != "FILLER"], s
 
 
 def test_remembered_configurations_stay_bounded_on_deeply_nested_text():

@@ -172,3 +172,20 @@ def test_prefilter_pattern_matches_in_a_sentence_only_where_it_does_in_the_parag
             for m in claims._SENTENCE.finditer(para.text):
                 if claims._PREFILTER.search(para.text, *m.span()):
                     assert hit is not None and m.end() > hit.start()
+
+
+# `extract` reads tokens without FILLER: what stood in a FILLER token is read from the sentence.
+@pytest.mark.parametrize("sentence, found", [
+    ("收到、，其他、3件", []),  # a clause of FILLER alone ends the pending 收到
+    ("收到、，、3件", [("app.received", 3)]),  # an empty clause does not
+    ("3件 依法 办结", [("app.processed", 3)]), ("3件，x办结", []),  # adverbs between, or a clause
+    ("未收到相关的申请", [("app.received", 0)]),
+    ("共7件 （其中 5件、2件）", [(7, [5, 2], True)]), ("共7件（ 其中5件、2件）", [(7, [5, 2], True)]),
+    ("共7件 x（5件、2件）", []),  # blank FILLER only between a total and its group
+    ("收到7件（ 其中5件、2件）", [("app.received", 7), (7, [5, 2], True)]),
+    ("收到7件（x其中5件、2件）", [("app.received", 7)]),  # nor between its group and 其中
+])
+def test_the_text_between_tokens_is_read_from_the_sentence(sentence, found):
+    got = claims.extract_from_text(sentence, section=3)
+    assert [(c.metric, c.value) for c in got.claims] + \
+           [(b.total.value, [p.value for p in b.parts], b.explicit) for b in got.breakdowns] == found

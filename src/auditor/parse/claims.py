@@ -61,7 +61,7 @@ CHANNELS = {"网上": "online", "网络": "online", "在线": "online", "互联�
             "书面": "letter", "当面": "in_person", "现场": "in_person", "传真": "fax", "电话": "phone"}
 # Words allowed between a number and the counting word after it ("8件均依法办结").
 _ADVERB = r"[\s均已经全部都依法依规按时按期及时予以的被并且已于年内当年]"
-_ADVERBS = re.compile(f"^{_ADVERB}*$")
+_ADVERBS = re.compile(f"{_ADVERB}*")  # fullmatch
 # A denial of 复议/诉讼 does not deny them when it is about their outcome ("未发生被纠错的情况").
 _OUTCOME_WORDS = re.compile(r"纠错|纠正|败诉|撤销|确认违法|被改变")
 _APP_CONTEXT = re.compile(r"依申请|公开申请|申请公开")
@@ -372,9 +372,10 @@ class ClaimParser:
             self._lark = _build_lark(self.grammar)
         return self._lark
 
-    def tokens(self, sentence: str) -> list[Tok] | None:
+    def tokens(self, sentence: str, fillers: bool = True) -> list[Tok] | None:
         """The sentence's tokens, quantities folded into one QTY token each, with their group depth
-        and clause number; None if the table rejects the sentence.
+        and clause number; None if the table rejects the sentence. Without `fillers`, the FILLER
+        tokens are left out (`extract` reads the text between tokens from the sentence instead).
 
         Each lexed terminal costs one look-up in the memo: what the LALR table does with that terminal
         in the current parser configuration (the whole stack), worked out by `_step` the first time
@@ -384,11 +385,11 @@ class ClaimParser:
         its own that is dropped afterwards.
         """
         try:
-            return self._tokens(sentence, self._memo)
+            return self._tokens(sentence, self._memo, fillers)
         except _MemoFull:
-            return self._tokens(sentence, _Memo(self.start_state, None))
+            return self._tokens(sentence, _Memo(self.start_state, None), fillers)
 
-    def _tokens(self, sentence: str, memo: _Memo) -> list[Tok] | None:
+    def _tokens(self, sentence: str, memo: _Memo, fillers: bool) -> list[Tok] | None:
         steps = memo.steps
         cfg = 0
         out: list[Tok] = []
@@ -403,7 +404,8 @@ class ClaimParser:
                 _kind, cfg, folds = step
                 if folds:
                     _fold(sentence, out, folds)
-                out.append(Tok("FILLER", sentence[pos:a], pos, a, depth, clause))
+                if fillers:
+                    out.append(Tok("FILLER", sentence[pos:a], pos, a, depth, clause))
             if m is None:
                 break
             kind = m.lastgroup
@@ -415,6 +417,9 @@ class ClaimParser:
             kind, cfg, folds = step
             if folds:
                 _fold(sentence, out, folds)
+            pos = b
+            if kind == "FILLER" and not fillers:
+                continue
             text = sentence[a:b]
             if kind == "SEP":
                 clause += 1
@@ -430,7 +435,6 @@ class ClaimParser:
                 out.append(Tok(kind, text, a, b, depth, clause))
             else:
                 out.append(Tok(kind, text, a, b, depth, clause))
-            pos = b
         if depth:  # close the groups still open (rare: not remembered)
             stack = list(memo.stacks[cfg])
             while depth:
@@ -689,7 +693,7 @@ class _Sentence:
     offset: int  # in the paragraph
     para: Paragraph
     section: Section | None
-    toks: list[Tok] = field(default_factory=list)
+    toks: list[Tok] = field(default_factory=list)  # without FILLER: gaps are read from `text`
     first: dict[str, int] = field(init=False)  # kind -> index of its first token
     stripped: str = field(init=False)
 
@@ -699,6 +703,10 @@ class _Sentence:
             if t.kind not in first:
                 first[t.kind] = i
         self.stripped = self.text.strip()
+
+    def blank_between(self, a: Tok, b: Tok) -> bool:
+        """Whether only blanks stand between tokens `a` and `b` (the FILLER there, if any, is blank)."""
+        return not self.text[a.end:b.start].strip()
 
     def line(self, pos: int) -> int:
         return self.para.line_at(self.offset + pos)
@@ -728,7 +736,7 @@ def extract(report: Report, extensions: tuple[str, ...] = ()) -> Narrative:
             table_lines = _table_lines(report)
         if para.line in table_lines or not table_lines.isdisjoint([line for _off, line in para.spans]):
             continue
-        app_context = bool(_APP_CONTEXT.search(text)) or (section is not None and section.number == 3)
+        app_context = None  # worked out for the first sentence that is parsed
         # _PREFILTER_PATTERN has no look-arounds or anchors: a match inside a sentence is one in the
         # paragraph, so a sentence that ends before the paragraph's first match holds none.
         first_hit = hit.start()
@@ -741,7 +749,9 @@ def extract(report: Report, extensions: tuple[str, ...] = ()) -> Narrative:
                 parser = _parser(extensions)
             if not parser.may_yield(sentence):
                 continue
-            s = _Sentence(sentence, start, para, section, parser.tokens(sentence) or [])  # as `tokenize`
+            if app_context is None:
+                app_context = bool(_APP_CONTEXT.search(text)) or (section is not None and section.number == 3)
+            s = _Sentence(sentence, start, para, section, parser.tokens(sentence, fillers=False) or [])
             claims = _bind(s)
             for c in claims:
                 _judge_scope(report, s, c, app_context)
@@ -792,11 +802,13 @@ def _bind(s: _Sentence) -> list[Claim]:
     # Clause numbers rise along the tokens: a clause is a run of tokens between two separators.
     clause: list[Tok] = []
     joined = False  # whether "、" opened the clause
+    opened = 0  # where the clause starts in the sentence
     for tok in chain(s.toks, (_END,)):
         if tok.kind not in _SEPARATORS:
             clause.append(tok)
             continue
-        if clause:
+        closed = len(s.text) if tok is _END else tok.start
+        if clause or closed > opened:  # a clause of FILLER alone only ends what was pending
             words: list[Tok] = list(pending) if joined else []
             has_doc_noun = doc_nouns and any(t.kind == "DOC_NOUN" for t in clause)
             bound_any = False
@@ -805,30 +817,29 @@ def _bind(s: _Sentence) -> list[Claim]:
                 if kind in _COUNTING_WORDS:
                     words.append(t)
                 elif kind == "QTY":
-                    word = _winner(words, has_doc_noun) if words else _word_after(clause, i, has_doc_noun)
+                    word = _winner(words, has_doc_noun) if words else _word_after(s, clause, i, has_doc_noun)
                     t.claim = _claim(s, t, word, _first_of_tier(words, word))
                     claims.append(t.claim)
                     words = []
                     bound_any = True
             if not bound_any and zero_words:  # no quantity in the clause
-                claims.extend(_zero_claims(s, clause))
+                claims.extend(_zero_claims(s, clause, closed))
             pending = words if not bound_any else []
             clause = []
         joined = tok.kind == "SEP" and tok.text == "、"
+        opened = tok.end
     return claims
 
 
 _COUNTING_WORDS = frozenset(METRIC_OF) - {"NEG_RECEIVED"}
 
 
-def _word_after(clause: list[Tok], i: int, has_doc_noun: bool) -> Tok | None:
-    between = ""
+def _word_after(s: _Sentence, clause: list[Tok], i: int, has_doc_noun: bool) -> Tok | None:
     for t in clause[i + 1:]:
         if t.kind in _COUNTING_WORDS and (t.kind not in DOC_WORDS or has_doc_noun):
-            return t if _ADVERBS.match(between) else None
+            return t if _ADVERBS.fullmatch(s.text, clause[i].end, t.start) else None
         if t.kind == "QTY":
             return None
-        between += t.text
     return None
 
 
@@ -855,13 +866,14 @@ def _claim(s: _Sentence, q: Tok, word: Tok | None, first: Tok | None = None) -> 
                  detail=detail)
 
 
-def _zero_claims(s: _Sentence, clause: list[Tok]) -> list[Claim]:
-    """"未收到政府信息公开申请" and "无…行政复议、行政诉讼": counts of zero stated in words."""
+def _zero_claims(s: _Sentence, clause: list[Tok], end: int) -> list[Claim]:
+    """"未收到政府信息公开申请" and "无…行政复议、行政诉讼": counts of zero stated in words (the
+    clause ends at `end` in the sentence)."""
     out = []
-    for i, t in enumerate(clause):
+    for t in clause:
         if t.kind != "NEG_RECEIVED" and t.kind != "LIT_NONE":
             continue
-        rest = "".join(x.text for x in clause[i + 1:])
+        rest = s.text[t.end:end]
         if t.kind == "NEG_RECEIVED" and ("申请" in rest or s.has("APPLICATION")):
             out.append(Claim("app.received", 0, None, False, (t.text + rest)[:40], s.stripped, s.line(t.start),
                              start=t.start))
@@ -945,11 +957,11 @@ def _breakdowns(s: _Sentence) -> list[Breakdown]:
     toks = s.toks
     for i, t in enumerate(toks):
         if t.kind == "BREAKDOWN":
-            total = _total_before(toks, i)
+            total = _total_before(s, i)
             parts = _parts_after(toks, i + 1, t.depth)
             explicit = True
-        elif t.kind == "LPAR" and i > 0 and (total := _prev_solid(toks, i)) is not None \
-                and total.kind == "QTY" and not _starts_with_breakdown(toks, i + 1):
+        elif t.kind == "LPAR" and (total := _prev_solid(s, i)) is not None \
+                and total.kind == "QTY" and not _starts_with_breakdown(s, i + 1):
             parts = _parts_after(toks, i + 1, t.depth + 1)
             explicit = False
             if len(parts) < 2 or any(p.unit != total.unit for p in parts):
@@ -965,30 +977,25 @@ def _breakdowns(s: _Sentence) -> list[Breakdown]:
     return out
 
 
-def _prev_solid(toks: list[Tok], i: int) -> Tok | None:
-    for t in reversed(toks[:i]):
-        if t.kind == "FILLER" and not t.text.strip():
-            continue
-        return t
-    return None
+def _prev_solid(s: _Sentence, i: int) -> Tok | None:
+    """The token before token `i` with only blanks between, if there is one."""
+    toks = s.toks
+    return toks[i - 1] if i > 0 and s.blank_between(toks[i - 1], toks[i]) else None
 
 
-def _starts_with_breakdown(toks: list[Tok], i: int) -> bool:
-    for t in toks[i:]:
-        if t.kind in ("FILLER",) and not t.text.strip():
-            continue
-        return t.kind == "BREAKDOWN"
-    return False
+def _starts_with_breakdown(s: _Sentence, i: int) -> bool:
+    """Whether token `i` is a BREAKDOWN with only blanks before it since token `i - 1`."""
+    toks = s.toks
+    return i < len(toks) and toks[i].kind == "BREAKDOWN" and s.blank_between(toks[i - 1], toks[i])
 
 
-def _total_before(toks: list[Tok], i: int) -> Tok | None:
+def _total_before(s: _Sentence, i: int) -> Tok | None:
+    toks = s.toks
     depth = toks[i].depth
     # "（其中：…）": the total is the quantity just before the parenthesis.
-    j = i - 1
-    while j >= 0 and toks[j].kind in ("FILLER",) and not toks[j].text.strip():
-        j -= 1
-    if j >= 0 and toks[j].kind == "LPAR" and toks[j].depth == depth - 1:
-        prev = _prev_solid(toks, j)
+    lpar = _prev_solid(s, i)
+    if lpar is not None and lpar.kind == "LPAR" and lpar.depth == depth - 1:
+        prev = _prev_solid(s, i - 1)
         return prev if prev is not None and prev.kind == "QTY" else None
     for t in reversed(toks[:i]):
         if t.depth < depth or t.kind in ("BREAKDOWN", "RATE"):
