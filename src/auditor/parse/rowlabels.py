@@ -2,7 +2,7 @@
 
 Each template's aliases are indexed once per process (by first character, plus the character sets
 the typo search prunes with). What a label's key matches depends on the key alone, so it is worked
-out once per distinct key and remembered: row labels recur across a table's lines and across the
+out once per distinct label and remembered: row labels recur across a table's lines and across the
 reports of a batch. A `RowMatcher` only holds the position in the template (`last`), which decides
 ties, `exact` aliases and how far ahead fuzzy and typo matches may look.
 """
@@ -95,9 +95,15 @@ class AliasIndex:
                     self._typo_aliases.append((alias, frozenset(alias), i))
         self._fuzzy = tuple(tuple(a for a in row if len(a) >= 4) for row in aliases)
         # Per-index memos (the index itself is kept for the process, see `_index`).
-        self.hits = lru_cache(maxsize=MEMO_MAX)(self._hits)
+        self.lookup = lru_cache(maxsize=MEMO_MAX)(self._lookup)
         self.in_order = lru_cache(maxsize=MEMO_MAX)(self._in_order)
         self.near = lru_cache(maxsize=MEMO_MAX)(self._near)
+
+    def _lookup(self, label: str) -> tuple[str, str, tuple[tuple[int, int], ...]]:
+        """A label's key, its key without the row number, and the key's `_hits`: what `match`
+        needs of the label apart from the template position, in one memo lookup."""
+        k, k_noenum = _label_keys(label)
+        return k, k_noenum, self._hits(k) if k else ()
 
     def _hits(self, k: str) -> tuple[tuple[int, int], ...]:
         """(row, alias length) of each alias contained in k, by row, then by the alias's rank."""
@@ -141,15 +147,15 @@ class RowMatcher:
 
     def match(self, label: str, fuzzy: bool = False) -> int | None:
         self.typo = None
-        k, k_noenum = _label_keys(label)
+        index, last = self._index, self.last
+        k, k_noenum, hits = index.lookup(label)
         if not k:
             return None
-        index, last = self._index, self.last
         nxt = last + 1
         if nxt < index.size and k_noenum in index.exact[nxt]:
             return nxt
         best, best_len = None, 0
-        for i, n in index.hits(k):
+        for i, n in hits:
             if n > best_len or (n == best_len and best is not None and best <= last < i):
                 best, best_len = i, n
         if best is not None:
