@@ -413,6 +413,32 @@ def test_ctrl_c_says_how_far_it_got_and_keeps_outputs(text_batch, tmp_path):
     assert f"已中断：已完成 {done}/40 份" in err and "Traceback" not in err
 
 
+def test_ctrl_c_right_after_a_record_is_written_still_counts_it(text_batch, tmp_path, monkeypatch):
+    """The interrupt lands inside the JSONL write, just after the line went out: the count said
+    on interrupt is still exactly the number of records the file holds (and --resume finds)."""
+    from auditor import batch
+    from auditor.batch import CheckOptions, run_check
+    from auditor.config import Config, resolve
+    from auditor.plugins import default_plugins
+
+    original = batch._ResumableJsonl.add
+    calls = []
+
+    def add_then_interrupt(self, rec, resumed=None):
+        original(self, rec, resumed)
+        calls.append(rec["source"])
+        if len(calls) == 3:
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(batch._ResumableJsonl, "add", add_then_interrupt)
+    loaded, cfg, lines = default_plugins(), Config(), []
+    out = tmp_path / "out.jsonl"
+    opts = CheckOptions(paths=[str(text_batch)], jobs=1, quiet=True, formats=["jsonl"], outputs=[out])
+    assert run_check(opts, resolve(loaded.rules, cfg), cfg, loaded, lines.append) == 130
+    assert len(jsonl_records(out)) == 3
+    assert any("已中断：已完成 3/40 份" in line for line in lines), lines
+
+
 # --- progress on a terminal -----------------------------------------------------------------------
 
 def test_progress_bar_on_a_tty_only(text_batch, tmp_path):

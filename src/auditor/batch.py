@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -393,6 +395,10 @@ def _run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
             rec.pop("load_problems", None)  # a resumed record keeps no stale problems
 
     def emit(rec: dict) -> None:
+        with _interrupts_deferred():
+            _emit(rec)
+
+    def _emit(rec: dict) -> None:
         note_problems(rec)
         if cross_on:
             resumed_at = rec.pop("_resumed", None)
@@ -522,6 +528,23 @@ def _run_check(opts: CheckOptions, rules, cfg, loaded, err) -> int:
     if worst["error"]:
         return 2
     return 1 if worst["fail"] else 0
+
+
+@contextmanager
+def _interrupts_deferred():
+    """A Ctrl-C that arrives while one record is written and counted takes effect once that is
+    done: the count said on interrupt is then exactly what the outputs (and --resume) hold."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 class _HistoryError(Exception):
