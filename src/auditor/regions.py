@@ -186,6 +186,12 @@ class _TextView:
 _NAMES, _PLACES, _DOC, _MENTION = "names", "places", "doc", "mention"
 
 
+# Characters of every report's title and organ name ("…人民政府办公室2020年政府信息公开工作年度报告"):
+# a word is filed under one of these only when it has no other character, or each of them would
+# be looked at for many words in every text.
+_BOILERPLATE_CHARS = frozenset("年度政府信息公开工作报告人民办公室")
+
+
 class _Words:
     """A gazetteer's words (each of two characters or more) and which of them occur in a text.
 
@@ -208,7 +214,8 @@ class _Words:
                 freq[ch] = freq.get(ch, 0) + 1
         self.by_char: dict[str, list[tuple[str, frozenset]]] = {}
         for w in self.roles:
-            self.by_char.setdefault(min(w, key=freq.__getitem__), []).append((w, frozenset(w)))
+            key_char = min(w, key=lambda ch: (ch in _BOILERPLATE_CHARS, freq[ch]))
+            self.by_char.setdefault(key_char, []).append((w, frozenset(w)))
         self.key_chars = frozenset(self.by_char)  # `&` with a text's characters walks the smaller set
 
     def present(self, view: _TextView) -> list[str]:
@@ -336,7 +343,13 @@ def division_places(province_code: str) -> tuple[list[str], list[str]]:
 
 @lru_cache(maxsize=1)
 def _core_gazetteers() -> tuple[Gazetteer, ...]:
-    return tuple(Gazetteer.from_table(code, table) for code, table in load_toml("regions.toml").items())
+    gazetteers = tuple(Gazetteer.from_table(code, table) for code, table in load_toml("regions.toml").items())
+    # The core's own lists never change: as tuples, `_words` finds them unchanged by identity
+    # (comparing ~7,000 list items per report, once per province, cost ~25 µs).
+    for g in gazetteers:
+        g.names, g.places, g.doc_prefixes, g.short_places = (
+            tuple(g.names), tuple(g.places), tuple(g.doc_prefixes), tuple(g.short_places))
+    return gazetteers
 
 
 def core_evidence(report: Report) -> list[RegionEvidence]:
@@ -350,7 +363,7 @@ def deciding_core_evidence(report: Report) -> list[RegionEvidence]:
     nor tie, so the bodies are not searched. Only the wording of a tie note may differ (it names
     the provinces in the order of all the evidence): on a tie, decide on core_evidence."""
     gazetteers = _core_gazetteers()
-    heads = [ev for g in _named_in_head(gazetteers, report) if (ev := g.head_evidence(report)) is not None]
+    heads = [ev for g in _named_in_head(report) if (ev := g.head_evidence(report)) is not None]
     return heads or [ev for g in gazetteers if (ev := g.body_evidence(report)) is not None]
 
 
@@ -370,25 +383,28 @@ def bodies_moot(moot: bool):
         _BODIES_MOOT.reset(token)
 
 
-# (the gazetteers' word indexes it was built from, their names and places in one index, the
-# gazetteers each of those words belongs to)
-_head_index: list[tuple[tuple[_Words | None, ...], _Words, dict[str, list[int]]]] = []
+@lru_cache(maxsize=1)
+def _core_head_index() -> tuple[_Words, dict[str, list[int]]] | None:
+    """The core gazetteers' names and places in one index, and the gazetteers (by position) each of
+    those words belongs to; None when a gazetteer has a one-character word. Built once: the
+    core's word lists are tuples that never change (`_core_gazetteers`)."""
+    indexes = [g._words() for g in _core_gazetteers()]
+    if None in indexes:
+        return None
+    owners: dict[str, list[int]] = {}
+    for i, words in enumerate(indexes):
+        for w in {**words.rank[_NAMES], **words.rank[_PLACES]}:
+            owners.setdefault(w, []).append(i)
+    return _Words({_PLACES: tuple(owners)}), owners
 
 
-def _named_in_head(gazetteers: tuple[Gazetteer, ...], report: Report) -> list[Gazetteer]:
-    """The gazetteers whose head_evidence can answer (in order): those with one of their names or
-    places in the organ name and title, found in one index of all their words."""
-    indexes = tuple(g._words() for g in gazetteers)
-    if None in indexes:  # a gazetteer with a one-character word is asked itself
+def _named_in_head(report: Report) -> list[Gazetteer]:
+    """The core gazetteers whose head_evidence can answer (in order): those with one of their names
+    or places in the organ name and title, found in one index of all their words."""
+    gazetteers, index = _core_gazetteers(), _core_head_index()
+    if index is None:  # a gazetteer with a one-character word is asked itself
         return list(gazetteers)
-    if not _head_index or len(_head_index[0][0]) != len(indexes) or any(
-            a is not b for a, b in zip(_head_index[0][0], indexes)):
-        owners: dict[str, list[int]] = {}
-        for i, words in enumerate(indexes):
-            for w in {**words.rank[_NAMES], **words.rank[_PLACES]}:
-                owners.setdefault(w, []).append(i)
-        _head_index[:] = [(indexes, _Words({_PLACES: tuple(owners)}), owners)]
-    _indexes, combined, owners = _head_index[0]
+    combined, owners = index
     hit = {i for w in combined.present(_TextView.of(_head_text(report))) for i in owners[w]}
     return [gazetteers[i] for i in sorted(hit)]
 
