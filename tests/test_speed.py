@@ -613,3 +613,22 @@ def test_topic_sentences_of_the_sample_reports_are_those_of_a_sentence_split():
         for pattern in national._ASSESS_TOPICS.values():
             split = [s for s in re.split(r"[。；;\n]", text) if re.search(pattern, s)]
             assert national._topic_sentences(text, pattern) == split
+
+
+# ---------------------------------------------------------------- normalize: the whole text at once
+
+_LINE_PIECES = ["- 3 -", "—12—", "第 2 页", "第3页 共9页", "第3页/共9页", "4/12", "12 / 40", "\t", "\t\t", " ", "\u3000",
+                "\u00a0", "0", "17", "1.属于国家秘密", "|a|b|c|", "|---|---|", "# 标题", "**粗**", "[bookmark: x]",
+                "\\*", "办结4件。", "－５－", "\r", "\f", "页", "共", "/", "-"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_LINE_PIECES), max_size=4).map("".join), min_size=1, max_size=12))
+def test_normalize_of_the_whole_text_is_normalize_line_of_each_line(lines):
+    """`normalize` works on the whole text (footers, width, special lines found by regex over it);
+    it must give exactly `normalize_line` of every line (footers with tabs and blanks around them
+    included: the footer regex takes leading blanks possessively)."""
+    from auditor.parse.normalize import normalize, normalize_line
+
+    text = "\n".join(lines)
+    assert normalize(text) == [normalize_line(ln) for ln in text.split("\n")]

@@ -55,7 +55,10 @@ def _normalize_narrow(s: str, pipe_tabs: dict[str, str] | None) -> str:
 _WIDE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_WIDTH)) + "]")
 # _FOOTER over a whole text: each line after its "\n" (the text gets one in front), whitespace
 # that stays on the line (`[^\S\n]` for `\s`), the line's end before the next "\n".
-_FOOTERS = re.compile("\n" + _FOOTER.pattern[1:-1].replace(r"\s", r"[^\S\n]") + r"(?=\n|\Z)")
+# The leading blanks are taken possessively (`*+`): every footer form starts with a non-blank, so
+# giving blanks back never makes a match, and lines of tabs ("\t\t0") are not retried blank by blank.
+_FOOTERS = re.compile("\n" + _FOOTER.pattern[1:-1].replace(r"\s", r"[^\S\n]").replace("*", "*+", 1)
+                      + r"(?=\n|\Z)")
 # Lines that need more than the width translation, the footer test and rstrip (normalize_line).
 _SPECIAL = re.compile(r"[|\-#\[*\\]")
 
