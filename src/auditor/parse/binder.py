@@ -128,6 +128,9 @@ class _Shape:
 
     def __init__(self, text: str):
         self.text, self._rc, self._key = text, None, None
+        if " " not in text and "\n" not in text and "\t" in text:
+            self._read_tab_words(text.split("\t"))  # (`line_parts` of a line without blanks)
+            return
         parts = line_parts(text)
         self.tabbed = tabbed = len(parts) > 1
         labels: list[Label] = []
@@ -167,6 +170,27 @@ class _Shape:
         # All tab fields of the label's line (empty ones included), or None when the line has no
         # field grid (not tab-separated, or values sharing the label's field).
         self.fields_after = tuple(field_texts) if tabbed and labels and not last_has_values else None
+        self.label_texts = tuple([lb[0] for lb in labels])
+
+    def _read_tab_words(self, parts: list[str]) -> None:
+        """`__init__` of a tab-separated line without blanks (most grid rows): each field is one
+        word or none, so no field holds both a label and values."""
+        labels: list[Label] = []
+        values: list[tuple] = []
+        n_stray, leaf, col = 0, "", 0
+        for tab_pos, part in enumerate(parts):
+            if part:
+                if number_like(part):
+                    values.append((part, tab_pos, _value_of(part), col))
+                else:
+                    if not labels:
+                        n_stray = len(values)
+                    labels.append((part, tab_pos, col))
+                    leaf = part
+            col += len(part) + 1
+        self.tabbed, self.n_stray, self.leaf = True, n_stray, leaf
+        self.labels, self.values = tuple(labels), tuple(values)
+        self.fields_after = tuple(parts) if labels else None
         self.label_texts = tuple([lb[0] for lb in labels])
 
     @property
