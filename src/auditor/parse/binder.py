@@ -39,12 +39,11 @@ _DAMAGED = re.compile(r"^[\d,.\ufffd]*\ufffd[\d,.\ufffd]*$")
 
 
 @dataclass(slots=True)
-class Item:
-    """A value word of a table line (labels stay with the line's `_Shape`)."""
-    text: str
-    pos: int | None  # tab field index (tab-separated lines only)
-    line: int
-    value: float | int | None = None
+class Item(Cell):
+    """A value word of a table line (labels stay with the line's `_Shape`): the cell it reads as
+    (`raw`: the word), and where it stands in the line. A row whose values fill its columns keeps
+    its items as its cells (one object per value: tables have many)."""
+    pos: int | None = None  # tab field index (tab-separated lines only)
     col: int | None = None  # character offset in the line (the column in space-aligned text)
 
 
@@ -227,7 +226,7 @@ class _Shape:
 
     def value_items(self, line: int) -> list[Item]:
         """The line's value words as items of this line (a new list: rows extend theirs)."""
-        return [Item(t, pos, line, val, col) for t, pos, val, col in self.values] if self.values else []
+        return [Item(val, t, line, None, pos, col) for t, pos, val, col in self.values] if self.values else []
 
 
 @lru_cache(maxsize=4096)  # value words recur ("0")
@@ -287,7 +286,7 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
         nonlocal orphan
         if orphan is not None and orphan.values:  # a group label ("三、本年度办理结果") holds none
             notes.append(ParseNote("table.unassigned_values",
-                                   f"第{orphan.line}行的数值“{' '.join(v.text for v in orphan.values)}”所在行的行标签"
+                                   f"第{orphan.line}行的数值“{' '.join(v.raw for v in orphan.values)}”所在行的行标签"
                                    f"“{orphan.label}”无法识别，这些数值不归入任何行", orphan.line, table, None))
         orphan = None
 
@@ -348,7 +347,7 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
             stray = line_values[:sh.n_stray]
             if stray:
                 notes.append(ParseNote("table.stray_values",
-                                       f"第{ln.line}行在行标签前有无法归属的数值“{' '.join(s.text for s in stray)}”，已忽略",
+                                       f"第{ln.line}行在行标签前有无法归属的数值“{' '.join(s.raw for s in stray)}”，已忽略",
                                        ln.line, table, spec["key"]))
             acc.values = line_values[sh.n_stray:]
             acc.fields_after = sh.fields_after
@@ -477,7 +476,7 @@ def _aligned_values(acc: _RowAcc) -> bool:
 
 
 def _centers(vals: list[Item]) -> list[float]:
-    return [v.col + len(v.text) / 2 for v in vals]
+    return [v.col + len(v.raw) / 2 for v in vals]
 
 
 def offset_grids(accs: dict[str, _RowAcc], ncols: int) -> list[_Grid]:
@@ -530,7 +529,7 @@ def _fill_placed(row: Row, columns: list[str], value_of, line: int | None) -> li
             row.cells[col] = Cell(None, "", line)
             blanks.append(col)
         else:
-            row.cells[col] = Cell(v.value, v.text, v.line)
+            row.cells[col] = Cell(v.value, v.raw, v.line)
     row.readings = [tuple(row.cells[c].value for c in columns)]
     return blanks
 
@@ -545,17 +544,17 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
             return split
     ncols = len(columns)
     vals = acc.values
-    texts = [v.text for v in vals]
+    texts = [v.raw for v in vals]
     tname = _TABLE_NAMES[table]
     if len(vals) == ncols and not acc.extra_sources:
         # The common case, taken before the checks below (they all need a short or long row).
         values = [v.value for v in vals]
         row = Row(acc.spec["key"], acc.label, acc.line, columns,
-                  {col: Cell(v.value, v.text, v.line) for col, v in zip(columns, vals)}, texts, [tuple(values)])
+                  dict(zip(columns, vals)), texts, [tuple(values)])
         if None in values:
             for col, v in zip(columns, vals):
-                if v.value is None and v.text != "":
-                    _note_non_numeric(notes, tname, label_for_notes, col, v.text, v.line, table, row.key)
+                if v.value is None and v.raw != "":
+                    _note_non_numeric(notes, tname, label_for_notes, col, v.raw, v.line, table, row.key)
         return row
     row = Row(key=acc.spec["key"], label=acc.label, line=acc.line, columns=columns, cells={}, raw_values=texts)
     n = len(vals)
@@ -616,12 +615,12 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
         elif len(readings) == 1:
             notes.append(ParseNote("table.cell_count",
                                    f"{tname}“{label_for_notes}”行有 {len(vals)} 个数值（应为 {ncols} 个）："
-                                   f"{' '.join(v.text for v in vals)}；无论去掉哪一个，各列数值都相同",
+                                   f"{' '.join(v.raw for v in vals)}；无论去掉哪一个，各列数值都相同",
                                    acc.line, table, row.key))
         else:
             notes.append(ParseNote("table.cell_count",
                                    f"{tname}“{label_for_notes}”行有 {len(vals)} 个数值（应为 {ncols} 个）："
-                                   f"{' '.join(v.text for v in vals)}；无法确定各数值对应的列，"
+                                   f"{' '.join(v.raw for v in vals)}；无法确定各数值对应的列，"
                                    f"共 {len(readings)} 种读法，依赖这些单元格的检查仅在各种读法结论一致时给出结论",
                                    acc.line, table, row.key))
     for col, c in row.cells.items():

@@ -348,12 +348,12 @@ def split_row(acc, columns: list[str], table: str, notes: list[ParseNote], label
     """Binder hook: the row's cells from concatenated digit runs, or None to bind as usual."""
     vals = acc.values
     ncols = len(columns)
-    if acc.extra_sources or not vals or len(vals) > ncols or not all(_ALL_DIGITS.match(v.text) for v in vals):
+    if acc.extra_sources or not vals or len(vals) > ncols or not all(_ALL_DIGITS.match(v.raw) for v in vals):
         return None
-    if len(vals) == ncols and all(len(v.text) == 1 or v.text[0] != "0" for v in vals):
+    if len(vals) == ncols and all(len(v.raw) == 1 or v.raw[0] != "0" for v in vals):
         return None  # one value per cell already
     tname = {"t2": "表二", "t3": "表三", "t4": "表四"}[table]
-    tokens = [v.text for v in vals]
+    tokens = [v.raw for v in vals]
     shown = " ".join(tokens)
     row = Row(key=acc.spec["key"], label=acc.label, line=acc.line, columns=columns, cells={}, raw_values=[])
     readings = run_readings(tokens, ncols)
