@@ -448,6 +448,20 @@ def test_region_evidence_equals_the_regex_scan():
     assert found > 200
 
 
+def test_head_index_names_exactly_the_gazetteers_with_head_evidence():
+    """The one index of all core names and places (built without each gazetteer's own index)
+    finds in a head exactly the gazetteers that find head evidence there themselves."""
+    from auditor import regions
+
+    gazetteers = regions._core_gazetteers()
+    named_some = 0
+    for rep in _region_texts():
+        named = regions._named_in_head(rep)
+        assert named == [g for g in gazetteers if g.head_evidence(rep) is not None], rep.organ
+        named_some += bool(named)
+    assert named_some > 50
+
+
 def test_region_index_follows_edits_of_the_word_lists():
     from auditor import regions
     from auditor.model import Report

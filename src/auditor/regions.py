@@ -9,10 +9,12 @@ is never applied on a guess. `--region` or the config's `region` overrides detec
 from __future__ import annotations
 
 import re
+from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 from .model import ParseNote, Report
 from .resources import data_file, load_toml
@@ -96,9 +98,8 @@ class Gazetteer:
         # Compared with copies of the lists as they were (list ==, no copy per call).
         if cached is None or cached[0] != lists:
             names, places, short, docs = key = tuple(tuple(part) for part in lists)
-            short_word = any(len(w) < 2 for part in key for w in part)
-            index = None if short_word else _Words({_NAMES: names, _PLACES: places + short, _DOC: docs,
-                                                   _MENTION: names + places})
+            index = None if _has_short_word(key) else _Words({_NAMES: names, _PLACES: places + short, _DOC: docs,
+                                                             _MENTION: names + places})
             kept = tuple(list(part) if isinstance(part, list) else tuple(part) for part in lists)
             cached = self.__dict__["_index"] = (kept, index)
         return cached[1]
@@ -147,6 +148,11 @@ def _occurrences(text: str, words: list[str]) -> dict[str, int]:
     for m in pattern.finditer(text):
         counts[m.group(0)] = counts.get(m.group(0), 0) + 1
     return counts
+
+
+def _has_short_word(lists) -> bool:
+    """A word under two characters: `_Words` cannot index it (plain `in` tests instead)."""
+    return any(len(w) < 2 for part in lists for w in part)
 
 
 class _TextView:
@@ -208,14 +214,12 @@ class _Words:
             for i, w in enumerate(words):
                 rank.setdefault(w, i)
                 self.roles.setdefault(w, set()).add(role)
-        freq: dict[str, int] = {}
-        for w in self.roles:
-            for ch in set(w):
-                freq[ch] = freq.get(ch, 0) + 1
+        freq = Counter(chain.from_iterable(map(set, self.roles)))  # in how many words each character is
+        # A word's key character: its first character of the least (not boilerplate, frequency).
+        weight = {ch: (ch in _BOILERPLATE_CHARS, n) for ch, n in freq.items()}
         self.by_char: dict[str, list[tuple[str, frozenset]]] = {}
         for w in self.roles:
-            key_char = min(w, key=lambda ch: (ch in _BOILERPLATE_CHARS, freq[ch]))
-            self.by_char.setdefault(key_char, []).append((w, frozenset(w)))
+            self.by_char.setdefault(min(w, key=weight.__getitem__), []).append((w, frozenset(w)))
         self.key_chars = frozenset(self.by_char)  # `&` with a text's characters walks the smaller set
 
     def present(self, view: _TextView) -> list[str]:
@@ -388,12 +392,14 @@ def _core_head_index() -> tuple[_Words, dict[str, list[int]]] | None:
     """The core gazetteers' names and places in one index, and the gazetteers (by position) each of
     those words belongs to; None when a gazetteer has a one-character word. Built once: the
     core's word lists are tuples that never change (`_core_gazetteers`)."""
-    indexes = [g._words() for g in _core_gazetteers()]
-    if None in indexes:
+    gazetteers = _core_gazetteers()
+    if any(_has_short_word((g.names, g.places, g.short_places, g.doc_prefixes)) for g in gazetteers):
         return None
     owners: dict[str, list[int]] = {}
-    for i, words in enumerate(indexes):
-        for w in {**words.rank[_NAMES], **words.rank[_PLACES]}:
+    for i, g in enumerate(gazetteers):
+        # A gazetteer's names and places (its `_Words` roles _NAMES and _PLACES), without building
+        # its index: a cold start asks one or two gazetteers, found here, for head evidence.
+        for w in dict.fromkeys(g.names + g.places + g.short_places):
             owners.setdefault(w, []).append(i)
     return _Words({_PLACES: tuple(owners)}), owners
 
