@@ -508,14 +508,15 @@ def test_lazy_typer_coercion_equals_typers_own():
     assert compared > 300
 
 
-def test_check_of_one_report_imports_neither_pydantic_nor_jsonschema_nor_lark(tmp_path):
+def test_check_of_one_report_imports_neither_pydantic_nor_jsonschema_nor_lark_nor_metadata(tmp_path):
     import os
     import subprocess
     import sys
 
     code = ("import sys\nfrom auditor import cli\nsys.argv = ['auditor', 'check', sys.argv[1]]\n"
             "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
-            "print('pydantic' in sys.modules, 'jsonschema' in sys.modules, 'lark' in sys.modules)")
+            "print('pydantic' in sys.modules, 'jsonschema' in sys.modules, 'lark' in sys.modules,"
+            " 'importlib.metadata' in sys.modules)")
     env = dict(os.environ, AUDITOR_CACHE_DIR=str(tmp_path / "cache"))
     runs = [subprocess.run([sys.executable, "-c", code, str(SEED)], capture_output=True, text=True, cwd=tmp_path,
                            env=env) for _ in range(2)]
@@ -527,6 +528,8 @@ def test_check_of_one_report_imports_neither_pydantic_nor_jsonschema_nor_lark(tm
     assert first[1] == str(regional) and second[1] == "False", runs[1].stdout + runs[1].stderr
     # lark builds the parse tables in the first run; the second loads them from the user cache
     assert first[2] == "True" and second[2] == "False", runs[1].stdout + runs[1].stderr
+    # the installed plugins and Lark's version: from importlib.metadata first, then from the user cache
+    assert first[3] == "True" and second[3] == "False", runs[1].stdout + runs[1].stderr
 
 # ---------------------------------------------------------------- report structure from lark's table
 
@@ -646,3 +649,59 @@ def test_normalize_of_the_whole_text_is_normalize_line_of_each_line(lines):
 
     text = "\n".join(lines)
     assert normalize(text) == [normalize_line(ln) for ln in text.split("\n")]
+
+
+# ---------------------------------------------------------------- installed plugins from the user cache
+
+def _reference_entry_points() -> list[tuple]:
+    from importlib.metadata import entry_points
+
+    return sorted((ep.name, ep.value, ep.dist.metadata["Name"] if ep.dist else "", ep.dist.version if ep.dist else "")
+                  for ep in entry_points(group="auditor"))
+
+
+def _ours(installed) -> list[tuple]:
+    return sorted((ep.name, ep.value, ep.dist.metadata["Name"] if ep.dist else "", ep.dist.version if ep.dist else "")
+                  for ep in installed.entry_points("auditor"))
+
+
+def test_installed_entry_points_are_importlib_metadatas_and_follow_installs(tmp_path, monkeypatch):
+    """The kept answers equal importlib.metadata's; installing, editing and removing a
+    distribution (a metadata directory on sys.path) is seen at once, without asking it again
+    while nothing changed."""
+    from importlib.metadata import version
+
+    from auditor import installed
+
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(installed, "_LAST", None)
+    assert _ours(installed) == _reference_entry_points() and installed.lark_version() == version("lark")
+    assert any(name == "national" for name, *_ in _ours(installed))
+    assert list((tmp_path / "cache").glob("installed-*.json"))
+
+    site = tmp_path / "site"
+    info = site / "auditor_demo-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: auditor-demo\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[auditor]\ndemo = json\n", encoding="utf-8")
+    (site / "auditor_demo.py").write_text("", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(site))
+    assert ("demo", "json", "auditor-demo", "1.0") in _ours(installed) and _ours(installed) == _reference_entry_points()
+    import json
+    assert next(ep for ep in installed.entry_points("auditor") if ep.name == "demo").load() is json
+
+    # unchanged: answered from what was kept, importlib.metadata is not asked
+    monkeypatch.setattr(installed, "_LAST", None)
+    monkeypatch.setattr(installed, "_from_metadata", lambda: pytest.fail("asked although nothing changed"))
+    assert ("demo", "json", "auditor-demo", "1.0") in _ours(installed)
+    monkeypatch.undo()
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.syspath_prepend(str(site))
+
+    (info / "entry_points.txt").write_text("[auditor]\ndemo = json.decoder:JSONDecoder\n", encoding="utf-8")
+    assert ("demo", "json.decoder:JSONDecoder", "auditor-demo", "1.0") in _ours(installed)
+    assert next(ep for ep in installed.entry_points("auditor") if ep.name == "demo").load() is json.JSONDecoder
+    (info / "entry_points.txt").unlink()
+    (info / "METADATA").unlink()
+    info.rmdir()
+    assert all(name != "demo" for name, *_ in _ours(installed)) and _ours(installed) == _reference_entry_points()

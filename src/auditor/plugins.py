@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.metadata import entry_points
 from pathlib import Path
 
 import pluggy
 
 from .errors import ConfigError
 from .hookspecs import AuditorSpec
+from .installed import entry_points  # (importlib.metadata's answers, kept between runs)
 from .stdio import plugin_prints_to_stderr
 
 

@@ -17,14 +17,14 @@ FORMAT = "1"  # bump when the stored data changes shape
 
 @lru_cache(maxsize=1)
 def _lark_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from ..installed import lark_version
 
-    try:
-        return version("lark")
-    except PackageNotFoundError:  # pragma: no cover - lark vendored without metadata
+    found = lark_version()  # (from the per-user cache: importlib.metadata is slow to import)
+    if found is None:  # pragma: no cover - lark vendored without metadata
         import lark
 
         return lark.__version__
+    return found
 
 
 def table(name: str, grammar: str, options: str, build: Callable[[], dict | None]) -> dict | None:
