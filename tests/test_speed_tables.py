@@ -64,3 +64,26 @@ def test_line_shapes_are_read_as_larks_fields():
     for line, (fields, tabbed) in zip(lines, lark_fields(lines)):
         sh = binder._Shape(line)
         assert {k: getattr(sh, k) for k in _SHAPE} == _shape_by_fields(fields, tabbed), repr(line)
+
+
+def test_word_fast_paths_read_as_the_grammar_and_parse_value():
+    """Digit runs (any script's decimal digits, any length) are number-like as the grammar's VAL
+    says, and a plain ASCII count has the value `parse_value` gives it."""
+    from hypothesis import example, given, settings
+    from hypothesis import strategies as st
+
+    from auditor.parse import cells
+
+    words = st.text(st.sampled_from("0123456789١٢３٣०৯," + "件.-—/无\ufffd万元%aX"), min_size=1, max_size=16)
+
+    @settings(max_examples=500, deadline=None)
+    @given(words)
+    @example("123456789012")  # the longest count
+    @example("1234567890123")  # too long for a count: no value, still number-like
+    @example("０１２")
+    def check(word):
+        assert cells.number_like.__wrapped__(word) == (cells._value_word().fullmatch(word) is not None)
+        want = binder.parse_value(word) if binder._VALUE.match(word) else None
+        assert binder._value_of.__wrapped__(word) == want and type(binder._value_of.__wrapped__(word)) is type(want)
+
+    check()

@@ -155,8 +155,8 @@ def _row_text(line: str) -> str:
 @lru_cache(maxsize=4096)  # words recur ("0"); forgotten with the other text memos (benchmarks/timing.py)
 def number_like(word: str) -> bool:
     """The grammar lexes this word as a cell value (VAL, which it tries before WORD: digits,
-    placeholders, damaged numbers)."""
-    return _value_word().fullmatch(word) is not None
+    placeholders, damaged numbers). A run of decimal digits always is (VAL begins with a digit run)."""
+    return word.isdecimal() or _value_word().fullmatch(word) is not None
 
 
 def line_parts(line: str) -> list[str]:
