@@ -102,3 +102,25 @@ def test_a_file_that_grew_after_its_size_was_taken_is_read_whole(tmp_path, monke
 
     monkeypatch.setattr(ingest.os, "fstat", stale_fstat)
     assert ingest._read_regular(path, ingest.DEFAULT) == SEEDS[0].read_bytes()
+
+
+def test_a_file_that_grew_past_the_size_limit_is_refused_not_cut(tmp_path, monkeypatch):
+    """The size fstat gives only sizes the first read: the rest of a file that grew is read too,
+    up to the size limit, and a file past the limit is refused, not cut."""
+    import dataclasses
+
+    from auditor import ingest
+    from auditor.errors import InputError
+    from auditor.limits import DEFAULT
+
+    p = tmp_path / "grew.txt"
+    body = ("一、总体情况\n" * 400).encode("utf-8")
+    p.write_bytes(body)
+    real = os.fstat
+    monkeypatch.setattr(ingest.os, "fstat", lambda fd: os.stat_result((*real(fd)[:6], 3, *real(fd)[7:])))
+    assert ingest._read_regular(p, DEFAULT) == body
+    small = dataclasses.replace(DEFAULT, max_file_mb=(len(body) - 1) / 1024 / 1024)
+    with pytest.raises(InputError):
+        ingest._read_regular(p, small)
+    exact = dataclasses.replace(DEFAULT, max_file_mb=len(body) / 1024 / 1024)
+    assert ingest._read_regular(p, exact) == body

@@ -97,12 +97,11 @@ def _read_regular(p: Path, limits: Limits) -> bytes:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise InputError(p, "不是普通文件，已拒绝读取")
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            # read(n) sets aside n bytes first: ask for the file's size, not the 100 MB limit.
-            want = min(st.st_size, limits.max_file_bytes) + 1
-            data = fh.read(want)
-            if len(data) == want and want <= limits.max_file_bytes:  # it grew since: the rest, bounded
-                data += fh.read(limits.max_file_bytes + 1 - want)
+        # read(n) sets aside n bytes first: ask for the file's size, not the 100 MB limit.
+        want = min(st.st_size, limits.max_file_bytes) + 1
+        data = _read_at_most(fd, want, want)
+        if len(data) == want and want <= limits.max_file_bytes:  # it grew since: the rest, bounded
+            data += _read_at_most(fd, limits.max_file_bytes + 1 - want, 1 << 20)
     except OSError as exc:
         raise InputError(p, f"无法读取文件（{exc.strerror or exc}）") from None
     finally:
@@ -110,6 +109,18 @@ def _read_regular(p: Path, limits: Limits) -> bytes:
     if len(data) > limits.max_file_bytes:
         raise exceeded(p, "max_file_mb", limits, "文件过大")
     return data
+
+
+def _read_at_most(fd: int, n: int, chunk: int) -> bytes:
+    """Up to n bytes from fd, `chunk` bytes at a time (os.read may return fewer than asked)."""
+    parts = []
+    while n > 0:
+        part = os.read(fd, min(n, chunk))
+        if not part:
+            break
+        parts.append(part)
+        n -= len(part)
+    return b"".join(parts)
 
 
 def regular_file_stat(p: Path) -> os.stat_result:
