@@ -80,13 +80,13 @@ def _run_rule(rule, report: Report, cfg: Config, stand_ins: dict, active_ids: se
         if stand_in:
             skipped.append(NotAssessable(rule.id, rule.pack, f"由地区规则 {stand_in} 代替"))
         return
-    if ignored_for_file(rule, cfg, report.source):
+    if cfg.per_file_ignores and ignored_for_file(rule, cfg, report.source):  # (usually none)
         return
     reason = rule.applies(report)
     if reason is not None:
         skipped.append(NotAssessable(rule.id, rule.pack, f"不适用：{reason}"))
         return
-    ctx = RuleContext(rule, severity_for(rule, cfg))
+    ctx = RuleContext(rule, severity_for(rule, cfg) if cfg.severity else rule.severity)
     try:
         for out in rule.check(report, ctx) or ():
             (findings if isinstance(out, Finding) else skipped).append(out)
