@@ -90,3 +90,75 @@ def test_severity_and_per_file_ignores_still_apply(loaded, reports):
     assert not any(f.rule == "NAT-T3-COL" for f in findings)
     t3 = [f for f in findings if f.rule.startswith("NAT-T3")]
     assert t3 and all(f.severity == "info" for f in t3)
+
+
+# ---------------------------------------------------------------- readings
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from auditor.engine import readings  # noqa: E402
+from auditor.model import Row, Table  # noqa: E402
+
+_VALUES = st.one_of(st.none(), st.integers(-3, 5), st.sampled_from([1.5, 0.0, 10 ** 12 - 1, 10 ** 12, -10 ** 12,
+                                                                    10 ** 400, 1e300, -2.5]))
+
+
+def _plain_all_counts(values) -> bool:
+    return None not in values and (not values or (max(values) < readings._LIMIT and min(values) > -readings._LIMIT))
+
+
+@given(st.lists(_VALUES, max_size=12))
+def test_all_counts_is_the_plain_definition(values):
+    assert readings._all_counts(values) == _plain_all_counts(values)
+
+
+COLS = ["a", "b", "total", "c"]
+
+
+@st.composite
+def _tables(draw):
+    shared = draw(st.booleans())  # rows sharing one column list (as parsed tables do), or each its own
+    rows = {}
+    for i in range(draw(st.integers(0, 5))):
+        cols = COLS if shared else draw(st.permutations(COLS))
+        n = draw(st.sampled_from([1, 1, 1, 2, 0]))
+        rows[f"r{i}"] = Row(f"r{i}", "", 1, cols, {}, readings=[tuple(draw(_VALUES) for _c in cols) for _k in range(n)])
+    table = Table("t3", rows=rows)
+    keys = draw(st.lists(st.sampled_from([*rows, "missing"]), max_size=6))
+    want = draw(st.lists(st.sampled_from(COLS), max_size=4))  # none, one (a bare itemgetter value), several
+    return table, keys, want
+
+
+def _plain_known_columns(table, row_keys, columns):
+    """known_columns before the change (each value looked up by position)."""
+    picked = [table.rows.get(r) for r in row_keys]
+    if any(row is None for row in picked) or any(len(row.readings) != 1 for row in picked):
+        return [None] * len(columns)
+    out = []
+    for col in columns:
+        values = [row.readings[0][row.columns.index(col)] for row in picked]
+        out.append(values if _plain_all_counts(values) else None)
+    return out
+
+
+def _plain_known_rows(table, row_keys, columns):
+    out = []
+    for r in row_keys:
+        row = table.rows.get(r)
+        if row is None or len(row.readings) != 1:
+            out.append(None)
+            continue
+        values = [row.readings[0][row.columns.index(c)] for c in columns]
+        out.append(values if _plain_all_counts(values) else None)
+    return out
+
+
+@settings(max_examples=500)
+@given(_tables())
+def test_known_columns_and_rows_are_the_plain_lookups(case):
+    table, keys, want = case
+    assert readings.known_columns(table, keys, want) == _plain_known_columns(table, keys, want)
+    assert readings.known_rows(table, keys, want) == _plain_known_rows(table, keys, want)
+    if want:  # (with no cells, known_values gives [] even for a missing row)
+        assert readings.known_rows(table, keys, want) == [readings.known_values(table, [(r, c) for c in want])
+                                                          for r in keys]
