@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,85 @@ def test_known_columns_and_rows_are_the_plain_lookups(case):
     if want:  # (with no cells, known_values gives [] even for a missing row)
         assert readings.known_rows(table, keys, want) == [readings.known_values(table, [(r, c) for c in want])
                                                           for r in keys]
+
+
+# ---------------------------------------------------------------- values shared by the rules of one audit
+
+from auditor.engine import shared  # noqa: E402
+from auditor.packs import national  # noqa: E402
+
+
+def test_once_per_audit_is_computed_once_for_the_audited_report_only(reports):
+    calls = []
+
+    @shared.once_per_audit
+    def value(report):
+        calls.append(report)
+        return len(calls)
+
+    a, b = reports[0], reports[1]
+    assert (value(a), value(a)) == (1, 2)  # outside an audit: every call computes
+    token = shared.begin(a)
+    try:
+        assert (value(a), value(a)) == (3, 3)
+        assert (value(b), value(b)) == (4, 5)  # another report: not from the memo
+        inner = shared.begin(b)  # (an audit inside a rule) has its own memo
+        assert (value(b), value(b), value(a)) == (6, 6, 7)
+        shared.end(inner)
+        assert value(a) == 3
+    finally:
+        shared.end(token)
+    assert value(a) == 8  # the audit is over: nothing kept
+
+
+def test_audit_shares_values_only_during_the_audit(loaded, reports, monkeypatch):
+    seen = []
+    plain = national._all_text.__wrapped__
+
+    def counting(report):
+        seen.append(report)
+        return plain(report)
+
+    monkeypatch.setattr(national, "_all_text", shared.once_per_audit(counting))
+    cfg = Config()
+    rules = resolve(loaded.rules, cfg)
+    for report in reports:
+        run.audit(report, rules, cfg)
+    assert seen and len({id(r) for r in seen}) == len(seen)  # up to four rules, one computation each
+    first = reports[0]
+    text = national._all_text(first)
+    first.preamble[0].text += "（改）"  # a report changed after its audit is read afresh
+    try:
+        assert national._all_text(first) != text
+    finally:
+        first.preamble[0].text = first.preamble[0].text[:-len("（改）")]
+
+
+def _texts():
+    words = st.sampled_from(["考核", "考评", "评议", "满意度", "问责", "结果", "优秀", "。", "；", "\n", "工作", "得分",
+                             "90分", "未发生", "责任追究", "社会评议", "统计", "数据统计", "2020年1月1日至12月31日",
+                             "2021年1月1日到2021年12月31日", "31", "12月", "本年度", " "])
+    return st.lists(words, max_size=30).map("".join)
+
+
+@settings(max_examples=300)
+@given(_texts())
+def test_assess_topics_missing_are_those_without_a_match(text):
+    """gov_assess takes the topics gov_assess_weak finds: no sentence ⇔ no match of the topic."""
+    for pat in national._ASSESS_TOPICS.values():
+        assert bool(national._topic_sentences(text, pat)) == bool(re.search(pat, text))
+
+
+def test_gov_assess_rules_give_what_they_gave_alone(loaded, reports):
+    """Each of the two rules on its own (no audit: no shared value) = within the audit."""
+    from auditor.engine.rules import RuleContext
+
+    cfg = Config()
+    rules = resolve(loaded.rules, cfg)
+    for report in reports:
+        findings, _skipped = run.audit(report, rules, cfg)
+        for rule in run.applicable(report, rules, cfg):
+            if rule.applies(report) is None and rule.check in (national.gov_assess, national.gov_assess_weak, national.period_year,
+                              national.period_missing, national.fee_statement, national.sec6_gov_extra):
+                alone = list(rule.check(report, RuleContext(rule, rule.severity)))
+                assert alone == [f for f in findings if f.rule == rule.id]

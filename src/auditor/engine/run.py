@@ -7,6 +7,7 @@ from ..config import Config, ignored_for_file, is_broad_selector, selector_match
 from ..findings import Finding, NotAssessable
 from ..model import Report
 from ..stdio import plugin_prints_to_stderr
+from . import shared
 from .rules import RuleContext
 
 
@@ -66,9 +67,13 @@ def audit_with_packs(report: Report, rules: list, cfg: Config) -> tuple[list[Fin
     # By identity: `rule in active` would compare Rule dataclasses field by field, for every rule.
     active_ids = {id(r) for r in active}
     stand_ins = {old: r.id for r in reversed(active) for old in r.replaces}  # the first one wins
-    with plugin_prints_to_stderr():  # a rule that prints must not corrupt --format json
-        for rule in rules:
-            _run_rule(rule, report, cfg, stand_ins, active_ids, findings, skipped)
+    memo = shared.begin(report)  # what several rules derive from the report, found once
+    try:
+        with plugin_prints_to_stderr():  # a rule that prints must not corrupt --format json
+            for rule in rules:
+                _run_rule(rule, report, cfg, stand_ins, active_ids, findings, skipped)
+    finally:
+        shared.end(memo)
     findings.sort(key=Finding.sort_key)
     return findings, skipped, packs
 

@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from ..engine.declarative import TABLE_NAMES, cell_evidence, column_name, row_name
+from ..engine.shared import once_per_audit
 from ..hookspecs import hookimpl
 from ..model import Report
 from ..parse.document import STANDARD_TITLES, _numeral_value
@@ -136,16 +137,19 @@ STATISTICAL_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:度\s*)?1\s*月\s*
 _PERIOD_WORDS = re.compile(r"统计(?:期限|时限|期间|区间|周期|时段|数据)|数据统计|所列数据")
 
 
-def _period_statements(report: Report):
+@once_per_audit  # (two rules)
+def _period_statements(report: Report) -> tuple:
+    found = []
     for sec, para in report.paragraphs():
         for m in STATISTICAL_PERIOD.finditer(para.text):
             window = para.text[max(0, m.start() - 40):m.start()]
             if _PERIOD_WORDS.search(window) or sec is None:
-                yield para, m
+                found.append((para, m))
+    return tuple(found)
 
 
 def period_missing(report: Report, ctx):
-    if next(_period_statements(report), None) is None:
+    if not _period_statements(report):
         yield ctx.fail(location={"line": report.title_line}, year=report.year)
 
 
@@ -394,6 +398,7 @@ def t2_2021_fee_unit(report: Report, ctx):
 
 # ---------------------------------------------------------------- content
 
+@once_per_audit  # (four rules)
 def _all_text(report: Report) -> str:
     return "\n".join(p.text for _s, p in report.paragraphs())
 
@@ -432,9 +437,15 @@ def _topic_sentences(text: str, pattern: str) -> list[str]:
     return [text[a:b] for a, b in spans]
 
 
-def gov_assess(report: Report, ctx):
+@once_per_audit  # (two rules)
+def _assess_sentences(report: Report) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each of _ASSESS_TOPICS with the sentences that speak of it (none: the topic is missing)."""
     text = _all_text(report)
-    missing = [name for name, pat in _ASSESS_TOPICS.items() if not re.search(pat, text)]
+    return tuple((name, tuple(_topic_sentences(text, pat))) for name, pat in _ASSESS_TOPICS.items())
+
+
+def gov_assess(report: Report, ctx):
+    missing = [name for name, sentences in _assess_sentences(report) if not sentences]
     if missing:
         sec = report.section(1)
         yield ctx.fail(location={"section": 1, "line": sec.line if sec else None}, expected="考核、评议、追责结果", actual=None,
@@ -442,11 +453,9 @@ def gov_assess(report: Report, ctx):
 
 
 def gov_assess_weak(report: Report, ctx):
-    text = _all_text(report)
     weak = []
     evidence = []
-    for name, pat in _ASSESS_TOPICS.items():
-        sentences = _topic_sentences(text, pat)
+    for name, sentences in _assess_sentences(report):
         if sentences and not any(_RESULT_WORDS.search(s) for s in sentences):
             weak.append(name)
             evidence.append({"text": sentences[0][:120]})
