@@ -245,3 +245,22 @@ def test_gov_assess_rules_give_what_they_gave_alone(loaded, reports):
                               national.period_missing, national.fee_statement, national.sec6_gov_extra):
                 alone = list(rule.check(report, RuleContext(rule, rule.severity)))
                 assert alone == [f for f in findings if f.rule == rule.id]
+
+
+@settings(max_examples=300)
+@given(_texts())
+def test_statistical_period_matches_only_texts_holding_31(text):
+    """_period_statements skips paragraphs without "31": the pattern cannot match them."""
+    if national.STATISTICAL_PERIOD.search(text):
+        assert "31" in text
+
+
+def test_period_statements_are_those_of_the_plain_scan(reports):
+    found = 0
+    for report in reports:
+        plain = [(para, m.group(0)) for sec, para in report.paragraphs()
+                 for m in national.STATISTICAL_PERIOD.finditer(para.text)
+                 if national._PERIOD_WORDS.search(para.text[max(0, m.start() - 40):m.start()]) or sec is None]
+        assert [(para, m.group(0)) for para, m in national._period_statements(report)] == plain
+        found += len(plain)
+    assert found

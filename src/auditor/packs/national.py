@@ -141,6 +141,8 @@ _PERIOD_WORDS = re.compile(r"统计(?:期限|时限|期间|区间|周期|时段|
 def _period_statements(report: Report) -> tuple:
     found = []
     for sec, para in report.paragraphs():
+        if "31" not in para.text:  # every match holds "12月31日": skip the regex scan
+            continue
         for m in STATISTICAL_PERIOD.finditer(para.text):
             window = para.text[max(0, m.start() - 40):m.start()]
             if _PERIOD_WORDS.search(window) or sec is None:
