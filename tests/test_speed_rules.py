@@ -264,3 +264,64 @@ def test_period_statements_are_those_of_the_plain_scan(reports):
         assert [(para, m.group(0)) for para, m in national._period_statements(report)] == plain
         found += len(plain)
     assert found
+
+
+def _year_plan_plain(report):
+    sec = report.section(5)
+    y = report.year
+    pat = re.compile(rf"(?<!\d){y}\s*年\s*(?:度\s*)?(?:政务公开|政府信息公开)?(?:工作)?(?:计划|打算|工作思路|工作安排|工作要点)"
+                     r"(?!\s*(?:完成|落实|执行)情况)")
+    return [(para.line_at(m.start()), m.group(0)) for para in sec.paragraphs for m in pat.finditer(para.text)]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.lists(st.sampled_from(["2020", "2021", "2020年", "年度", "工作计划", "计划", "工作要点", "完成情况",
+                                          "打算", "12020", " ", "。", "政务公开"]), max_size=12).map("".join),
+                min_size=1, max_size=4),
+       st.sampled_from([2020, 2021]))
+def test_year_plan_scans_only_paragraphs_with_the_year_yet_finds_every_match(texts, year):
+    from auditor.engine.rules import RuleContext
+    from auditor.model import Paragraph, Report, Section
+
+    sec = Section(5, "五、存在的主要问题及改进情况", 1, "五", [Paragraph(t, i + 2) for i, t in enumerate(texts)])
+    report = Report("x.txt", "txt", ["x"] * 10, year=year, sections=[sec])
+    rule = next(r for r in default_plugins().rules if r.check is national.year_plan)
+    found = [(f.location["line"], f.actual) for f in rule.check(report, RuleContext(rule, rule.severity))]
+    assert found == _year_plan_plain(report)
+
+
+_RAWS = st.sampled_from([None, "", "0", "12", "１２", "1.5", "-3", "3件", "约5", "二", "5 "])
+_CELL_VALUES = st.sampled_from([None, 0, 3, 12, -3, 1.5, 2.0, -0.0, True, 10 ** 13])
+
+
+def _counts_integer_plain(report, ctx):
+    for name in ("t3", "t4"):
+        t = report.tables[name]
+        for key, row in t.rows.items():
+            for col in row.columns:
+                c = row.cells[col]
+                if c.value is None:
+                    continue
+                bad = c.value < 0 or (isinstance(c.value, float) and not c.value.is_integer()) or (
+                    c.raw is not None and not c.raw.isdecimal())
+                if bad:
+                    yield (name, key, col, c.raw)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(_CELL_VALUES, _RAWS), min_size=1, max_size=14))
+def test_counts_integer_fast_path_flags_what_the_full_check_flags(cells):
+    from auditor.engine.rules import RuleContext
+    from auditor.model import Cell, Report
+
+    cols = ["a", "b"]
+    rows = {}
+    for i in range(0, len(cells), 2):
+        part = cells[i:i + 2]
+        rows[f"r{i}"] = Row(f"r{i}", "", 3, cols[:len(part)],
+                            {c: Cell(v, raw, 3) for c, (v, raw) in zip(cols, part)})
+    report = Report("x.txt", "txt", ["x"] * 5, tables={"t3": Table("t3", rows=rows, found=True), "t4": Table("t4")})
+    rule = next(r for r in default_plugins().rules if r.check is national.counts_integer)
+    ctx = RuleContext(rule, rule.severity)
+    found = [(f.location["table"], f.location["row"], f.location["column"], f.actual) for f in rule.check(report, ctx)]
+    assert found == list(_counts_integer_plain(report, ctx))

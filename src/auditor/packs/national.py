@@ -174,7 +174,10 @@ def year_plan(report: Report, ctx):
     y = report.year
     pat = re.compile(rf"(?<!\d){y}\s*年\s*(?:度\s*)?(?:政务公开|政府信息公开)?(?:工作)?(?:计划|打算|工作思路|工作安排|工作要点)"
                      r"(?!\s*(?:完成|落实|执行)情况)")
+    year = str(y)
     for para in sec.paragraphs:
+        if year not in para.text:  # every match starts with the year: skip the regex scan
+            continue
         for m in pat.finditer(para.text):
             line = para.line_at(m.start())
             yield ctx.fail(location={"section": 5, "line": line}, expected=f"{y + 1}年", actual=m.group(0),
