@@ -284,9 +284,12 @@ def counts_integer(report: Report, ctx):
     for name in ("t3", "t4"):
         t = report.tables[name]
         for key, row in t.rows.items():
+            cells = row.cells
             for col in row.columns:
-                c = row.cells[col]
-                if c.value is None:
+                c = cells[col]
+                v = c.value
+                # The usual case first: a count printed as digits (type(v) is int: never a bool).
+                if v is None or (type(v) is int and v >= 0 and (c.raw is None or c.raw.isdecimal())):
                     continue
                 # isdecimal() is exactly re's \d+ (Unicode Nd) on a whole non-empty string.
                 bad = c.value < 0 or (isinstance(c.value, float) and not c.value.is_integer()) or (
