@@ -325,3 +325,35 @@ def test_counts_integer_fast_path_flags_what_the_full_check_flags(cells):
     ctx = RuleContext(rule, rule.severity)
     found = [(f.location["table"], f.location["row"], f.location["column"], f.actual) for f in rule.check(report, ctx)]
     assert found == list(_counts_integer_plain(report, ctx))
+
+
+# ---------------------------------------------------------------- limits
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "setitimer"), reason="POSIX timers")
+def test_time_limit_restores_whatever_alarm_handler_was_there():
+    import signal
+    import time
+
+    from auditor.limits import Limits, TimeLimitExceeded, guarded, time_limit
+
+    def mine(_signum, _frame):
+        pass
+
+    before = signal.getsignal(signal.SIGALRM)
+    try:
+        for previous in (signal.SIG_DFL, signal.SIG_IGN, mine):
+            signal.signal(signal.SIGALRM, previous)
+            with time_limit(30):
+                assert signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, signal.SIG_IGN, mine)
+            assert signal.getsignal(signal.SIGALRM) == previous
+            assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+            with pytest.raises(TimeLimitExceeded):
+                with time_limit(0.05):
+                    time.sleep(2)
+            assert signal.getsignal(signal.SIGALRM) == previous
+            with pytest.raises(Exception, match="处理超时"):
+                with guarded("slow.txt", Limits(max_seconds=0.05)):
+                    time.sleep(2)
+            assert signal.getsignal(signal.SIGALRM) == previous
+    finally:
+        signal.signal(signal.SIGALRM, before)
