@@ -169,8 +169,11 @@ def _all_counts(values: list) -> bool:
         return False
     except OverflowError:  # an integer too large for a float next to a decimal: not a count
         return False
-    # (total != total: a NaN among them, which max and min would not see.)
-    return total == total and (not values or (max(values) < _LIMIT and min(values) > -_LIMIT))
+    if total != total or not values:  # (a NaN among them, which min and max would not see)
+        return total == total
+    low = min(values)
+    # Values all >= 0 sum to at least the largest: a sum under the limit spares the max.
+    return low > -_LIMIT and ((low >= 0 and total < _LIMIT) or max(values) < _LIMIT)
 
 
 # Shared answers of the fast path (callers only read an Outcome).
