@@ -58,13 +58,13 @@ def expand(paths: list[str]) -> tuple[list[Path], list[AuditResult]]:
 
 def audit_file(path: Path, rules: list, cfg: Config, plugins=None) -> AuditResult:
     from .api import parse_file
-    from .engine.run import audit, packs_applied
+    from .engine.run import audit_with_packs
     from .limits import guarded
 
     try:
         with guarded(path, cfg.limits):  # wall time per file; MemoryError → input error
             report = parse_file(path, plugins, region=cfg.region, limits=cfg.limits)
-            findings, skipped = audit(report, rules, cfg)
+            findings, skipped, packs = audit_with_packs(report, rules, cfg)
     except InputError as exc:
         return AuditResult(str(path), error=exc.reason)
     except MemoryError:  # the worker's memory guard reports it for this file
@@ -74,7 +74,6 @@ def audit_file(path: Path, rules: list, cfg: Config, plugins=None) -> AuditResul
     for f in findings:
         if f.location.get("line") and "ref" not in f.location:
             f.location["ref"] = report.ref(f.location["line"])
-    packs = packs_applied(report, rules, cfg)
     return AuditResult(str(path), report, findings, skipped, packs=packs,
                        packs_skipped=packs_skipped_for_region(report, rules, packs))
 

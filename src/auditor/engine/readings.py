@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import Callable
 
 from ..model import Table
@@ -111,42 +113,67 @@ def known_values(table: Table, cells: list[tuple[str, str]]) -> list | None:
 def known_columns(table: Table, row_keys: list[str], columns: list[str]) -> list[list | None]:
     """`known_values(table, [(r, col) for r in row_keys])` for each of `columns`, each row looked
     up once (a column sum asks for every column of the same rows)."""
+    if not columns:
+        return []
     rows = table.rows
-    picked = [rows.get(r) for r in row_keys]
-    if None in picked or any(len(row.readings) != 1 for row in picked):
-        return [None] * len(columns)
-    pairs = [(row.readings[0], row.columns.index) for row in picked]
-    out: list[list | None] = []
-    for col in columns:
-        values = [reading[position(col)] for reading, position in pairs]
-        out.append(values if _all_counts(values) else None)
-    return out
+    picked = []
+    for r in row_keys:
+        row = rows.get(r)
+        if row is None or len(row.readings) != 1:
+            return [None] * len(columns)
+        picked.append(row)
+    if not picked:
+        return [[] for _c in columns]
+    pickers: dict[int, Callable] = {}
+    values = [_picker(pickers, row, columns)(row.readings[0]) for row in picked]
+    by_column = [list(v) for v in zip(*values)]
+    if _all_counts(list(chain.from_iterable(values))):  # the usual case: one check for all
+        return by_column
+    return [v if _all_counts(v) else None for v in by_column]
 
 
 def known_rows(table: Table, row_keys: list[str], columns: list[str]) -> list[list | None]:
     """`known_values(table, [(r, col) for col in columns])` for each of `row_keys` (a row sum asks
-    for the same columns of every row; the rows of a table share their column list, so the
-    positions are found once)."""
+    for the same columns of every row)."""
     rows = table.rows
-    positions: dict[int, list[int]] = {}  # id(row.columns) -> where `columns` stand in it
-    out: list[list | None] = []
+    pickers: dict[int, Callable] = {}
+    out: list = []
     for r in row_keys:
         row = rows.get(r)
         if row is None or len(row.readings) != 1:
             out.append(None)
-            continue
-        at = positions.get(id(row.columns))
-        if at is None:
-            at = positions[id(row.columns)] = [row.columns.index(c) for c in columns]
-        reading = row.readings[0]
-        values = [reading[i] for i in at]
-        out.append(values if _all_counts(values) else None)
-    return out
+        else:
+            out.append(list(_picker(pickers, row, columns)(row.readings[0])))
+    if _all_counts(list(chain.from_iterable(v for v in out if v is not None))):  # one check for all
+        return out
+    return [v if v is not None and _all_counts(v) else None for v in out]
+
+
+def _picker(pickers: dict, row, columns: list[str]) -> Callable[[tuple], tuple]:
+    """reading -> the values of `columns` in it, for rows with `row`'s column list (the rows of a
+    table share theirs, so the positions are found once; `pickers` keeps them by the list's id)."""
+    pick = pickers.get(id(row.columns))
+    if pick is None:
+        at = [row.columns.index(c) for c in columns]
+        # itemgetter gives a tuple for two or more positions, the bare value for one
+        pick = pickers[id(row.columns)] = itemgetter(*at) if len(at) > 1 else (
+            (lambda reading, i=at[0]: (reading[i],)) if at else (lambda reading: ()))
+    return pick
 
 
 def _all_counts(values: list) -> bool:
     """Every value is a count `evaluate` would use (known, at most 12 digits)."""
-    return None not in values and (not values or (max(values) < _LIMIT and min(values) > -_LIMIT))
+    try:
+        total = sum(values)
+    except TypeError:  # an unknown value (None) among them
+        return False
+    except OverflowError:  # an integer too large for a float next to a decimal: not a count
+        return False
+    if total != total or not values:  # (a NaN among them, which min and max would not see)
+        return total == total
+    low = min(values)
+    # Values all >= 0 sum to at least the largest: a sum under the limit spares the max.
+    return low > -_LIMIT and ((low >= 0 and total < _LIMIT) or max(values) < _LIMIT)
 
 
 # Shared answers of the fast path (callers only read an Outcome).

@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from ..engine.declarative import TABLE_NAMES, cell_evidence, column_name, row_name
+from ..engine.shared import once_per_audit
 from ..hookspecs import hookimpl
 from ..model import Report
 from ..parse.document import STANDARD_TITLES, _numeral_value
@@ -136,16 +137,21 @@ STATISTICAL_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:度\s*)?1\s*月\s*
 _PERIOD_WORDS = re.compile(r"统计(?:期限|时限|期间|区间|周期|时段|数据)|数据统计|所列数据")
 
 
-def _period_statements(report: Report):
+@once_per_audit  # (two rules)
+def _period_statements(report: Report) -> tuple:
+    found = []
     for sec, para in report.paragraphs():
+        if "31" not in para.text:  # every match holds "12月31日": skip the regex scan
+            continue
         for m in STATISTICAL_PERIOD.finditer(para.text):
             window = para.text[max(0, m.start() - 40):m.start()]
             if _PERIOD_WORDS.search(window) or sec is None:
-                yield para, m
+                found.append((para, m))
+    return tuple(found)
 
 
 def period_missing(report: Report, ctx):
-    if next(_period_statements(report), None) is None:
+    if not _period_statements(report):
         yield ctx.fail(location={"line": report.title_line}, year=report.year)
 
 
@@ -168,7 +174,10 @@ def year_plan(report: Report, ctx):
     y = report.year
     pat = re.compile(rf"(?<!\d){y}\s*年\s*(?:度\s*)?(?:政务公开|政府信息公开)?(?:工作)?(?:计划|打算|工作思路|工作安排|工作要点)"
                      r"(?!\s*(?:完成|落实|执行)情况)")
+    year = str(y)
     for para in sec.paragraphs:
+        if year not in para.text:  # every match starts with the year: skip the regex scan
+            continue
         for m in pat.finditer(para.text):
             line = para.line_at(m.start())
             yield ctx.fail(location={"section": 5, "line": line}, expected=f"{y + 1}年", actual=m.group(0),
@@ -275,9 +284,12 @@ def counts_integer(report: Report, ctx):
     for name in ("t3", "t4"):
         t = report.tables[name]
         for key, row in t.rows.items():
+            cells = row.cells
             for col in row.columns:
-                c = row.cells[col]
-                if c.value is None:
+                c = cells[col]
+                v = c.value
+                # The usual case first: a count printed as digits (type(v) is int: never a bool).
+                if v is None or (type(v) is int and v >= 0 and (c.raw is None or c.raw.isdecimal())):
                     continue
                 # isdecimal() is exactly re's \d+ (Unicode Nd) on a whole non-empty string.
                 bad = c.value < 0 or (isinstance(c.value, float) and not c.value.is_integer()) or (
@@ -394,6 +406,7 @@ def t2_2021_fee_unit(report: Report, ctx):
 
 # ---------------------------------------------------------------- content
 
+@once_per_audit  # (four rules)
 def _all_text(report: Report) -> str:
     return "\n".join(p.text for _s, p in report.paragraphs())
 
@@ -432,9 +445,15 @@ def _topic_sentences(text: str, pattern: str) -> list[str]:
     return [text[a:b] for a, b in spans]
 
 
-def gov_assess(report: Report, ctx):
+@once_per_audit  # (two rules)
+def _assess_sentences(report: Report) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each of _ASSESS_TOPICS with the sentences that speak of it (none: the topic is missing)."""
     text = _all_text(report)
-    missing = [name for name, pat in _ASSESS_TOPICS.items() if not re.search(pat, text)]
+    return tuple((name, tuple(_topic_sentences(text, pat))) for name, pat in _ASSESS_TOPICS.items())
+
+
+def gov_assess(report: Report, ctx):
+    missing = [name for name, sentences in _assess_sentences(report) if not sentences]
     if missing:
         sec = report.section(1)
         yield ctx.fail(location={"section": 1, "line": sec.line if sec else None}, expected="考核、评议、追责结果", actual=None,
@@ -442,11 +461,9 @@ def gov_assess(report: Report, ctx):
 
 
 def gov_assess_weak(report: Report, ctx):
-    text = _all_text(report)
     weak = []
     evidence = []
-    for name, pat in _ASSESS_TOPICS.items():
-        sentences = _topic_sentences(text, pat)
+    for name, sentences in _assess_sentences(report):
         if sentences and not any(_RESULT_WORDS.search(s) for s in sentences):
             weak.append(name)
             evidence.append({"text": sentences[0][:120]})
