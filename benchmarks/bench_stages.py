@@ -40,7 +40,7 @@ STAGES = {
                ("auditor.parse.binder", "bind_t4")],
     "claims": [("auditor.parse.claims", "extract")],
     "region": [("auditor.api", "_detect_region")],
-    "rules": [("auditor.engine.run", "audit")],
+    "rules": [("auditor.engine.run", "audit_with_packs")],
 }
 
 
