@@ -232,9 +232,8 @@ class _Shape:
 @lru_cache(maxsize=4096)  # value words recur ("0")
 def _value_of(word: str) -> float | int | None:
     """The number a value word stands for; None for placeholders and damaged numbers."""
-    if word.isascii() and word.isdigit() and len(word) <= MAX_DIGITS:
-        return int(word)  # the common case (`parse_value`'s first)
-    return parse_value(word) if _VALUE.match(word) else None
+    # (a digit run always matches _VALUE: the regex is spared for the common case)
+    return parse_value(word) if word.isdecimal() or _VALUE.match(word) else None
 
 
 # Shapes by line text; bounded: cleared when full (entries are small and immutable).
