@@ -23,11 +23,13 @@ SAMPLE = 20000
 _MIN_CJK = 10
 
 
-def _bad_share_exceeded(sample: str, count_replacement: bool) -> bool:
+def _bad_share_exceeded(sample: str, count_replacement: bool, encoded: bytes | None = None) -> bool:
     """More than 1% control characters (and U+FFFD, when asked) in the sample. C-speed counts:
     a C0 control is one byte in UTF-8, so bytes.translate deletes them from the encoded sample
-    and the length difference is the count (str.translate looks up every character)."""
-    encoded = sample.encode("utf-8", "surrogatepass")
+    and the length difference is the count (str.translate looks up every character). `encoded`:
+    the sample's UTF-8 bytes, when the caller has them (the file's own bytes)."""
+    if encoded is None:
+        encoded = sample.encode("utf-8", "surrogatepass")
     bad = len(encoded) - len(encoded.translate(None, _CONTROLS))
     if count_replacement:
         bad += sample.count("\ufffd")
@@ -38,12 +40,13 @@ def _looks_binary(text: str, count_replacement: bool = False) -> bool:
     return _bad_share_exceeded(text[:SAMPLE], count_replacement)
 
 
-def _plausible(text: str) -> bool:
-    """Decoded text looks like a Chinese document rather than mojibake or binary."""
+def _plausible(text: str, encoded: bytes | None = None) -> bool:
+    """Decoded text looks like a Chinese document rather than mojibake or binary. `encoded`: the
+    text's UTF-8 bytes, when the caller has them."""
     if not text:
         return False
     sample = text[:SAMPLE]
-    if _bad_share_exceeded(sample, True):
+    if _bad_share_exceeded(sample, True, encoded if len(text) <= SAMPLE else None):
         return False
     return next(islice(_CJK.finditer(sample), _MIN_CJK - 1, None), None) is not None
 
@@ -103,7 +106,8 @@ def _decode(data: bytes, path: Path, declared: str | None,
             text = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-        plausible = _plausible(text)
+        # (a strict UTF-8 decoding is the file's bytes: they need not be encoded again)
+        plausible = _plausible(text, data if enc == "utf-8" else None)
         if plausible or enc == "utf-8" and not _looks_binary(text):
             return text, enc, plausible
     # Valid UTF-8 (or the declared charset) but for a few stray bytes: keep it, say so.

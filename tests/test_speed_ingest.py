@@ -1,0 +1,27 @@
+"""Fast paths of reading and structuring a report give the answers of the straightforward ways
+(issue 13: speed without a change of behaviour)."""
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from auditor.ingest import text as text_reader
+
+# Characters that decide plausibility: C0 controls (counted), the ones that are not, U+FFFD,
+# CJK (needed), ASCII and multi-byte UTF-8 of other widths.
+_READ_CHARS = st.sampled_from(["\x00", "\x01", "\x07", "\x0b", "\x1f", "\t", "\n", "\r", "\f",
+                               "\ufffd", "中", "国", "报", "告", "a", "1", " ", "é", "，", "😀"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_READ_CHARS, max_size=400).map("".join))
+def test_plausibility_from_the_files_utf8_bytes_is_that_of_the_text(text):
+    data = text.encode("utf-8")
+    assert text_reader._plausible(text, data) == text_reader._plausible(text)
+
+
+def test_a_text_longer_than_the_sample_is_judged_on_its_sample_only(monkeypatch):
+    monkeypatch.setattr(text_reader, "SAMPLE", 40)
+    # clean first 40 characters, controls after them: the sample alone is judged
+    text = "中国" * 20 + "\x01" * 30
+    assert text_reader._plausible(text, text.encode("utf-8")) is text_reader._plausible(text) is True
+    assert text_reader._plausible("\x01" * 30 + "中国" * 20, None) is False
