@@ -2,9 +2,12 @@
 (issue 13: speed without a change of behaviour)."""
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings, strategies as st
 
 from auditor.ingest import text as text_reader
+from auditor.parse import document
 
 # Characters that decide plausibility: C0 controls (counted), the ones that are not, U+FFFD,
 # CJK (needed), ASCII and multi-byte UTF-8 of other widths.
@@ -25,3 +28,25 @@ def test_a_text_longer_than_the_sample_is_judged_on_its_sample_only(monkeypatch)
     text = "中国" * 20 + "\x01" * 30
     assert text_reader._plausible(text, text.encode("utf-8")) is text_reader._plausible(text) is True
     assert text_reader._plausible("\x01" * 30 + "中国" * 20, None) is False
+
+
+_OLD_HEAD = re.compile(r"^\s*([一二三四五六七八九十]{1,3})[、.]\s*(.*?)\s*$")
+_HEAD_CHARS = st.sampled_from(list("一二三十、.． 　\t\r\u00a0\u2003总体情况申请复议7") + ["\ufeff"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_HEAD_CHARS, max_size=24).map("".join))
+def test_heading_numeral_and_title_are_those_of_the_lazy_regex(head):
+    old = _OLD_HEAD.match(head)
+    new = document._HEAD.match(head)
+    assert (old is None) == (new is None)
+    if old is not None:
+        assert (new.group(1), new.group(2).strip()) == (old.group(1), old.group(2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_HEAD_CHARS, max_size=24).map("".join))
+def test_standard_number_ignores_whitespace_as_the_regex_did(title):
+    squeezed = re.sub(r"\s+", "", title)
+    assert document.standard_number(title) == document.standard_number(squeezed)
+    assert "".join(title.split()) == squeezed

@@ -185,7 +185,7 @@ def parse_structure(norm_lines: list[str]) -> list[RawSection]:
 
 def standard_number(title: str) -> int:
     """Which standard section a heading title names (1–6), or 0 if none."""
-    t = re.sub(r"\s+", "", title)
+    t = "".join(title.split())  # (re.sub(r"\s+", "", title): the same whitespace, without the regex)
     if "其他需要报告" in t or "其他事项" in t:
         return 6
     if "复议" in t or "诉讼" in t:
@@ -201,7 +201,9 @@ def standard_number(title: str) -> int:
     return 0
 
 
-_HEAD = re.compile(r"^\s*([一二三四五六七八九十]{1,3})[、.]\s*(.*?)\s*$")
+# A heading's numeral and the rest of it; the title is the rest stripped (`\s*(.*?)\s*$` gave the
+# same, the lazy group trying the end at every character).
+_HEAD = re.compile(r"^\s*([一二三四五六七八九十]{1,3})[、.](.*)")
 _SENTENCE_END = tuple("。！？；!?;：:")
 # A line that opens a new item even when the previous line did not end a sentence.
 # A colon that opens a breakdown ("共收到申请6件，其中：" | "信函申请3件…") continues the
@@ -248,7 +250,7 @@ def recognise_sections(raw: list[RawSection]) -> tuple[list[SrcLine], list[tuple
             preamble.extend(rs.lines)
             continue
         m = _HEAD.match(rs.head.text)
-        numeral, title = (m.group(1), m.group(2)) if m else ("", rs.head.text.strip())
+        numeral, title = (m.group(1), m.group(2).strip()) if m else ("", rs.head.text.strip())
         num = standard_number(title)
         value = _numeral_value(numeral)
         is_extra = num == 0 and value >= 7 and seen_numbers and max(seen_numbers) >= 5
