@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from typing import Iterator
 
 
-@contextlib.contextmanager
-def plugin_prints_to_stderr() -> Iterator[None]:
-    # Python-level prints only (sys.stdout); nested use is harmless.
-    with contextlib.redirect_stdout(sys.stderr):
-        yield
+def plugin_prints_to_stderr() -> contextlib.redirect_stdout:
+    """A context in which prints go to stderr. Python-level prints only (sys.stdout); nested use is
+    harmless. (The redirect itself, not a generator context around it: every rule and plugin hook
+    call runs inside one.)"""
+    return contextlib.redirect_stdout(sys.stderr)

@@ -1,5 +1,5 @@
-"""Fast paths of reading and structuring a report give the answers of the straightforward ways
-(issue 13: speed without a change of behaviour)."""
+"""Fast paths of reading and structuring a report and of running plugin code give the answers of the
+straightforward ways (issue 13: speed without a change of behaviour)."""
 from __future__ import annotations
 
 import re
@@ -50,3 +50,40 @@ def test_standard_number_ignores_whitespace_as_the_regex_did(title):
     squeezed = re.sub(r"\s+", "", title)
     assert document.standard_number(title) == document.standard_number(squeezed)
     assert "".join(title.split()) == squeezed
+
+
+def test_plugin_prints_go_to_stderr_nested_and_stdout_comes_back(capsys):
+    import sys
+
+    from auditor.stdio import plugin_prints_to_stderr
+
+    stdout = sys.stdout
+    with plugin_prints_to_stderr():
+        print("外层")
+        with plugin_prints_to_stderr():
+            print("内层")
+        print("外层之后")
+    print("正常输出")
+    assert sys.stdout is stdout
+    out, err = capsys.readouterr()
+    assert out == "正常输出\n"
+    assert err == "外层\n内层\n外层之后\n"
+
+
+def test_a_rule_that_prints_does_not_write_to_stdout(capsys):
+    from pathlib import Path
+
+    from auditor.api import parse_file
+    from auditor.config import Config
+    from auditor.engine.run import audit_with_packs
+    from auditor.plugins import default_plugins
+
+    report = parse_file(Path(__file__).resolve().parents[1] / "sample_reports" / "000_4514475f3fb3965f.txt")
+    rule = next(r for r in default_plugins().rules
+                if r.scope == "report" and r.regions is None and not r.replaces and r.applies(report) is None)
+    noisy = type(rule)(**{**rule.__dict__, "check": lambda report, ctx: print("规则的调试输出") or []})
+    capsys.readouterr()
+    audit_with_packs(report, [noisy], Config())
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "规则的调试输出" in err
