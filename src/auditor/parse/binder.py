@@ -226,7 +226,22 @@ class _Shape:
 
     def value_items(self, line: int) -> list[Item]:
         """The line's value words as items of this line (a new list: rows extend theirs)."""
-        return [Item(val, t, line, None, pos, col) for t, pos, val, col in self.values] if self.values else []
+        # Built without calling the dataclass __init__ (a Python frame per item; tables have many
+        # items): every field of Item is set here (tests/test_speed_binder.py checks the field list).
+        out = []
+        for t, pos, val, col in self.values:
+            it = _new_item(Item)
+            it.value = val
+            it.raw = t
+            it.line = line
+            it.source = None
+            it.pos = pos
+            it.col = col
+            out.append(it)
+        return out
+
+
+_new_item = object.__new__
 
 
 @lru_cache(maxsize=4096)  # value words recur ("0")
