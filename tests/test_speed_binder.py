@@ -22,3 +22,42 @@ def test_value_items_are_the_items_the_dataclass_builds():
             assert [getattr(it, f.name) for f in dataclasses.fields(w)] == [getattr(w, f.name) for f in dataclasses.fields(w)]
             assert it.to_dict() == w.to_dict()
         assert sh.value_items(7) is not items  # a new list each time (rows extend theirs)
+
+
+_SHAPE = ("tabbed", "labels", "values", "n_stray", "leaf", "fields_after", "label_texts")
+
+
+def _read(method: str, parts: list[str]) -> dict:
+    sh = object.__new__(binder._Shape)
+    getattr(sh, method)(parts)
+    return {k: getattr(sh, k) for k in _SHAPE}
+
+
+# Words of table lines: labels, counts, placeholders, damaged and look-alike numbers.
+_WORDS = ["", "规章", "1.属于国家秘密", "(七)总计", "0", "12", "+23", "-262", "24575.93万", "1,234", "—", "/", "无",
+          "N/A", "1\ufffd", "12abc", "３", "第", "、"]
+
+
+def test_lines_without_blanks_read_as_the_general_path():
+    """`_Shape._read_words` (lines without blanks: one word, or tab fields of one word or none)
+    reads what the general `_read_fields` reads from the same line's `line_parts`."""
+    from hypothesis import example, given, settings
+    from hypothesis import strategies as st
+
+    from auditor.parse.cells import line_parts
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(st.sampled_from(_WORDS) | st.text(st.sampled_from("0１9,.-万件项a标\ufffd"), max_size=4),
+                    min_size=1, max_size=9))
+    @example([""])
+    @example(["规章"])
+    @example(["0"])
+    @example(["", ""])
+    def check(fields):
+        text = "\t".join(fields)
+        assert text.split("\t") == line_parts(text)
+        assert _read("_read_words", text.split("\t")) == _read("_read_fields", line_parts(text)), repr(text)
+        sh = binder._Shape(text)  # (the constructor takes the fast path)
+        assert {k: getattr(sh, k) for k in _SHAPE} == _read("_read_fields", line_parts(text))
+
+    check()

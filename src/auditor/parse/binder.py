@@ -127,10 +127,13 @@ class _Shape:
 
     def __init__(self, text: str):
         self.text, self._rc, self._key = text, None, None
-        if " " not in text and "\n" not in text and "\t" in text:
-            self._read_tab_words(text.split("\t"))  # (`line_parts` of a line without blanks)
-            return
-        parts = line_parts(text)
+        if " " not in text and "\n" not in text:
+            self._read_words(text.split("\t"))  # (`line_parts` of a line without blanks)
+        else:
+            self._read_fields(line_parts(text))
+
+    def _read_fields(self, parts: list[str]) -> None:
+        """`__init__` of any line, from its field texts (`line_parts`)."""
         self.tabbed = tabbed = len(parts) > 1
         labels: list[Label] = []
         values: list[tuple] = []  # (text, tab position, value, column)
@@ -171,9 +174,23 @@ class _Shape:
         self.fields_after = tuple(field_texts) if tabbed and labels and not last_has_values else None
         self.label_texts = tuple([lb[0] for lb in labels])
 
-    def _read_tab_words(self, parts: list[str]) -> None:
-        """`__init__` of a tab-separated line without blanks (most grid rows): each field is one
-        word or none, so no field holds both a label and values."""
+    def _read_words(self, parts: list[str]) -> None:
+        """`__init__` of a line without blanks (most grid rows, and single words of wrapped
+        labels): each field is one word or none, so no field holds both a label and values."""
+        if len(parts) == 1:  # one word (or none), no tab fields
+            word = parts[0]
+            self.tabbed, self.n_stray, self.fields_after = False, 0, None
+            if not word:
+                self.labels = self.values = self.label_texts = ()
+                self.leaf = ""
+            elif number_like(word):
+                self.labels = self.label_texts = ()
+                self.values = ((word, None, _value_of(word), 0),)
+                self.leaf = ""
+            else:
+                self.labels, self.values, self.label_texts = ((word, None, 0),), (), (word,)
+                self.leaf = word
+            return
         labels: list[Label] = []
         values: list[tuple] = []
         n_stray, leaf, col = 0, "", 0
