@@ -61,3 +61,29 @@ def test_lines_without_blanks_read_as_the_general_path():
         assert {k: getattr(sh, k) for k in _SHAPE} == _read("_read_fields", line_parts(text))
 
     check()
+
+
+def test_lines_with_blanks_read_as_larks_fields():
+    """`_Shape._read_fields` (lines with blanks: label and values sharing a field, doubled,
+    leading and trailing blanks, one field or tab fields) holds what Lark's fields hold."""
+    from hypothesis import example, given, settings
+    from hypothesis import strategies as st
+    from test_speed_tables import _SHAPE as FIELDS_SHAPE, _shape_by_fields
+
+    from auditor.parse.cells import lark_fields
+
+    field = st.lists(st.sampled_from(_WORDS), max_size=5).map(" ".join) | st.sampled_from(["  ", " 0 ", "a  1", " "])
+    line = st.lists(field, min_size=1, max_size=6).map("\t".join)
+
+    @settings(max_examples=300, deadline=None)
+    @given(line)
+    @example("1.属于国家秘密 0 0 0 0 0 0 0")
+    @example("\t(三) 不予公开\t1. 属于国家秘密\t0\t0\t0")
+    @example("3 标签 4\t5 6")
+    @example("规章 ")
+    def check(text):
+        sh = binder._Shape(text)
+        (fields, tabbed), = lark_fields([text])
+        assert {k: getattr(sh, k) for k in FIELDS_SHAPE} == _shape_by_fields(fields, tabbed), repr(text)
+
+    check()

@@ -134,22 +134,28 @@ class _Shape:
 
     def _read_fields(self, parts: list[str]) -> None:
         """`__init__` of any line, from its field texts (`line_parts`)."""
-        self.tabbed = tabbed = len(parts) > 1
+        if len(parts) == 1:  # no tab fields: the line is one field
+            words = field_words(parts[0], 0)
+            cut = value_cut(words)  # label words, then the values
+            self.tabbed, self.n_stray, self.fields_after = False, 0, None
+            if cut:
+                label = " ".join([w[0] for w in words[:cut]])
+                self.labels, self.label_texts, self.leaf = ((label, None, words[0][1]),), (label,), words[cut - 1][0]
+            else:
+                self.labels = self.label_texts = ()
+                self.leaf = ""
+            self.values = tuple([(word, None, _value_of(word), word_col) for word, word_col, _num in words[cut:]])
+            return
         labels: list[Label] = []
         values: list[tuple] = []  # (text, tab position, value, column)
-        field_texts: list[str] = []  # (`Field.text`)
         n_stray = 0  # values before the first label
         last_has_values = False  # the last label's field holds values too ("label 1 2")
         leaf = ""  # the last label word
-        tab_pos = -1 if tabbed else None
         col = 0  # where the field begins in the line
-        for part in parts:
-            if tabbed:
-                tab_pos += 1
+        for tab_pos, part in enumerate(parts):
             if " " in part:
                 words = field_words(part, col)
-                if tabbed:  # (only tab fields form a grid)
-                    field_texts.append(" ".join([w[0] for w in words]))
+                parts[tab_pos] = " ".join([w[0] for w in words])  # (`Field.text`: fields_after holds it)
                 cut = value_cut(words)  # label words, then the values
                 if cut:
                     if not labels:
@@ -158,20 +164,20 @@ class _Shape:
                     leaf, last_has_values = words[cut - 1][0], cut < len(words)
                 for word, word_col, _num in words[cut:]:
                     values.append((word, tab_pos, _value_of(word), word_col))
-            else:  # most tab fields: one word or none (`field_words`), read without splitting
-                field_texts.append(part)
-                if part and number_like(part):
+            elif part:  # most tab fields: one word or none (`field_words`), read without splitting
+                if number_like(part):
                     values.append((part, tab_pos, _value_of(part), col))
-                elif part:
+                else:
                     if not labels:
                         n_stray = len(values)
                     labels.append((part, tab_pos, col))
                     leaf, last_has_values = part, False
             col += len(part) + 1
+        self.tabbed = True
         self.labels, self.values, self.n_stray, self.leaf = tuple(labels), tuple(values), n_stray, leaf
         # All tab fields of the label's line (empty ones included), or None when the line has no
-        # field grid (not tab-separated, or values sharing the label's field).
-        self.fields_after = tuple(field_texts) if tabbed and labels and not last_has_values else None
+        # field grid (values sharing the label's field).
+        self.fields_after = tuple(parts) if labels and not last_has_values else None
         self.label_texts = tuple([lb[0] for lb in labels])
 
     def _read_words(self, parts: list[str]) -> None:
