@@ -87,3 +87,26 @@ def test_lines_with_blanks_read_as_larks_fields():
         assert {k: getattr(sh, k) for k in FIELDS_SHAPE} == _shape_by_fields(fields, tabbed), repr(text)
 
     check()
+
+
+def test_words_cut_reads_as_field_words_and_value_cut():
+    """`_words_cut` (single blanks read without `field_words`' tuples, number-likeness asked of
+    the trailing words only) gives the words, offsets and cut of `field_words` and `value_cut`."""
+    from hypothesis import example, given, settings
+    from hypothesis import strategies as st
+
+    from auditor.parse.cells import field_words, value_cut
+
+    part = st.lists(st.sampled_from(_WORDS + [" "]), min_size=1, max_size=8).map(" ".join)
+
+    @settings(max_examples=400, deadline=None)
+    @given(part, st.integers(0, 40))
+    @example("1. 属于国家秘密", 3)
+    @example("规章 0 0 0", 0)
+    @example("0 标签 1", 0)
+    @example(" a  1 ", 5)
+    def check(text, col):
+        fw = field_words(text, col)
+        assert binder._words_cut(text, col) == ([w[0] for w in fw], [w[1] for w in fw], value_cut(fw)), repr(text)
+
+    check()

@@ -135,16 +135,15 @@ class _Shape:
     def _read_fields(self, parts: list[str]) -> None:
         """`__init__` of any line, from its field texts (`line_parts`)."""
         if len(parts) == 1:  # no tab fields: the line is one field
-            words = field_words(parts[0], 0)
-            cut = value_cut(words)  # label words, then the values
+            words, cols, cut = _words_cut(parts[0], 0)  # label words, then the values
             self.tabbed, self.n_stray, self.fields_after = False, 0, None
             if cut:
-                label = " ".join([w[0] for w in words[:cut]])
-                self.labels, self.label_texts, self.leaf = ((label, None, words[0][1]),), (label,), words[cut - 1][0]
+                label = " ".join(words[:cut])
+                self.labels, self.label_texts, self.leaf = ((label, None, cols[0]),), (label,), words[cut - 1]
             else:
                 self.labels = self.label_texts = ()
                 self.leaf = ""
-            self.values = tuple([(word, None, _value_of(word), word_col) for word, word_col, _num in words[cut:]])
+            self.values = tuple([(word, None, _value_of(word), word_col) for word, word_col in zip(words[cut:], cols[cut:])])
             return
         labels: list[Label] = []
         values: list[tuple] = []  # (text, tab position, value, column)
@@ -154,15 +153,14 @@ class _Shape:
         col = 0  # where the field begins in the line
         for tab_pos, part in enumerate(parts):
             if " " in part:
-                words = field_words(part, col)
-                parts[tab_pos] = " ".join([w[0] for w in words])  # (`Field.text`: fields_after holds it)
-                cut = value_cut(words)  # label words, then the values
+                words, cols, cut = _words_cut(part, col)  # label words, then the values
+                parts[tab_pos] = " ".join(words)  # (`Field.text`: fields_after holds it)
                 if cut:
                     if not labels:
                         n_stray = len(values)
-                    labels.append((" ".join([w[0] for w in words[:cut]]), tab_pos, words[0][1]))
-                    leaf, last_has_values = words[cut - 1][0], cut < len(words)
-                for word, word_col, _num in words[cut:]:
+                    labels.append((" ".join(words[:cut]), tab_pos, cols[0]))
+                    leaf, last_has_values = words[cut - 1], cut < len(words)
+                for word, word_col in zip(words[cut:], cols[cut:]):
                     values.append((word, tab_pos, _value_of(word), word_col))
             elif part:  # most tab fields: one word or none (`field_words`), read without splitting
                 if number_like(part):
@@ -265,6 +263,24 @@ class _Shape:
 
 
 _new_item = object.__new__
+
+
+def _words_cut(part: str, col: int) -> tuple[list[str], list[int], int]:
+    """The words of a field that begins at offset `col` (`field_words`), their offsets, and where
+    its values begin (`value_cut`). Words parted by single blanks (most fields) are read without
+    building `field_words`' tuples; only the trailing words are asked whether they are number-like."""
+    words = part.split(" ")
+    if "" in words:  # doubled, leading or trailing blanks
+        fw = field_words(part, col)
+        return [w[0] for w in fw], [w[1] for w in fw], value_cut(fw)
+    cols = []
+    for word in words:
+        cols.append(col)
+        col += len(word) + 1
+    cut = len(words)
+    while cut and number_like(words[cut - 1]):
+        cut -= 1
+    return words, cols, cut
 
 
 @lru_cache(maxsize=4096)  # value words recur ("0")
