@@ -127,53 +127,74 @@ class _Shape:
 
     def __init__(self, text: str):
         self.text, self._rc, self._key = text, None, None
-        if " " not in text and "\n" not in text and "\t" in text:
-            self._read_tab_words(text.split("\t"))  # (`line_parts` of a line without blanks)
+        if " " not in text and "\n" not in text:
+            self._read_words(text.split("\t"))  # (`line_parts` of a line without blanks)
+        else:
+            self._read_fields(line_parts(text))
+
+    def _read_fields(self, parts: list[str]) -> None:
+        """`__init__` of any line, from its field texts (`line_parts`)."""
+        if len(parts) == 1:  # no tab fields: the line is one field
+            words, cols, cut = _words_cut(parts[0], 0)  # label words, then the values
+            self.tabbed, self.n_stray, self.fields_after = False, 0, None
+            if cut:
+                label = " ".join(words[:cut])
+                self.labels, self.label_texts, self.leaf = ((label, None, cols[0]),), (label,), words[cut - 1]
+            else:
+                self.labels = self.label_texts = ()
+                self.leaf = ""
+            self.values = tuple([(word, None, _value_of(word), word_col) for word, word_col in zip(words[cut:], cols[cut:])])
             return
-        parts = line_parts(text)
-        self.tabbed = tabbed = len(parts) > 1
         labels: list[Label] = []
         values: list[tuple] = []  # (text, tab position, value, column)
-        field_texts: list[str] = []  # (`Field.text`)
         n_stray = 0  # values before the first label
         last_has_values = False  # the last label's field holds values too ("label 1 2")
         leaf = ""  # the last label word
-        tab_pos = -1 if tabbed else None
         col = 0  # where the field begins in the line
-        for part in parts:
-            if tabbed:
-                tab_pos += 1
+        for tab_pos, part in enumerate(parts):
             if " " in part:
-                words = field_words(part, col)
-                if tabbed:  # (only tab fields form a grid)
-                    field_texts.append(" ".join([w[0] for w in words]))
-                cut = value_cut(words)  # label words, then the values
+                words, cols, cut = _words_cut(part, col)  # label words, then the values
+                parts[tab_pos] = " ".join(words)  # (`Field.text`: fields_after holds it)
                 if cut:
                     if not labels:
                         n_stray = len(values)
-                    labels.append((" ".join([w[0] for w in words[:cut]]), tab_pos, words[0][1]))
-                    leaf, last_has_values = words[cut - 1][0], cut < len(words)
-                for word, word_col, _num in words[cut:]:
+                    labels.append((" ".join(words[:cut]), tab_pos, cols[0]))
+                    leaf, last_has_values = words[cut - 1], cut < len(words)
+                for word, word_col in zip(words[cut:], cols[cut:]):
                     values.append((word, tab_pos, _value_of(word), word_col))
-            else:  # most tab fields: one word or none (`field_words`), read without splitting
-                field_texts.append(part)
-                if part and number_like(part):
+            elif part:  # most tab fields: one word or none (`field_words`), read without splitting
+                if number_like(part):
                     values.append((part, tab_pos, _value_of(part), col))
-                elif part:
+                else:
                     if not labels:
                         n_stray = len(values)
                     labels.append((part, tab_pos, col))
                     leaf, last_has_values = part, False
             col += len(part) + 1
+        self.tabbed = True
         self.labels, self.values, self.n_stray, self.leaf = tuple(labels), tuple(values), n_stray, leaf
         # All tab fields of the label's line (empty ones included), or None when the line has no
-        # field grid (not tab-separated, or values sharing the label's field).
-        self.fields_after = tuple(field_texts) if tabbed and labels and not last_has_values else None
+        # field grid (values sharing the label's field).
+        self.fields_after = tuple(parts) if labels and not last_has_values else None
         self.label_texts = tuple([lb[0] for lb in labels])
 
-    def _read_tab_words(self, parts: list[str]) -> None:
-        """`__init__` of a tab-separated line without blanks (most grid rows): each field is one
-        word or none, so no field holds both a label and values."""
+    def _read_words(self, parts: list[str]) -> None:
+        """`__init__` of a line without blanks (most grid rows, and single words of wrapped
+        labels): each field is one word or none, so no field holds both a label and values."""
+        if len(parts) == 1:  # one word (or none), no tab fields
+            word = parts[0]
+            self.tabbed, self.n_stray, self.fields_after = False, 0, None
+            if not word:
+                self.labels = self.values = self.label_texts = ()
+                self.leaf = ""
+            elif number_like(word):
+                self.labels = self.label_texts = ()
+                self.values = ((word, None, _value_of(word), 0),)
+                self.leaf = ""
+            else:
+                self.labels, self.values, self.label_texts = ((word, None, 0),), (), (word,)
+                self.leaf = word
+            return
         labels: list[Label] = []
         values: list[tuple] = []
         n_stray, leaf, col = 0, "", 0
@@ -226,7 +247,40 @@ class _Shape:
 
     def value_items(self, line: int) -> list[Item]:
         """The line's value words as items of this line (a new list: rows extend theirs)."""
-        return [Item(val, t, line, None, pos, col) for t, pos, val, col in self.values] if self.values else []
+        # Built without calling the dataclass __init__ (a Python frame per item; tables have many
+        # items): every field of Item is set here (tests/test_speed_binder.py checks the field list).
+        out = []
+        for t, pos, val, col in self.values:
+            it = _new_item(Item)
+            it.value = val
+            it.raw = t
+            it.line = line
+            it.source = None
+            it.pos = pos
+            it.col = col
+            out.append(it)
+        return out
+
+
+_new_item = object.__new__
+
+
+def _words_cut(part: str, col: int) -> tuple[list[str], list[int], int]:
+    """The words of a field that begins at offset `col` (`field_words`), their offsets, and where
+    its values begin (`value_cut`). Words parted by single blanks (most fields) are read without
+    building `field_words`' tuples; only the trailing words are asked whether they are number-like."""
+    words = part.split(" ")
+    if "" in words:  # doubled, leading or trailing blanks
+        fw = field_words(part, col)
+        return [w[0] for w in fw], [w[1] for w in fw], value_cut(fw)
+    cols = []
+    for word in words:
+        cols.append(col)
+        col += len(word) + 1
+    cut = len(words)
+    while cut and number_like(words[cut - 1]):
+        cut -= 1
+    return words, cols, cut
 
 
 @lru_cache(maxsize=4096)  # value words recur ("0")
