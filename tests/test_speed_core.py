@@ -87,3 +87,25 @@ def test_a_rule_that_prints_does_not_write_to_stdout(capsys):
     out, err = capsys.readouterr()
     assert out == ""
     assert "规则的调试输出" in err
+
+
+def _flattened_by_strip(text: str) -> bool:
+    """`is_flattened` as first written: the lengths of the lines that strip() leaves non-empty."""
+    from auditor.parse import flattened
+
+    lengths = [len(ln) for ln in text.split("\n") if ln.strip()]
+    chars = sum(lengths)
+    if not lengths or chars < flattened.MIN_CHARS:
+        return False
+    return max(lengths) >= flattened.LONG_LINE or chars / len(lengths) >= flattened.MEAN_LINE
+
+
+_LINE_PIECES = st.sampled_from(["\n", "\n\n", " ", "\t", "\u3000", "\r", "\u00a0", "字" * 50, "a" * 400, "表" * 900])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE_PIECES, max_size=30).map("".join))
+def test_flattened_test_on_given_lines_is_that_of_stripped_lines(text):
+    from auditor.parse import flattened
+
+    assert flattened.is_flattened(text) == flattened.is_flattened(text, text.split("\n")) == _flattened_by_strip(text)

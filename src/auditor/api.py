@@ -16,11 +16,12 @@ def parse_extracted(ex: Extracted, plugins=None, region: str | None = None) -> R
     """`plugins` (a LoadedPlugins) answer the region hook; by default the installed ones.
     `region` overrides region detection."""
     source_text = ex.text
-    flat = flattened.is_flattened(ex.text)
+    src_lines = ex.text.split("\n")
+    flat = flattened.is_flattened(ex.text, src_lines)
     if flat:  # no usable line structure: parse virtual lines that keep their source positions
         text, refs = flattened.resegment(ex.text, ex.refs)
         ex = dataclasses.replace(ex, text=text, refs=refs)
-    src_lines = ex.text.split("\n")
+        src_lines = ex.text.split("\n")
     norm = normalize(ex.text)
     raw = parse_structure(norm)
     pre_lines, sections, demoted = recognise_sections(raw)

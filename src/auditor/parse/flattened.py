@@ -17,6 +17,7 @@ import contextvars
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import filterfalse
 
 from ..model import Cell, ParseNote, Row
 from ..resources import load_toml
@@ -63,9 +64,13 @@ class VirtualLine:
     col: int  # 0-based character offset in the source line
 
 
-def is_flattened(text: str) -> bool:
-    """True when the text has no usable line structure (very long lines, or few lines for its size)."""
-    lengths = list(map(len, filter(str.strip, text.split("\n"))))  # the non-blank lines' (C speed)
+def is_flattened(text: str, lines: list[str] | None = None) -> bool:
+    """True when the text has no usable line structure (very long lines, or few lines for its size).
+    `lines`: `text.split("\n")`, when the caller has it."""
+    if lines is None:
+        lines = text.split("\n")
+    # The non-blank lines' lengths, at C speed (isspace, unlike strip, copies no line).
+    lengths = list(map(len, filterfalse(str.isspace, filter(None, lines))))
     chars = sum(lengths)
     if not lengths or chars < MIN_CHARS:
         return False
