@@ -159,3 +159,42 @@ def test_counted_rows_are_shared_only_for_the_audited_reports_tables():
         shared.end(token)
     row.readings = [(5,)]  # the audit is over: nothing kept
     assert readings.known_values(table, [("new", "total")]) == [5]
+
+
+# ---------------------------------------------------------------- Ningxia prefilters
+
+import re  # noqa: E402
+
+from auditor_ningxia import checks as nx  # noqa: E402
+
+
+def _nx_texts():
+    words = st.sampled_from(["政府信息公开申请办理规范", "政府信息公开申请", "办理规范", "宁政公开办发", "〔2020〕", "[2020]",
+                             "（2020）", "23号", "23 号", " ", "\n", "2020", "23", "号", "宁政", "公开办发", "。", "；", ";",
+                             "申请", "登记", "答复", "受理", "办理流程", "工作", "档案", "台账", "收到"])
+    return st.lists(words, max_size=20).map("".join)
+
+
+@settings(max_examples=500)
+@given(_nx_texts())
+def test_nxgf_literals_decide_as_the_regex(text):
+    assert nx._cites_nxgf(text) == bool(nx._NXGF.search(text))
+
+
+def _plain_describes_handling(report):
+    """app_process's text test as first written."""
+    texts = [p.text for s, p in report.paragraphs() if s is not None and s.number == 3]
+    texts += [sent for _s, p in report.paragraphs() if "申请" in p.text
+              for sent in re.split(r"[。；;]", p.text) if "申请" in sent]
+    return any(nx._HANDLING.search(t) for t in texts)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.sampled_from([None, 1, 3, 3, 5]), _nx_texts()), max_size=6))
+def test_describes_handling_is_the_plain_test(parts):
+    from auditor.model import Paragraph, Section
+
+    preamble = [Paragraph(t, i + 1) for i, (n, t) in enumerate(parts) if n is None]
+    sections = [Section(n, f"{n}、", i + 1, str(n), [Paragraph(t, i + 1)]) for i, (n, t) in enumerate(parts) if n is not None]
+    report = Report("x.txt", "txt", ["x"] * 10, preamble=preamble, sections=sections)
+    assert nx._describes_handling(report) == _plain_describes_handling(report)
