@@ -13,6 +13,7 @@ from operator import itemgetter
 from typing import Callable
 
 from ..model import Table
+from .shared import once_per_audited_table
 
 MAX_COMBINATIONS = 4096
 
@@ -46,15 +47,21 @@ def evaluate(table: Table, cells: list[tuple[str, str]], check: Callable[[dict],
     # Rows whose readings agree on the needed cells are fixed; only the others are combined.
     fixed: dict = {}
     varying: list[list[dict]] = []
+    position, single = _counted_rows(table)
     for r, cols in by_row.items():
+        keys = [(r, c) for c in cols]
+        if r in single:  # one reading, every value a count: the one option, as found below
+            try:
+                fixed.update(zip(keys, [single[r][position[c]] for c in cols]))
+                continue
+            except KeyError:  # (a column the rows do not have: the lookup below says)
+                pass
         row = rows.get(r)
         if row is None:
             return _UNKNOWN
-        idx = [row.columns.index(c) for c in cols]
-        options = list(dict.fromkeys(tuple(rd[i] for i in idx) for rd in row.readings))
-        if not options or not all(_countable(v) for opt in options for v in opt):
+        options = _options(row, cols)
+        if not options or not _all_counts(list(chain.from_iterable(options))):
             return _UNKNOWN  # every combination would hold an unknown cell
-        keys = [(r, c) for c in cols]
         if len(options) == 1:
             fixed.update(zip(keys, options[0]))
         else:
@@ -85,6 +92,13 @@ def evaluate(table: Table, cells: list[tuple[str, str]], check: Callable[[dict],
     return Outcome(verdicts.pop() if verdicts else "unknown", first_fail, varies)
 
 
+def _options(row, cols: list[str]) -> list[tuple]:
+    """The distinct readings of `row`'s cells `cols`, in reading order."""
+    if len(cols) == 1:  # (a column check asks for one cell per row: no tuple per reading)
+        return [(v,) for v in dict.fromkeys(map(itemgetter(row.columns.index(cols[0])), row.readings))]
+    return list(dict.fromkeys(map(itemgetter(*[row.columns.index(c) for c in cols]), row.readings)))
+
+
 _LIMIT = 10 ** 12  # more than 12 digits: not a count
 
 
@@ -96,6 +110,12 @@ def known_values(table: Table, cells: list[tuple[str, str]]) -> list | None:
     """The values of `cells` when every row involved has one reading and every value is a count
     `evaluate` would use; None otherwise. `evaluate`'s fast path; also for checks that pass
     without `evaluate` when their arithmetic holds on these values (else they still ask it)."""
+    position, single = _counted_rows(table)
+    if position is not None and all(r in single for r, _c in cells):  # the usual case
+        try:
+            return [single[r][position[c]] for r, c in cells]
+        except KeyError:  # (a column the rows do not have: the lookup below says)
+            pass
     rows = table.rows
     out = []
     append = out.append
@@ -110,12 +130,44 @@ def known_values(table: Table, cells: list[tuple[str, str]]) -> list | None:
     return out if _all_counts(out) else None
 
 
+@once_per_audited_table  # (the table rules ask about the same rows)
+def _counted_rows(table: Table) -> tuple[dict[str, int] | None, dict[str, tuple]]:
+    """({column: position} of the column list every row of `table` has, {row key: its reading} of
+    the rows with one reading whose every value is a count); (None, {}) if the rows' column lists
+    differ. Any value picked from such a reading is what known_values would give."""
+    rows = table.rows
+    if not rows:
+        return None, {}
+    columns = next(iter(rows.values())).columns
+    position = {c: i for i, c in enumerate(columns)}
+    if len(position) != len(columns) or any(row.columns != columns for row in rows.values()):
+        return None, {}  # (a column named twice: columns.index finds the first)
+    single = {k: row.readings[0] for k, row in rows.items() if len(row.readings) == 1}
+    if not _all_counts(list(chain.from_iterable(single.values()))):  # (usually they all are)
+        single = {k: reading for k, reading in single.items() if _all_counts(reading)}
+    return position, single
+
+
 def known_columns(table: Table, row_keys: list[str], columns: list[str]) -> list[list | None]:
     """`known_values(table, [(r, col) for r in row_keys])` for each of `columns`, each row looked
     up once (a column sum asks for every column of the same rows)."""
     if not columns:
         return []
     rows = table.rows
+    position, single = _counted_rows(table)
+    at = [position.get(c) for c in columns] if position is not None else [None]
+    if row_keys and None not in at:  # (else a column the rows do not have: the lookup below says)
+        picked = [single.get(r) for r in row_keys]
+        counted = None not in picked  # the usual case: every row is a counted one
+        if not counted:
+            for i, r in enumerate(row_keys):
+                if picked[i] is None:
+                    row = rows.get(r)
+                    if row is None or len(row.readings) != 1:
+                        return [None] * len(columns)
+                    picked[i] = row.readings[0]
+        by_column = [list(map(itemgetter(i), picked)) for i in at]
+        return by_column if counted else [v if _all_counts(v) else None for v in by_column]
     picked = []
     for r in row_keys:
         row = rows.get(r)
@@ -135,6 +187,13 @@ def known_columns(table: Table, row_keys: list[str], columns: list[str]) -> list
 def known_rows(table: Table, row_keys: list[str], columns: list[str]) -> list[list | None]:
     """`known_values(table, [(r, col) for col in columns])` for each of `row_keys` (a row sum asks
     for the same columns of every row)."""
+    position, single = _counted_rows(table)
+    if position is not None and columns:
+        at = [position.get(c) for c in columns]
+        if None not in at:  # (else a column the rows do not have: the lookup below says)
+            pick = _getter(at)
+            return [list(pick(single[r])) if r in single else _known_row(table.rows.get(r), columns)
+                    for r in row_keys]
     rows = table.rows
     pickers: dict[int, Callable] = {}
     out: list = []
@@ -149,16 +208,27 @@ def known_rows(table: Table, row_keys: list[str], columns: list[str]) -> list[li
     return [v if v is not None and _all_counts(v) else None for v in out]
 
 
+def _known_row(row, columns: list[str]) -> list | None:
+    """known_rows' answer for one row."""
+    if row is None or len(row.readings) != 1:
+        return None
+    values = [row.readings[0][row.columns.index(c)] for c in columns]
+    return values if _all_counts(values) else None
+
+
 def _picker(pickers: dict, row, columns: list[str]) -> Callable[[tuple], tuple]:
     """reading -> the values of `columns` in it, for rows with `row`'s column list (the rows of a
     table share theirs, so the positions are found once; `pickers` keeps them by the list's id)."""
     pick = pickers.get(id(row.columns))
     if pick is None:
-        at = [row.columns.index(c) for c in columns]
-        # itemgetter gives a tuple for two or more positions, the bare value for one
-        pick = pickers[id(row.columns)] = itemgetter(*at) if len(at) > 1 else (
-            (lambda reading, i=at[0]: (reading[i],)) if at else (lambda reading: ()))
+        pick = pickers[id(row.columns)] = _getter([row.columns.index(c) for c in columns])
     return pick
+
+
+def _getter(at: list[int]) -> Callable[[tuple], tuple]:
+    """reading -> the values at positions `at`, as a tuple."""
+    # itemgetter gives a tuple for two or more positions, the bare value for one
+    return itemgetter(*at) if len(at) > 1 else ((lambda reading, i=at[0]: (reading[i],)) if at else (lambda reading: ()))
 
 
 def _all_counts(values: list) -> bool:

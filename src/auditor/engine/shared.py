@@ -38,3 +38,19 @@ def once_per_audit(fn: Callable[..., T]) -> Callable[..., T]:
             values[fn] = fn(report)
         return values[fn]
     return shared
+
+
+def once_per_audited_table(fn: Callable[..., T]) -> Callable[..., T]:
+    """fn(table), computed once per audit for each table of the audited report (any other table,
+    e.g. one merged by a rule, at each call)."""
+    @functools.wraps(fn)
+    def shared(table) -> T:
+        memo = _MEMO.get()
+        if memo is None or memo[0].tables.get(table.name) is not table:
+            return fn(table)
+        values = memo[1]
+        key = (fn, table.name)
+        if key not in values:
+            values[key] = fn(table)
+        return values[key]
+    return shared

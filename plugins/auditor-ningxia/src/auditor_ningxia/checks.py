@@ -44,8 +44,13 @@ def preamble_tiaoli(report, ctx):
 
 
 def gf_cite(report, ctx):
-    if not any(_NXGF.search(p.text) for _s, p in report.paragraphs()):
+    if not any(_cites_nxgf(p.text) for _s, p in report.paragraphs()):
         yield ctx.fail(location={"section": 3, "line": section_line(report, 3)})
+
+
+def _cites_nxgf(text: str) -> bool:
+    """_NXGF.search(text), by its literals first: the title alone is a match, the number's match starts with its prefix."""
+    return "政府信息公开申请办理规范" in text or ("宁政公开办发" in text and _NXGF.search(text) is not None)
 
 
 def app_process(report, ctx):
@@ -60,15 +65,21 @@ def app_process(report, ctx):
         return
     if received.verdict == "fail":  # nothing received: nothing to describe
         return
-    # Section 三 itself, and every sentence elsewhere that speaks of applications.
-    texts = [p.text for s, p in report.paragraphs() if s is not None and s.number == 3]
-    texts += [sent for _s, p in report.paragraphs() if "申请" in p.text
-              for sent in re.split(r"[。；;]", p.text) if "申请" in sent]
-    if not any(_HANDLING.search(t) for t in texts):
+    if not _describes_handling(report):
         v = received.values
         yield ctx.fail(location={"section": 3, "line": section_line(report, 3)},
                        evidence=[cell_evidence(report, t3, r, c) for r, c in cells],
                        received=int(v[cells[0]] + v[cells[1]]) if v else "若干")
+
+
+def _describes_handling(report) -> bool:
+    """Whether section 三 itself, or a sentence elsewhere that speaks of applications, says how
+    they were handled. A paragraph without a match of _HANDLING has no sentence with one."""
+    paragraphs = list(report.paragraphs())
+    if any(_HANDLING.search(p.text) for s, p in paragraphs if s is not None and s.number == 3):
+        return True
+    return any(_HANDLING.search(sent) for _s, p in paragraphs if "申请" in p.text and _HANDLING.search(p.text)
+               for sent in re.split(r"[。；;]", p.text) if "申请" in sent)
 
 
 def deadline_claims(report, ctx):
