@@ -1,0 +1,130 @@
+"""The fast paths of `claims.extract` say what the reference ways say.
+
+`extract` runs its sentence prefilter over reversed text (`_PREFILTER_REVERSED`): here that is checked
+against the forward `_PREFILTER` and against the plain `_PREFILTER_PATTERN` on generated strings and on
+edge cases, and the sentences `extract` goes on to read are checked against the forward reference.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from auditor.model import Paragraph, Report
+from auditor.parse import claims
+
+# The pattern's own characters, sentence ends, blanks and some other CJK text.
+_ALPHABET = st.sampled_from(sorted(set(
+    "0123456789零〇一二两三四五六七八九十百千万余多件条个起篇份宗例项次期家元人%复议诉讼未没有无收到受理接"
+    "。！？；;!?\n \t\u3000，、（）第年月日申请公开办结行政的了在和")))
+_TEXT = st.text(_ALPHABET | st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), max_size=60)
+_PLAIN = re.compile(claims._PREFILTER_PATTERN)
+
+
+def _forward(text: str, a: int, b: int) -> bool:
+    return claims._PREFILTER.search(text, a, b) is not None
+
+
+def _backward(text: str, a: int, b: int) -> bool:
+    n = len(text)
+    return claims._PREFILTER_REVERSED.search(text[::-1], n - b, n - a) is not None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_TEXT, st.integers(0, 60), st.integers(0, 60))
+def test_reversed_prefilter_agrees_on_every_slice(text, i, j):
+    a, b = sorted((min(i, len(text)), min(j, len(text))))
+    expected = _PLAIN.search(text[a:b]) is not None
+    assert _forward(text, a, b) == expected
+    assert _backward(text, a, b) == expected
+    assert (claims._PREFILTER_REVERSED.search(text[::-1]) is not None) == (_PLAIN.search(text) is not None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_TEXT)
+def test_first_reversed_hit_is_where_the_last_match_ends(text):
+    """`extract` stops at the sentence that starts where the paragraph's last match ends."""
+    hit = claims._PREFILTER_REVERSED.search(text[::-1])
+    ends = [e for e in range(len(text) + 1) if any(_PLAIN.fullmatch(text, s, e) for s in range(e))]
+    assert (hit is None) == (not ends)
+    if hit is not None:
+        assert len(text) - hit.start() == max(ends)
+
+
+@pytest.mark.parametrize("text, found", [
+    ("3件", True), ("3 件", True), ("三 余 件", True), ("十多条", True), ("2  多  项", True),
+    ("5人次", True), ("5 人次", True), ("5人", False), ("人次", False), ("次人5", False),
+    ("10%", True), ("%", True), ("复议", True), ("议复", False), ("诉讼", True), ("复 议", False),
+    ("未收到", True), ("没有受理", True), ("无接收", True), ("无接到", True), ("没收到", False),
+    ("未 收到", False), ("收到", False), ("件3", False), ("第一件", True), ("一起", True),
+    ("3\n件", True), ("3余多件", False), ("", False), ("年度", False),
+])
+def test_prefilter_edge_cases(text, found):
+    assert (_PLAIN.search(text) is not None) == found
+    assert _forward(text, 0, len(text)) == found
+    assert _backward(text, 0, len(text)) == found
+
+
+def test_reversed_regex_of_the_constructs_it_supports():
+    rev = claims._reversed
+    parse = claims._sre_parser.parse
+    for pattern, text in [(r"ab(?:c|de)*\s?[x-z\d]{2,3}", "abdec y1"), (r"人次|[件次]", "次人"), (r"a{2}b+", "bbaa")]:
+        forward = re.compile(pattern)
+        backward = re.compile(rev(parse(pattern)))
+        for s in (text, text[::-1], "abcy1", "ab y12", "aab", "aabbb", "人次", "次"):
+            assert (forward.fullmatch(s) is None) == (backward.fullmatch(s[::-1]) is None), (pattern, s)
+    for unsupported in (r"a(?=b)", r"(a)", r"^a", r"[^a]", r"a*?", r"\w"):
+        with pytest.raises(ValueError):
+            rev(parse(unsupported))
+
+
+def _report(texts: list[str]) -> Report:
+    paras = [Paragraph(text=t, line=i + 1, spans=[(0, i + 1)]) for i, t in enumerate(texts)]
+    return Report(source="<t>", kind="txt", lines=texts, preamble=paras)
+
+
+def _read_sentences(report: Report, monkeypatch) -> list[str]:
+    """The sentences `extract` hands to the parser (none are left out for lying in a table)."""
+    seen: list[str] = []
+    monkeypatch.setattr(claims, "_table_lines", lambda report: set())
+    monkeypatch.setattr(claims.ClaimParser, "may_yield", lambda self, sentence: seen.append(sentence) and False)
+    claims.extract(report)
+    return seen
+
+
+def _reference_sentences(report: Report) -> list[str]:
+    return [m.group() for _s, para in report.paragraphs() for m in claims._SENTENCE.finditer(para.text)
+            if claims._PREFILTER.search(para.text, *m.span())]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=4))
+def test_extract_reads_the_sentences_the_forward_prefilter_passes(texts):
+    report = _report(texts)
+    with pytest.MonkeyPatch.context() as mp:
+        assert _read_sentences(report, mp) == _reference_sentences(report)
+
+
+def test_extract_reads_the_sentences_the_forward_prefilter_passes_in_the_samples(monkeypatch):
+    from pathlib import Path
+
+    from auditor.api import parse_file
+
+    root = Path(__file__).resolve().parents[1] / "sample_reports"
+    for path in sorted(root.glob("*.txt")):
+        report = parse_file(path)
+        with pytest.MonkeyPatch.context() as mp:
+            read = _read_sentences(report, mp)
+        assert read == _reference_sentences(report)
+        assert read  # the samples do hold claims
+
+
+@pytest.mark.parametrize("text", [
+    "收到申请3件。今年天气很好。", "今年天气很好。收到申请3件。", "一二三。\n件数。办结3件", "3\n件。", "复议。诉讼。",
+    "未收到。一。一。一", "行政复议0件；行政诉讼0件", "5人次。次人5。", "。。。3件。。", "办结3件。%",
+    "复议。\n%", "3件。诉讼",
+])
+def test_extract_reads_the_right_sentences_in_edge_cases(text, monkeypatch):
+    report = _report([text])
+    assert _read_sentences(report, monkeypatch) == _reference_sentences(report)
