@@ -128,3 +128,44 @@ def test_extract_reads_the_sentences_the_forward_prefilter_passes_in_the_samples
 def test_extract_reads_the_right_sentences_in_edge_cases(text, monkeypatch):
     report = _report([text])
     assert _read_sentences(report, monkeypatch) == _reference_sentences(report)
+
+
+_GATED = [claims._PREFILTER_PATTERN, r"(?:收到|受理)\s*(?:[（(])", r"(?<=[件条])(?:左右|以上)", r"[一二]+(?=件)|%",
+          r"(?:办结|答复)[\s均已]*(?:\d+件)"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_TEXT, st.integers(0, 60), st.integers(0, 60), st.sampled_from(_GATED))
+def test_found_quickly_finds_where_the_pattern_does(text, i, j, pattern):
+    """`_found_quickly` steps back over its first character with "." (the class it consumed)."""
+    a, b = sorted((min(i, len(text)), min(j, len(text))))
+    quick = claims._found_quickly(pattern)
+    assert quick.pattern != pattern  # the gated form
+    assert (quick.search(text, a, b) is None) == (re.compile(pattern).search(text, a, b) is None)
+
+
+def test_whole_alternation_is_made_on_first_use():
+    parser = claims.ClaimParser(*_parser_args())
+    assert "regex" not in parser.__dict__
+    assert parser.regex.pattern == parser._regex_text
+    assert parser._regex_for("县教育局受理申请3件") is parser.regex  # ORGAN's guard is found
+    assert parser._regex_for("受理申请3件") is not parser.regex
+
+
+def _parser_args():
+    parser = claims._parser()
+    data = {"regex": parser._regex_text, "terminals": parser.terminals, "start": parser.start_state,
+            "end": parser.end_state, "states": {}}
+    return data, parser.grammar
+
+
+@pytest.mark.parametrize("pattern", _GATED)
+def test_found_quickly_finds_a_match_starting_with_any_of_its_first_characters(pattern):
+    first = re.compile(f"[{claims._first_class(pattern, claims._MAX_GATE)}]")
+    starts = [ch for ch in map(chr, range(0x10000)) if first.fullmatch(ch)] + ["\u3000"]
+    rests = ["件", "人次", " 余件", "复议", "议", "讼", "收到", "（", "以上", " 3件", "二件", "%", "均办结", ""]
+    quick, plain = claims._found_quickly(pattern), re.compile(pattern)
+    for ch in starts:
+        for rest in rests:
+            for text in (ch + rest, "x" + ch + rest, "办结" + ch + rest, "件" + ch + rest):
+                assert (quick.search(text) is None) == (plain.search(text) is None), (pattern, text)

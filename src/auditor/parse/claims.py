@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain
 from operator import attrgetter
 from typing import Callable
@@ -167,11 +167,13 @@ def _found_quickly(pattern: str) -> re.Pattern:
 
     The regex engine skips characters that fast only for a pattern that starts by consuming a
     character of a class. So this one consumes a character that can start a match and, in a
-    look-behind of width one, steps back over it to try `pattern` there in a look-ahead."""
+    look-behind of width one, steps back over it to try `pattern` there in a look-ahead (stepping
+    back with "." rather than the class again: a big class costs a fraction of a millisecond to
+    compile, at every start of the program)."""
     first = _first_class(pattern, _MAX_GATE)
     if first is None:
         return re.compile(pattern)
-    return re.compile(f"[{first}](?<=(?=(?:{pattern}))[{first}])")
+    return re.compile(f"[{first}](?<=(?=(?:{pattern}))(?s:.))")
 
 
 def _guard(regexp: str) -> re.Pattern | None:
@@ -277,12 +279,19 @@ def _class_item(item) -> str:
 
 
 # Only sentences that can hold a claim are parsed: a count with its unit, a rate, 复议/诉讼, or "未收到".
-_PREFILTER = _found_quickly(_PREFILTER_PATTERN)  # the reference; `extract` searches reversed text instead:
-# the pattern starts with a digit or a Chinese numeral (一 is everywhere in Chinese text), so its
-# search tries it at nearly every character, while the reversed pattern starts with a unit, 议, 讼,
-# 到, 理 or 收, which are rare. A match in `text[a:b]` is a match of the reversed pattern in the
-# reversed slice, so both searches say the same of every slice.
+# `_PREFILTER` (made on first use, see `__getattr__`) is the reference; `extract` searches reversed
+# text instead: the pattern starts with a digit or a Chinese numeral (一 is everywhere in Chinese
+# text), so its search tries it at nearly every character, while the reversed pattern starts with a
+# unit, 议, 讼, 到, 理 or 收, which are rare. A match in `text[a:b]` is a match of the reversed pattern
+# in the reversed slice, so both searches say the same of every slice.
 _PREFILTER_REVERSED = _found_quickly(_reversed(_sre_parser.parse(_PREFILTER_PATTERN)))
+
+
+def __getattr__(name: str):
+    if name == "_PREFILTER":  # only tests use the forward prefilter: not compiled at every start
+        globals()[name] = value = _found_quickly(_PREFILTER_PATTERN)
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @lru_cache(maxsize=1)
@@ -365,7 +374,7 @@ class ClaimParser:
 
     def __init__(self, data: dict, grammar: str):
         self.grammar = grammar
-        self.regex = re.compile(data["regex"])
+        self._regex_text: str = data["regex"]
         self.terminals: list[tuple[str, str]] = [(name, regexp) for name, regexp in data["terminals"]]
         # Terminals tried at every position (no first-character gate) but ruled out for a whole
         # sentence by one quick search; the alternation without the ruled-out ones, made on first use.
@@ -377,6 +386,12 @@ class ClaimParser:
         # state -> {symbol: next state (shift/goto, an int) or (symbols popped, rule name) (reduce)}
         self.actions: dict[int, dict[str, int | tuple[int, str]]] = lalr.load_actions(data["states"])
         self._memo = _Memo(self.start_state, MAX_REMEMBERED)  # shared by every report
+
+    @cached_property
+    def regex(self) -> re.Pattern:
+        """The whole terminal alternation; made on first use, since most sentences are lexed with
+        one that leaves out a terminal ruled out for them (`_regex_for`), and it takes milliseconds."""
+        return re.compile(self._regex_text)
 
     @staticmethod
     def compile(lark) -> dict:
