@@ -144,6 +144,13 @@ def test_found_quickly_finds_where_the_pattern_does(text, i, j, pattern):
     assert (quick.search(text, a, b) is None) == (re.compile(pattern).search(text, a, b) is None)
 
 
+def test_first_class_cache_answers_as_the_function_does():
+    parser = claims._parser()
+    for _name, regexp in parser.terminals:
+        for limit in (claims._MAX_FIRST, claims._MAX_GATE):
+            assert claims._first_class(regexp, limit) == claims._first_class.__wrapped__(regexp, limit)
+
+
 def test_whole_alternation_is_made_on_first_use():
     parser = claims.ClaimParser(*_parser_args())
     assert "regex" not in parser.__dict__

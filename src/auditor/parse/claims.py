@@ -133,6 +133,7 @@ _MAX_FIRST = 200  # a wider first-character class (e.g. every CJK character) is 
 _MAX_GATE = 2000  # nor a wider class of the characters any terminal starts with (measured on the samples)
 
 
+@lru_cache(maxsize=1024)  # of the grammar's terminals: asked again for each alternation made of them
 def _first_class(regexp: str, limit: int = _MAX_FIRST) -> str | None:
     """The characters a match of `regexp` can start with, as the inside of a character class, or
     None when that is unknown, unbounded or too wide to help."""
