@@ -162,7 +162,9 @@ def test_whole_alternation_is_made_on_first_use():
 def _parser_args():
     parser = claims._parser()
     data = {"regex": parser._regex_text, "terminals": parser.terminals, "start": parser.start_state,
-            "end": parser.end_state, "states": {}}
+            "end": parser.end_state, "states": {}, "guarded": [name for name, _g in parser._guards],
+            "without": {"\t".join(absent): text for absent, text in parser._without_text.items()},
+            "gates": claims._yield_patterns(parser.terminals)}
     return data, parser.grammar
 
 
@@ -176,3 +178,32 @@ def test_found_quickly_finds_a_match_starting_with_any_of_its_first_characters(p
         for rest in rests:
             for text in (ch + rest, "x" + ch + rest, "办结" + ch + rest, "件" + ch + rest):
                 assert (quick.search(text) is None) == (plain.search(text) is None), (pattern, text)
+
+
+@pytest.mark.parametrize("extensions", [(), ("%extend RECEIVED: /登记在册/",)])
+def test_regex_texts_kept_with_the_table_are_what_the_code_makes(extensions):
+    """The alternations without guarded terminals and the yield gates are kept with the parse table
+    (no parsing of regexes at start-up): what is stored must be what the code makes now."""
+    from auditor.parse import lalr
+    from auditor.resources import grammar_text
+
+    text = "\n".join((grammar_text("claims.lark"), *extensions))
+    stored = lalr.table("claims", text, f"lalr ClaimLexer maybe_placeholders=False data={claims._DATA_FORMAT}",
+                        lambda: claims.ClaimParser.compile(claims._build_lark(text)))
+    fresh = claims.ClaimParser.compile(claims._build_lark(text))
+    kept = ("regex", "terminals", "guarded", "without", "gates")  # (lark numbers its states anew each time)
+    assert {k: stored[k] for k in kept} == {k: fresh[k] for k in kept}
+    terms = [tuple(t) for t in fresh["terminals"]]
+    assert fresh["guarded"] == ["ORGAN"]
+    assert fresh["without"] == {"ORGAN": claims._alternation([t for t in terms if t[0] != "ORGAN"], gate=True)}
+    assert fresh["gates"] == claims._yield_patterns(terms)
+    parser = claims._parser(extensions)
+    assert [name for name, _g in parser._guards] == ["ORGAN"]
+
+
+def test_alternation_without_a_combination_not_kept_is_made_on_demand():
+    data, grammar = _parser_args()
+    data["without"] = {}
+    parser = claims.ClaimParser(data, grammar)
+    regex = parser._regex_for("受理申请3件")
+    assert regex.pattern == claims._parser()._regex_for("受理申请3件").pattern

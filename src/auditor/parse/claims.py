@@ -13,7 +13,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import chain
+from itertools import chain, combinations
 from operator import attrgetter
 from typing import Callable
 
@@ -171,10 +171,13 @@ def _found_quickly(pattern: str) -> re.Pattern:
     look-behind of width one, steps back over it to try `pattern` there in a look-ahead (stepping
     back with "." rather than the class again: a big class costs a fraction of a millisecond to
     compile, at every start of the program)."""
+    return re.compile(_quickly(pattern))
+
+
+def _quickly(pattern: str) -> str:
+    """The regex of `_found_quickly(pattern)`."""
     first = _first_class(pattern, _MAX_GATE)
-    if first is None:
-        return re.compile(pattern)
-    return re.compile(f"[{first}](?<=(?=(?:{pattern}))(?s:.))")
+    return pattern if first is None else f"[{first}](?<=(?=(?:{pattern}))(?s:.))"
 
 
 def _guard(regexp: str) -> re.Pattern | None:
@@ -378,11 +381,13 @@ class ClaimParser:
         self._regex_text: str = data["regex"]
         self.terminals: list[tuple[str, str]] = [(name, regexp) for name, regexp in data["terminals"]]
         # Terminals tried at every position (no first-character gate) but ruled out for a whole
-        # sentence by one quick search; the alternation without the ruled-out ones, made on first use.
-        self._guards = [(name, g) for name, regexp in self.terminals
-                        if _first_class(regexp) is None and (g := _guard(regexp)) is not None]
+        # sentence by one quick search; the alternation without the ruled-out ones, compiled on first
+        # use (its text is in `data` when there are few such terminals).
+        regexps = dict(self.terminals)
+        self._guards = [(name, _guard(regexps[name])) for name in data["guarded"]]
+        self._without_text = {tuple(absent.split("\t")): text for absent, text in data["without"].items()}
         self._without: dict[tuple[str, ...], re.Pattern] = {}
-        self._may_yield = _yield_gate(self.terminals)
+        self._may_yield = _yield_gate(data["gates"])
         self.start_state, self.end_state = data["start"], data["end"]
         # state -> {symbol: next state (shift/goto, an int) or (symbols popped, rule name) (reduce)}
         self.actions: dict[int, dict[str, int | tuple[int, str]]] = lalr.load_actions(data["states"])
@@ -399,7 +404,13 @@ class ClaimParser:
         """What a ClaimParser needs of the Lark parser, as JSON-ready data."""
         states, start, end = lalr.actions(lark)
         terminals = _ordered_terminals(lark.terminals)
+        guarded = [name for name, regexp in terminals if _first_class(regexp) is None and _guard(regexp) is not None]
+        without = {}  # the alternation without each combination of guarded terminals (ORGAN alone, today)
+        if len(guarded) <= _MAX_GUARDED:
+            for absent in chain.from_iterable(combinations(guarded, k) for k in range(1, len(guarded) + 1)):
+                without["\t".join(absent)] = _alternation([t for t in terminals if t[0] not in absent], gate=True)
         return {"regex": _alternation(terminals), "terminals": [list(t) for t in terminals],  # JSON: lists
+                "guarded": guarded, "without": without, "gates": _yield_patterns(terminals),
                 "states": states, "start": start, "end": end}
 
     def _regex_for(self, sentence: str) -> re.Pattern:
@@ -410,8 +421,9 @@ class ClaimParser:
             return self.regex
         regex = self._without.get(absent)
         if regex is None:
-            regex = self._without[absent] = re.compile(
-                _alternation([(n, r) for n, r in self.terminals if n not in absent], gate=True))
+            text = self._without_text.get(absent) or _alternation(
+                [(n, r) for n, r in self.terminals if n not in absent], gate=True)
+            regex = self._without[absent] = re.compile(text)
         return regex
 
     def may_yield(self, sentence: str) -> bool:
@@ -586,7 +598,20 @@ def _quantity(sentence: str, parts: list[Tok]) -> Tok:
 _YIELDING = frozenset({"NEG_RECEIVED", "LIT_NONE", "RATE", "BREAKDOWN"})
 
 
-def _yield_gate(terminals: list[tuple[str, str]]) -> Callable[[str], bool]:
+def _yield_patterns(terminals: list[tuple[str, str]]) -> dict[str, str]:
+    """The regexes of `_yield_gate` (text: they are kept with the parse table, see `_yield_gate`)."""
+    regex = dict(terminals)
+
+    def alternation(names) -> str:
+        return "|".join(f"(?:{regexp})" for name, regexp in terminals if name in names)
+
+    words = alternation(_COUNTING_WORDS)
+    return {"alone": _quickly(alternation(_YIELDING)), "word": _quickly(words), "unit": _quickly(regex["UNIT"]),
+            "word_after": _quickly(f"(?:{regex['UNIT']}|{regex['APPROX_POST']}){_ADVERB}*(?:{words})"),
+            "group": regex["LPAR"], "group_after": _quickly(f"(?:{regex['UNIT']})\\s*(?:{regex['LPAR']})")}
+
+
+def _yield_gate(patterns: dict[str, str]) -> Callable[[str], bool]:
     """A test that is true of every sentence whose tokens can yield a claim, rate or breakdown.
 
     A token of kind K is a match of K's regex in the sentence, so each way to an output is a regex
@@ -594,19 +619,10 @@ def _yield_gate(terminals: list[tuple[str, str]]) -> Callable[[str], bool]:
     of a quantity (in its clause, or pending from one before); a counting word right after the UNIT
     or APPROX_POST that ends a quantity with only adverbs between (`_word_after`); a group right
     after an exact quantity ("7件（5件、2件）", `_breakdowns`: its UNIT, then only blank FILLER). The
-    searches that start at every unit and space are made only where they can still decide."""
-    regex = dict(terminals)
-
-    def alternation(names) -> str:
-        return "|".join(f"(?:{regexp})" for name, regexp in terminals if name in names)
-
-    alone = _found_quickly(alternation(_YIELDING))
-    words = alternation(_COUNTING_WORDS)
-    word = _found_quickly(words)
-    unit = _found_quickly(regex["UNIT"])
-    word_after = _found_quickly(f"(?:{regex['UNIT']}|{regex['APPROX_POST']}){_ADVERB}*(?:{words})")
-    group = re.compile(regex["LPAR"])
-    group_after = _found_quickly(f"(?:{regex['UNIT']})\\s*(?:{regex['LPAR']})")
+    searches that start at every unit and space are made only where they can still decide.
+    `patterns`: `_yield_patterns` of the grammar's terminals."""
+    alone, word, unit, word_after, group, group_after = (
+        re.compile(patterns[k]) for k in ("alone", "word", "unit", "word_after", "group", "group_after"))
 
     def may_yield(sentence: str) -> bool:
         first_word = word.search(sentence)
@@ -624,7 +640,8 @@ def _build_lark(text: str):
     return Lark(text, parser="lalr", lexer=_claim_lexer(), maybe_placeholders=False)
 
 
-_DATA_FORMAT = 2  # of ClaimParser.compile's answer; bump when it changes shape (2: terminals one by one)
+_DATA_FORMAT = 3  # of ClaimParser.compile's answer; bump when it changes shape (3: regex texts kept)
+_MAX_GUARDED = 3  # guarded terminals whose alternations without them are kept (2 ** 3 - 1 of them)
 
 
 @lru_cache(maxsize=8)
