@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
-from itertools import chain
+from functools import cached_property, lru_cache
+from itertools import chain, combinations
 from operator import attrgetter
 from typing import Callable
 
@@ -133,6 +133,7 @@ _MAX_FIRST = 200  # a wider first-character class (e.g. every CJK character) is 
 _MAX_GATE = 2000  # nor a wider class of the characters any terminal starts with (measured on the samples)
 
 
+@lru_cache(maxsize=1024)  # of the grammar's terminals: asked again for each alternation made of them
 def _first_class(regexp: str, limit: int = _MAX_FIRST) -> str | None:
     """The characters a match of `regexp` can start with, as the inside of a character class, or
     None when that is unknown, unbounded or too wide to help."""
@@ -167,11 +168,16 @@ def _found_quickly(pattern: str) -> re.Pattern:
 
     The regex engine skips characters that fast only for a pattern that starts by consuming a
     character of a class. So this one consumes a character that can start a match and, in a
-    look-behind of width one, steps back over it to try `pattern` there in a look-ahead."""
+    look-behind of width one, steps back over it to try `pattern` there in a look-ahead (stepping
+    back with "." rather than the class again: a big class costs a fraction of a millisecond to
+    compile, at every start of the program)."""
+    return re.compile(_quickly(pattern))
+
+
+def _quickly(pattern: str) -> str:
+    """The regex of `_found_quickly(pattern)`."""
     first = _first_class(pattern, _MAX_GATE)
-    if first is None:
-        return re.compile(pattern)
-    return re.compile(f"[{first}](?<=(?=(?:{pattern}))[{first}])")
+    return pattern if first is None else f"[{first}](?<=(?=(?:{pattern}))(?s:.))"
 
 
 def _guard(regexp: str) -> re.Pattern | None:
@@ -244,8 +250,52 @@ def _first_of(seq) -> tuple[list | None, bool]:
     return items, True
 
 
+def _reversed(seq) -> str:
+    """A regex for the reversed strings of a parsed regex made of characters, classes, repeats,
+    alternatives and non-capturing groups (ValueError for anything else, e.g. a look-around)."""
+    out = []
+    for op, av in reversed(list(seq)):
+        if op is _sre.LITERAL:
+            out.append(re.escape(chr(av)))
+        elif op is _sre.IN:
+            out.append(f"[{''.join(map(_class_item, av))}]")
+        elif op is _sre.MAX_REPEAT:
+            lo, hi, sub = av
+            out.append(f"(?:{_reversed(sub)}){{{lo},{'' if hi is _sre.MAXREPEAT else hi}}}")
+        elif op is _sre.BRANCH:
+            out.append(f"(?:{'|'.join(map(_reversed, av[1]))})")
+        elif op is _sre.SUBPATTERN and av[0] is None:
+            out.append(f"(?:{_reversed(av[-1])})")
+        else:
+            raise ValueError(f"cannot reverse {op}")
+    return "".join(out)
+
+
+def _class_item(item) -> str:
+    op, av = item
+    if op is _sre.LITERAL:
+        return re.escape(chr(av))
+    if op is _sre.RANGE:
+        return f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}"
+    if op is _sre.CATEGORY and av in _CATEGORIES:
+        return _CATEGORIES[av]
+    raise ValueError(f"cannot reverse {op}")
+
+
 # Only sentences that can hold a claim are parsed: a count with its unit, a rate, 复议/诉讼, or "未收到".
-_PREFILTER = _found_quickly(_PREFILTER_PATTERN)
+# `_PREFILTER` (made on first use, see `__getattr__`) is the reference; `extract` searches reversed
+# text instead: the pattern starts with a digit or a Chinese numeral (一 is everywhere in Chinese
+# text), so its search tries it at nearly every character, while the reversed pattern starts with a
+# unit, 议, 讼, 到, 理 or 收, which are rare. A match in `text[a:b]` is a match of the reversed pattern
+# in the reversed slice, so both searches say the same of every slice.
+_PREFILTER_REVERSED = _found_quickly(_reversed(_sre_parser.parse(_PREFILTER_PATTERN)))
+
+
+def __getattr__(name: str):
+    if name == "_PREFILTER":  # only tests use the forward prefilter: not compiled at every start
+        globals()[name] = value = _found_quickly(_PREFILTER_PATTERN)
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @lru_cache(maxsize=1)
@@ -328,25 +378,39 @@ class ClaimParser:
 
     def __init__(self, data: dict, grammar: str):
         self.grammar = grammar
-        self.regex = re.compile(data["regex"])
+        self._regex_text: str = data["regex"]
         self.terminals: list[tuple[str, str]] = [(name, regexp) for name, regexp in data["terminals"]]
         # Terminals tried at every position (no first-character gate) but ruled out for a whole
-        # sentence by one quick search; the alternation without the ruled-out ones, made on first use.
-        self._guards = [(name, g) for name, regexp in self.terminals
-                        if _first_class(regexp) is None and (g := _guard(regexp)) is not None]
+        # sentence by one quick search; the alternation without the ruled-out ones, compiled on first
+        # use (its text is in `data` when there are few such terminals).
+        regexps = dict(self.terminals)
+        self._guards = [(name, _guard(regexps[name])) for name in data["guarded"]]
+        self._without_text = {tuple(absent.split("\t")): text for absent, text in data["without"].items()}
         self._without: dict[tuple[str, ...], re.Pattern] = {}
-        self._may_yield = _yield_gate(self.terminals)
+        self._may_yield = _yield_gate(data["gates"])
         self.start_state, self.end_state = data["start"], data["end"]
         # state -> {symbol: next state (shift/goto, an int) or (symbols popped, rule name) (reduce)}
         self.actions: dict[int, dict[str, int | tuple[int, str]]] = lalr.load_actions(data["states"])
         self._memo = _Memo(self.start_state, MAX_REMEMBERED)  # shared by every report
+
+    @cached_property
+    def regex(self) -> re.Pattern:
+        """The whole terminal alternation; made on first use, since most sentences are lexed with
+        one that leaves out a terminal ruled out for them (`_regex_for`), and it takes milliseconds."""
+        return re.compile(self._regex_text)
 
     @staticmethod
     def compile(lark) -> dict:
         """What a ClaimParser needs of the Lark parser, as JSON-ready data."""
         states, start, end = lalr.actions(lark)
         terminals = _ordered_terminals(lark.terminals)
+        guarded = [name for name, regexp in terminals if _first_class(regexp) is None and _guard(regexp) is not None]
+        without = {}  # the alternation without each combination of guarded terminals (ORGAN alone, today)
+        if len(guarded) <= _MAX_GUARDED:
+            for absent in chain.from_iterable(combinations(guarded, k) for k in range(1, len(guarded) + 1)):
+                without["\t".join(absent)] = _alternation([t for t in terminals if t[0] not in absent], gate=True)
         return {"regex": _alternation(terminals), "terminals": [list(t) for t in terminals],  # JSON: lists
+                "guarded": guarded, "without": without, "gates": _yield_patterns(terminals),
                 "states": states, "start": start, "end": end}
 
     def _regex_for(self, sentence: str) -> re.Pattern:
@@ -357,8 +421,9 @@ class ClaimParser:
             return self.regex
         regex = self._without.get(absent)
         if regex is None:
-            regex = self._without[absent] = re.compile(
-                _alternation([(n, r) for n, r in self.terminals if n not in absent], gate=True))
+            text = self._without_text.get(absent) or _alternation(
+                [(n, r) for n, r in self.terminals if n not in absent], gate=True)
+            regex = self._without[absent] = re.compile(text)
         return regex
 
     def may_yield(self, sentence: str) -> bool:
@@ -533,7 +598,20 @@ def _quantity(sentence: str, parts: list[Tok]) -> Tok:
 _YIELDING = frozenset({"NEG_RECEIVED", "LIT_NONE", "RATE", "BREAKDOWN"})
 
 
-def _yield_gate(terminals: list[tuple[str, str]]) -> Callable[[str], bool]:
+def _yield_patterns(terminals: list[tuple[str, str]]) -> dict[str, str]:
+    """The regexes of `_yield_gate` (text: they are kept with the parse table, see `_yield_gate`)."""
+    regex = dict(terminals)
+
+    def alternation(names) -> str:
+        return "|".join(f"(?:{regexp})" for name, regexp in terminals if name in names)
+
+    words = alternation(_COUNTING_WORDS)
+    return {"alone": _quickly(alternation(_YIELDING)), "word": _quickly(words), "unit": _quickly(regex["UNIT"]),
+            "word_after": _quickly(f"(?:{regex['UNIT']}|{regex['APPROX_POST']}){_ADVERB}*(?:{words})"),
+            "group": regex["LPAR"], "group_after": _quickly(f"(?:{regex['UNIT']})\\s*(?:{regex['LPAR']})")}
+
+
+def _yield_gate(patterns: dict[str, str]) -> Callable[[str], bool]:
     """A test that is true of every sentence whose tokens can yield a claim, rate or breakdown.
 
     A token of kind K is a match of K's regex in the sentence, so each way to an output is a regex
@@ -541,19 +619,10 @@ def _yield_gate(terminals: list[tuple[str, str]]) -> Callable[[str], bool]:
     of a quantity (in its clause, or pending from one before); a counting word right after the UNIT
     or APPROX_POST that ends a quantity with only adverbs between (`_word_after`); a group right
     after an exact quantity ("7件（5件、2件）", `_breakdowns`: its UNIT, then only blank FILLER). The
-    searches that start at every unit and space are made only where they can still decide."""
-    regex = dict(terminals)
-
-    def alternation(names) -> str:
-        return "|".join(f"(?:{regexp})" for name, regexp in terminals if name in names)
-
-    alone = _found_quickly(alternation(_YIELDING))
-    words = alternation(_COUNTING_WORDS)
-    word = _found_quickly(words)
-    unit = _found_quickly(regex["UNIT"])
-    word_after = _found_quickly(f"(?:{regex['UNIT']}|{regex['APPROX_POST']}){_ADVERB}*(?:{words})")
-    group = re.compile(regex["LPAR"])
-    group_after = _found_quickly(f"(?:{regex['UNIT']})\\s*(?:{regex['LPAR']})")
+    searches that start at every unit and space are made only where they can still decide.
+    `patterns`: `_yield_patterns` of the grammar's terminals."""
+    alone, word, unit, word_after, group, group_after = (
+        re.compile(patterns[k]) for k in ("alone", "word", "unit", "word_after", "group", "group_after"))
 
     def may_yield(sentence: str) -> bool:
         first_word = word.search(sentence)
@@ -571,7 +640,8 @@ def _build_lark(text: str):
     return Lark(text, parser="lalr", lexer=_claim_lexer(), maybe_placeholders=False)
 
 
-_DATA_FORMAT = 2  # of ClaimParser.compile's answer; bump when it changes shape (2: terminals one by one)
+_DATA_FORMAT = 3  # of ClaimParser.compile's answer; bump when it changes shape (3: regex texts kept)
+_MAX_GUARDED = 3  # guarded terminals whose alternations without them are kept (2 ** 3 - 1 of them)
 
 
 @lru_cache(maxsize=8)
@@ -726,10 +796,12 @@ def extract(report: Report, extensions: tuple[str, ...] = ()) -> Narrative:
     fragments from plugins (see `check_extension`)."""
     narrative = Narrative()
     table_lines = parser = None
-    prefilter = _PREFILTER.search
+    prefilter = _PREFILTER_REVERSED.search  # over reversed text: `_PREFILTER.search`, faster
     for section, para in report.paragraphs():
         text = para.text
-        hit = prefilter(text)
+        n = len(text)
+        backwards = text[::-1]
+        hit = prefilter(backwards)
         if hit is None:  # then none of its sentences can hold a claim
             continue
         if table_lines is None:
@@ -737,12 +809,14 @@ def extract(report: Report, extensions: tuple[str, ...] = ()) -> Narrative:
         if para.line in table_lines or not table_lines.isdisjoint([line for _off, line in para.spans]):
             continue
         app_context = None  # worked out for the first sentence that is parsed
-        # _PREFILTER_PATTERN has no look-arounds or anchors: a match inside a sentence is one in the
-        # paragraph, so a sentence that ends before the paragraph's first match holds none.
-        first_hit = hit.start()
+        # The first match in the reversed text is the paragraph's match that ends last (its one
+        # character is the match's last): a sentence that starts where it ends, or later, holds none.
+        last_end = n - hit.start()
         for m in _SENTENCE.finditer(text):
             start, end = m.span()
-            if end <= first_hit or not prefilter(text, start, end):
+            if start >= last_end:
+                break
+            if prefilter(backwards, n - end, n - start) is None:  # `text[start:end]`, reversed
                 continue
             sentence = m.group()
             if parser is None:
