@@ -109,3 +109,20 @@ def test_flattened_test_on_given_lines_is_that_of_stripped_lines(text):
     from auditor.parse import flattened
 
     assert flattened.is_flattened(text) == flattened.is_flattened(text, text.split("\n")) == _flattened_by_strip(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["ROWS", "TEXTS"]), st.lists(st.sampled_from(["", "", "一行", "a\tb", " "]),
+                                                                        min_size=1, max_size=6)), max_size=5),
+       st.integers(1, 50))
+def test_structure_lines_are_the_non_blank_lines_of_each_run_numbered_from_it(runs, first):
+    tokens, want, line = [], [], first
+    for kind, texts in runs:
+        tokens.append(document._Line("\n".join(texts) + "\n", kind, line))
+        for text in texts + [""]:
+            if text:
+                want.append((document._LINE_KIND[kind], text, line))
+            line += 1
+    got = document._ToSections._lines(tokens)
+    assert all(type(ln) is document.SrcLine for ln in got)
+    assert [(ln.kind, ln.text, ln.line) for ln in got] == want

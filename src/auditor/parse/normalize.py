@@ -89,7 +89,7 @@ def normalize(text: str) -> list[str]:
 
             pipe_tabs = {s: "\t".join(cells) for s, cells in zip(rows, pipe_rows(rows))}
     narrow = _FOOTERS.sub("\n", "\n" + _narrow(text))
-    lines = [ln.rstrip() for ln in narrow[1:].split("\n")]
+    lines = list(map(str.rstrip, narrow[1:].split("\n")))
     i = counted = 0  # line index of the "\n" at `counted` (the one put in front: line 1)
     m = _SPECIAL.search(narrow)
     while m is not None:  # the lines with a special character, in order
