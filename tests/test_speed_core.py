@@ -126,3 +126,13 @@ def test_structure_lines_are_the_non_blank_lines_of_each_run_numbered_from_it(ru
     got = document._ToSections._lines(tokens)
     assert all(type(ln) is document.SrcLine for ln in got)
     assert [(ln.kind, ln.text, ln.line) for ln in got] == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.floats(-5, 40), st.floats(-5, 40), st.floats(-5, 40)), max_size=8))
+def test_offset_range_test_is_the_all_of_its_columns(columns):
+    from auditor.parse import binder
+
+    centers, lo, hi = ([c[i] for c in columns] for i in range(3))
+    want = all(low - binder.OFFSET_TOL <= x <= high + binder.OFFSET_TOL for x, low, high in zip(centers, lo, hi))
+    assert binder._within(centers, lo, hi) == want

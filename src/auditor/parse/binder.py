@@ -537,13 +537,14 @@ def _centers(vals: list[Item]) -> list[float]:
 def offset_grids(accs: dict[str, _RowAcc], ncols: int) -> list[_Grid]:
     """Column ranges from the rows that have all their values on one line: consecutive such rows
     whose values line up form a grid (a page break or a new header starts another)."""
-    full = sorted((a for a in accs.values() if len(a.values) == ncols and _aligned_values(a)),
+    # (a value with a tab position is never aligned by offset: most tables are told by their first value)
+    full = sorted((a for a in accs.values() if len(a.values) == ncols and a.values[0].pos is None and _aligned_values(a)),
                   key=lambda a: a.values[0].line)
     grids: list[_Grid] = []
     for a in full:
         c = _centers(a.values)
         g = grids[-1] if grids else None
-        if g is not None and all(lo - OFFSET_TOL <= x <= hi + OFFSET_TOL for x, lo, hi in zip(c, g.lo, g.hi)):
+        if g is not None and _within(c, g.lo, g.hi):
             g.lines.append(a.values[0].line)
             g.lo = [min(x, lo) for x, lo in zip(c, g.lo)]
             g.hi = [max(x, hi) for x, hi in zip(c, g.hi)]
@@ -551,6 +552,14 @@ def offset_grids(accs: dict[str, _RowAcc], ncols: int) -> list[_Grid]:
             grids.append(_Grid([a.values[0].line], list(c), list(c)))
     # Columns must stand clearly apart, or no offset tells them apart.
     return [g for g in grids if all(g.lo[j + 1] - g.hi[j] > 2 * OFFSET_TOL for j in range(ncols - 1))]
+
+
+def _within(centers: list[float], lo: list[float], hi: list[float]) -> bool:
+    """Each center lies in its column's range, give or take OFFSET_TOL."""
+    for x, low, high in zip(centers, lo, hi):
+        if not low - OFFSET_TOL <= x <= high + OFFSET_TOL:
+            return False
+    return True
 
 
 def place_by_offset(acc: _RowAcc, grids: list[_Grid]) -> tuple[int, ...] | None:
