@@ -11,6 +11,6 @@ import sys
 
 def plugin_prints_to_stderr() -> contextlib.redirect_stdout:
     """A context in which prints go to stderr. Python-level prints only (sys.stdout); nested use is
-    harmless. (The redirect itself, not a generator context around it: every rule and plugin hook
-    call runs inside one.)"""
+    harmless. (The redirect itself, not a generator context around it: every plugin hook call
+    enters one.)"""
     return contextlib.redirect_stdout(sys.stderr)
