@@ -99,13 +99,12 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from auditor.engine import readings  # noqa: E402
 from auditor.model import Row, Table  # noqa: E402
+from rules_reference import plain_all_counts as _plain_all_counts  # noqa: E402
+from rules_reference import plain_known_columns as _plain_known_columns  # noqa: E402
+from rules_reference import plain_known_rows as _plain_known_rows  # noqa: E402
 
 _VALUES = st.one_of(st.none(), st.integers(-3, 5), st.sampled_from([1.5, 0.0, 10 ** 12 - 1, 10 ** 12, -10 ** 12,
                                                                     10 ** 400, 1e300, -2.5]))
-
-
-def _plain_all_counts(values) -> bool:
-    return None not in values and (not values or (max(values) < readings._LIMIT and min(values) > -readings._LIMIT))
 
 
 @given(st.lists(_VALUES, max_size=12))
@@ -128,30 +127,6 @@ def _tables(draw):
     keys = draw(st.lists(st.sampled_from([*rows, "missing"]), max_size=6))
     want = draw(st.lists(st.sampled_from(COLS), max_size=4))  # none, one (a bare itemgetter value), several
     return table, keys, want
-
-
-def _plain_known_columns(table, row_keys, columns):
-    """known_columns before the change (each value looked up by position)."""
-    picked = [table.rows.get(r) for r in row_keys]
-    if any(row is None for row in picked) or any(len(row.readings) != 1 for row in picked):
-        return [None] * len(columns)
-    out = []
-    for col in columns:
-        values = [row.readings[0][row.columns.index(col)] for row in picked]
-        out.append(values if _plain_all_counts(values) else None)
-    return out
-
-
-def _plain_known_rows(table, row_keys, columns):
-    out = []
-    for r in row_keys:
-        row = table.rows.get(r)
-        if row is None or len(row.readings) != 1:
-            out.append(None)
-            continue
-        values = [row.readings[0][row.columns.index(c)] for c in columns]
-        out.append(values if _plain_all_counts(values) else None)
-    return out
 
 
 @settings(max_examples=500)

@@ -7,6 +7,8 @@ from hypothesis import given, settings, strategies as st
 
 from auditor.engine import readings, shared
 from auditor.model import Report, Row, Table
+from rules_reference import plain_known_columns as _plain_known_columns
+from rules_reference import plain_known_rows as _plain_known_rows
 
 # mostly counts (a table whose rows all read as counts is the usual case), some blanks and non-counts
 _VALUES = st.one_of(st.integers(-3, 5), st.integers(0, 9), st.integers(0, 2), st.none(),
@@ -73,29 +75,6 @@ def _plain_known_values(table, cells):
             return None
         out.append(row.readings[0][row.columns.index(c)])
     return out if all(_countable(v) for v in out) else None
-
-
-def _plain_known_rows(table, row_keys, columns):
-    out = []
-    for r in row_keys:
-        row = table.rows.get(r)
-        if row is None or len(row.readings) != 1:
-            out.append(None)
-            continue
-        values = [row.readings[0][row.columns.index(c)] for c in columns]
-        out.append(values if all(_countable(v) for v in values) else None)
-    return out
-
-
-def _plain_known_columns(table, row_keys, columns):
-    picked = [table.rows.get(r) for r in row_keys]
-    if any(row is None or len(row.readings) != 1 for row in picked):
-        return [None] * len(columns)
-    out = []
-    for col in columns:
-        values = [row.readings[0][row.columns.index(col)] for row in picked]
-        out.append(values if all(_countable(v) for v in values) else None)
-    return out
 
 
 @st.composite
