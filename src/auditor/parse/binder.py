@@ -299,13 +299,14 @@ def _tokenized(lines: list[SrcLine]) -> list[tuple[SrcLine, _Shape]]:
     """The table lines that are not prose, with their shapes (worked out for the new ones)."""
     out = []
     for ln in lines:
-        if _is_prose(ln):
+        text = ln.text
+        if "\t" not in text and _is_prose(ln):  # (a tab line is never prose: most table lines)
             continue
-        sh = _SHAPES.get(ln.text)
+        sh = _SHAPES.get(text)
         if sh is None:
             if len(_SHAPES) >= SHAPES_MAX:
                 _SHAPES.clear()
-            sh = _SHAPES[ln.text] = _Shape(ln.text)  # (kept in `sh`: another thread may clear)
+            sh = _SHAPES[text] = _Shape(text)  # (kept in `sh`: another thread may clear)
         out.append((ln, sh))
     return out
 
@@ -388,7 +389,7 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
                 if hit is not None:
                     break
             hit_text = line_labels[0] if hit is not None else None
-        if hit is not None:
+        if hit is not None and orphan is not None:
             drop_orphan()
         if hit is not None and cur is not None and hit == cur.idx and not cur.values:
             cur.label += sh.label_join  # second half of a wrapped label
@@ -399,12 +400,13 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
             spec = specs[hit]
             label_text = sh.label_text if len(line_labels) > 1 else hit_text
             acc = _RowAcc(spec, hit, label_text, ln.line, sh.label_pos)
-            stray = line_values[:sh.n_stray]
-            if stray:
+            if sh.n_stray:
+                stray = line_values[:sh.n_stray]
                 notes.append(ParseNote("table.stray_values",
                                        f"第{ln.line}行在行标签前有无法归属的数值“{' '.join(s.raw for s in stray)}”，已忽略",
                                        ln.line, table, spec["key"]))
-            acc.values = line_values[sh.n_stray:]
+                line_values = line_values[sh.n_stray:]
+            acc.values = line_values  # (a new list: `value_items`)
             acc.fields_after = sh.fields_after
             if matcher.typo is not None:
                 notes.append(ParseNote("table.label_typo",
