@@ -41,7 +41,7 @@ def applicable(report: Report, rules: list, cfg: Config) -> list:
 
 
 def _packs_of(rules: list) -> list[str]:
-    return sorted({r.pack for r in rules}, key=lambda p: (p != "national", p))
+    return sorted({r.pack for r in rules}, key=_pack_order)
 
 
 def packs_applied(report: Report, rules: list, cfg: Config) -> list[str]:
@@ -54,51 +54,72 @@ def audit(report: Report, rules: list, cfg: Config) -> tuple[list[Finding], list
 
 
 def audit_with_packs(report: Report, rules: list, cfg: Config) -> tuple[list[Finding], list[NotAssessable], list[str]]:
-    """`audit`, and `packs_applied` of the same rules (their selection found once)."""
+    """`audit`, and `packs_applied` of the same rules: the selection is found in one pass over the
+    rules that replace others (a few) and decided rule by rule in the pass that runs them."""
+    region = report.region
+    named = _naming_selectors(cfg)  # once, not per regional rule (usually none)
+    # Rules replaced by an applicable chosen rule (as _not_replaced finds them): by a report rule
+    # they do not run; by any rule (batch rules run in auditor.crossreport) they do not count for
+    # the packs applied, as packs_applied counts them.
+    replacers = [r for r in rules if r.replaces and (r.regions is None or region in r.regions or (
+        named and any(selector_matches(s, r, cfg.rule_ids) for s in named)))]
+    replaced: set[str] = set()
+    replaced_here: set[str] = set()  # by a report rule
+    for r in replacers:
+        if r.applies(report) is None:
+            replaced.update(r.replaces)
+            if r.scope == "report":
+                replaced_here.update(r.replaces)
+    stand_ins: dict[str, str] = {}  # replaced id -> the first active report rule naming it
+    for r in replacers:
+        if r.scope == "report" and r.id not in replaced_here:
+            for old in r.replaces:
+                stand_ins.setdefault(old, r.id)
+    packs: set[str] = set()
     findings: list[Finding] = []
     skipped: list[NotAssessable] = []
-    chosen = _chosen(report, rules, cfg)
-    # Batch rules run in auditor.crossreport: only report rules run (and replace) here, but the
-    # packs applied count every applicable rule, as packs_applied does.
-    in_report = [r for r in chosen if r.scope == "report"]
-    active = _not_replaced(report, in_report)
-    packs = _packs_of(active if len(in_report) == len(chosen) else _not_replaced(report, chosen))
-    rules = [r for r in rules if r.scope == "report"]
-    # By identity: `rule in active` would compare Rule dataclasses field by field, for every rule.
-    active_ids = {id(r) for r in active}
-    stand_ins = {old: r.id for r in reversed(active) for old in r.replaces}  # the first one wins
     memo = shared.begin(report)  # what several rules derive from the report, found once
     try:
         with plugin_prints_to_stderr():  # a rule that prints must not corrupt --format json
             for rule in rules:
-                _run_rule(rule, report, cfg, stand_ins, active_ids, findings, skipped)
+                chosen = rule.regions is None or region in rule.regions or (  # _chosen's test
+                    named and any(selector_matches(s, rule, cfg.rule_ids) for s in named))
+                if not chosen or rule.id in replaced_here:
+                    if rule.scope == "report":
+                        stand_in = stand_ins.get(rule.id)
+                        if stand_in:
+                            skipped.append(NotAssessable(rule.id, rule.pack, f"由地区规则 {stand_in} 代替"))
+                    continue
+                if rule.id not in replaced:
+                    packs.add(rule.pack)
+                if rule.scope != "report":
+                    continue
+                if cfg.per_file_ignores and ignored_for_file(rule, cfg, report.source):  # (usually none)
+                    continue
+                reason = rule.applies(report)
+                if reason is not None:
+                    skipped.append(NotAssessable(rule.id, rule.pack, f"不适用：{reason}"))
+                    continue
+                ctx = RuleContext(rule, severity_for(rule, cfg) if cfg.severity else rule.severity)
+                try:
+                    for out in rule.check(report, ctx) or ():
+                        (findings if isinstance(out, Finding) else skipped).append(out)
+                except Exception as exc:  # one broken rule must not hide the others' findings
+                    findings.append(_crash_finding(rule, exc))
     finally:
         shared.end(memo)
     findings.sort(key=Finding.sort_key)
-    return findings, skipped, packs
+    return findings, skipped, sorted(packs, key=_pack_order)
 
 
-def _run_rule(rule, report: Report, cfg: Config, stand_ins: dict, active_ids: set, findings: list,
-              skipped: list) -> None:
-    if id(rule) not in active_ids:
-        stand_in = stand_ins.get(rule.id)
-        if stand_in:
-            skipped.append(NotAssessable(rule.id, rule.pack, f"由地区规则 {stand_in} 代替"))
-        return
-    if cfg.per_file_ignores and ignored_for_file(rule, cfg, report.source):  # (usually none)
-        return
-    reason = rule.applies(report)
-    if reason is not None:
-        skipped.append(NotAssessable(rule.id, rule.pack, f"不适用：{reason}"))
-        return
-    ctx = RuleContext(rule, severity_for(rule, cfg) if cfg.severity else rule.severity)
-    try:
-        for out in rule.check(report, ctx) or ():
-            (findings if isinstance(out, Finding) else skipped).append(out)
-    except Exception as exc:  # one broken rule must not hide the others' findings
-        tb = traceback.extract_tb(exc.__traceback__)[-1]
-        findings.append(Finding(
-            rule="AUDITOR-RULE-CRASH", pack="core", severity="warning", category="parse",
-            message=f"规则 {rule.id} 执行出错，已跳过：{type(exc).__name__}: {exc}",
-            location={}, evidence=[{"rule": rule.id, "where": f"{tb.filename}:{tb.lineno}"}],
-            basis="（内部错误，请向规则包作者报告）"))
+def _pack_order(pack: str) -> tuple:
+    return pack != "national", pack
+
+
+def _crash_finding(rule, exc: Exception) -> Finding:
+    tb = traceback.extract_tb(exc.__traceback__)[-1]
+    return Finding(
+        rule="AUDITOR-RULE-CRASH", pack="core", severity="warning", category="parse",
+        message=f"规则 {rule.id} 执行出错，已跳过：{type(exc).__name__}: {exc}",
+        location={}, evidence=[{"rule": rule.id, "where": f"{tb.filename}:{tb.lineno}"}],
+        basis="（内部错误，请向规则包作者报告）")
