@@ -116,56 +116,75 @@ class _TableParser:
         import re
 
         self.lexers = {int(state): re.compile(rx) for state, rx in data["lexers"].items()}
-        self.actions = lalr.load_actions(data["states"])
+        callbacks = _ToSections()
+        # A reduction as (children popped, rule name, inlined?, callback): what the loop would
+        # otherwise work out from the name on every reduction.
+        self.actions = {state: {sym: act if act.__class__ is int else
+                                (act[0], act[1], act[1].startswith("_"), getattr(callbacks, act[1], None))
+                                for sym, act in acts.items()}
+                        for state, acts in lalr.load_actions(data["states"]).items()}
         self.start, self.end = data["start"], data["end"]
-        self.callbacks = _ToSections()
+        self.callbacks = callbacks
 
     def parse(self, text: str):
         actions, lexers = self.actions, self.lexers
-        stack, values = [self.start], []
+        state = self.start
+        stack, values = [state], []
         pos, line, n = 0, 1, len(text)
         while True:
             if pos < n:
-                m = lexers[stack[-1]].match(text, pos)
-                if m is None or m.end() == pos:
+                m = lexers[state].match(text, pos)
+                if m is None:
                     return None
-                kind, value = m.lastgroup, m.group()
+                end = m.end()
+                if end == pos:
+                    return None
+                kind = m.lastgroup
             else:
                 kind = "$END"
-            while True:
-                act = actions[stack[-1]].get(kind)
+            act = actions[state].get(kind)
+            while act.__class__ is not int:
                 if act is None:
                     return None
-                if act.__class__ is int:
-                    break
-                size, name = act
-                children = values[len(values) - size:] if size else []
+                size, name, inline, callback = act
                 if size:
+                    children = values[-size:]
                     del stack[-size:], values[-size:]
-                # A recursive inlined rule (`a: a ROW`) grows its first child's list in place, as
-                # lark's own child filter does: copying it on every line would be quadratic.
-                if children and children[0].__class__ is _Inline and name.startswith("_"):
-                    flat, children = children[0], children[1:]
+                    state = stack[-1]
+                    # A recursive inlined rule (`a: a ROW`) grows its first child's list in place,
+                    # as lark's own child filter does: copying it on every line would be quadratic.
+                    first = children[0]
+                    if inline and first.__class__ is _Inline:
+                        flat = first
+                        del children[0]
+                    else:
+                        flat = []
+                    for c in children:  # (None: a filtered token, "_NL")
+                        if c.__class__ is _Inline:
+                            flat.extend(c)
+                        elif c is not None:
+                            flat.append(c)
                 else:
                     flat = []
-                for c in children:
-                    if c.__class__ is _Inline:
-                        flat.extend(c)
-                    elif c.__class__ is not _Line or not c.type.startswith("_"):
-                        flat.append(c)
-                if flat.__class__ is _Inline:
-                    values.append(flat)
-                elif name.startswith("_"):
-                    values.append(_Inline(flat))
+                if inline:
+                    values.append(flat if flat.__class__ is _Inline else _Inline(flat))
                 else:
-                    values.append(getattr(self.callbacks, name)(flat))
-                if kind == "$END" and name == "start" and len(stack) == 1:
-                    return values[-1]
-                stack.append(actions[stack[-1]][name])
+                    values.append(callback(flat))
+                    if kind == "$END" and name == "start" and len(stack) == 1:
+                        return values[-1]
+                state = actions[state][name]
+                stack.append(state)
+                act = actions[state].get(kind)
             stack.append(act)
-            values.append(_Line(value, kind, line))
-            line += value.count("\n")
-            pos = m.end()
+            state = act
+            if kind[0] == "_":  # a filtered terminal holds a place on the stack, not a child
+                values.append(None)
+                line += text.count("\n", pos, end)
+            else:
+                value = m.group()
+                values.append(_Line(value, kind, line))
+                line += value.count("\n")
+            pos = end
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,34 @@
+"""Fast paths of the parser's front end (structure parse, normalization) against their references."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from auditor.parse import document, normalize
+
+_STRUCTURE_PIECES = st.sampled_from(["一、总体情况", "二、主动公开", "三、收到和处理政府信息公开申请情况",
+                                     "四、结转下年度继续办理 1 0 0 0 0 0 1", "十一、其他", "  五、存在的问题 ",
+                                     "六.其他需要报告的事项", "一、\t表格", "项目\t1\t2", "\t", "正文一段。", "", "",
+                                     "一、", "一、3", "（一）主动公开", " ", "七、附件"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_STRUCTURE_PIECES, max_size=25))
+def test_table_driven_structure_parse_is_larks_on_generated_texts(lines):
+    text = "\n".join(lines) + "\n"
+    fast = document._table_parser()
+    assert fast is not None
+    assert fast.parse(text) == document._parser().parse(text), text
+
+
+_TEXT_PIECES = st.sampled_from(["\n", "\n", "正文", " ", "\t", "|", "-", "#", "[", "*", "\\", "a|b|c|", "|---|---|",
+                                "- 3 -", "第 2 页", "## 标题", "[bookmark: x]", "**粗**", "\u3000", "（", "１２"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TEXT_PIECES, max_size=40).map("".join))
+def test_special_lines_found_by_find_are_those_of_the_regex(text):
+    narrow = "\n" + normalize._narrow(text)
+    want = sorted({narrow.rfind("\n", 0, m.start()) for m in normalize._SPECIAL.finditer(narrow)})
+    assert normalize._special_line_starts(narrow) == want
+    assert normalize.normalize(text) == [normalize.normalize_line(ln) for ln in text.split("\n")]
