@@ -49,6 +49,22 @@ def regional(rules):
     return rules
 
 
+@pytest.fixture(scope="module")
+def loaded_plugins():
+    """The installed plugins (national pack and the regional plugins), as `auditor check` loads them."""
+    from auditor.plugins import default_plugins
+
+    return default_plugins()
+
+
+@pytest.fixture(scope="module")  # (per module: a test module may not see another's report objects)
+def parsed_samples(loaded_plugins):
+    """The sample reports, parsed."""
+    from auditor.api import parse_file
+
+    return [parse_file(p, loaded_plugins) for p in SEEDS]
+
+
 @pytest.fixture(scope="session")
 def national_rules(rules):
     return [r for r in rules if r.pack == "national"]

@@ -3,27 +3,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from pathlib import Path
 
 import pytest
 
-from auditor.api import parse_file
 from auditor.config import Config, resolve
 from auditor.engine import run
 from auditor.plugins import default_plugins
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = sorted((ROOT / "sample_reports").glob("*.txt"))
-
-
-@pytest.fixture(scope="module")
-def loaded():
-    return default_plugins()
-
-
-@pytest.fixture(scope="module")
-def reports(loaded):
-    return [parse_file(p, loaded) for p in SAMPLES]
 
 
 # ---------------------------------------------------------------- rule selection
@@ -40,13 +25,13 @@ CONFIGS = [
 
 
 @pytest.mark.parametrize("cfg", CONFIGS, ids=lambda c: f"select={c.select},extend={c.extend_select},ignore={c.ignore}")
-def test_audit_with_packs_equals_audit_and_packs_applied(loaded, reports, cfg):
-    rules = resolve(loaded.rules, cfg)
+def test_audit_with_packs_equals_audit_and_packs_applied(loaded_plugins, parsed_samples, cfg):
+    rules = resolve(loaded_plugins.rules, cfg)
     # a batch rule standing in for a report rule counts for the packs, not for the report run
-    stand_in = dataclasses.replace(next(r for r in loaded.rules if r.scope == "batch"), id="X-BATCH", pack="xpack",
-                                   replaces=("NAT-SEC-ORDER",))
+    batch_rule = next(r for r in loaded_plugins.rules if r.scope == "batch")
+    stand_in = dataclasses.replace(batch_rule, id="X-BATCH", pack="xpack", replaces=("NAT-SEC-ORDER",))
     for rs in (rules, rules + [stand_in]):
-        for report in reports:
+        for report in parsed_samples:
             findings, skipped, packs = run.audit_with_packs(report, rs, cfg)
             assert packs == run.packs_applied(report, rs, cfg)
             assert (findings, skipped) == run.audit(report, rs, cfg)
@@ -82,10 +67,10 @@ def _plain_audit(report, rules, cfg):
     return findings, skipped
 
 
-def test_severity_and_per_file_ignores_still_apply(loaded, reports):
-    report = reports[3]  # the one with most findings
+def test_severity_and_per_file_ignores_still_apply(loaded_plugins, parsed_samples):
+    report = parsed_samples[3]  # the one with most findings
     cfg = Config(severity={"NAT-T3": "info"}, per_file_ignores={report.source: ["NAT-T3-COL"]})
-    rules = resolve(loaded.rules, cfg)
+    rules = resolve(loaded_plugins.rules, cfg)
     findings, skipped = run.audit(report, rules, cfg)
     assert (findings, skipped) == _plain_audit(report, rules, cfg)
     assert not any(f.rule == "NAT-T3-COL" for f in findings)
@@ -146,7 +131,7 @@ from auditor.engine import shared  # noqa: E402
 from auditor.packs import national  # noqa: E402
 
 
-def test_once_per_audit_is_computed_once_for_the_audited_report_only(reports):
+def test_once_per_audit_is_computed_once_for_the_audited_report_only(parsed_samples):
     calls = []
 
     @shared.once_per_audit
@@ -154,7 +139,7 @@ def test_once_per_audit_is_computed_once_for_the_audited_report_only(reports):
         calls.append(report)
         return len(calls)
 
-    a, b = reports[0], reports[1]
+    a, b = parsed_samples[0], parsed_samples[1]
     assert (value(a), value(a)) == (1, 2)  # outside an audit: every call computes
     token = shared.begin(a)
     try:
@@ -169,7 +154,7 @@ def test_once_per_audit_is_computed_once_for_the_audited_report_only(reports):
     assert value(a) == 8  # the audit is over: nothing kept
 
 
-def test_audit_shares_values_only_during_the_audit(loaded, reports, monkeypatch):
+def test_audit_shares_values_only_during_the_audit(loaded_plugins, parsed_samples, monkeypatch):
     seen = []
     plain = national._all_text.__wrapped__
 
@@ -179,11 +164,11 @@ def test_audit_shares_values_only_during_the_audit(loaded, reports, monkeypatch)
 
     monkeypatch.setattr(national, "_all_text", shared.once_per_audit(counting))
     cfg = Config()
-    rules = resolve(loaded.rules, cfg)
-    for report in reports:
+    rules = resolve(loaded_plugins.rules, cfg)
+    for report in parsed_samples:
         run.audit(report, rules, cfg)
     assert seen and len({id(r) for r in seen}) == len(seen)  # up to four rules, one computation each
-    first = reports[0]
+    first = parsed_samples[0]
     text = national._all_text(first)
     first.preamble[0].text += "（改）"  # a report changed after its audit is read afresh
     try:
@@ -207,13 +192,13 @@ def test_assess_topics_missing_are_those_without_a_match(text):
         assert bool(national._topic_sentences(text, pat)) == bool(re.search(pat, text))
 
 
-def test_gov_assess_rules_give_what_they_gave_alone(loaded, reports):
+def test_gov_assess_rules_give_what_they_gave_alone(loaded_plugins, parsed_samples):
     """Each of the two rules on its own (no audit: no shared value) = within the audit."""
     from auditor.engine.rules import RuleContext
 
     cfg = Config()
-    rules = resolve(loaded.rules, cfg)
-    for report in reports:
+    rules = resolve(loaded_plugins.rules, cfg)
+    for report in parsed_samples:
         findings, _skipped = run.audit(report, rules, cfg)
         for rule in run.applicable(report, rules, cfg):
             if rule.applies(report) is None and rule.check in (national.gov_assess, national.gov_assess_weak, national.period_year,
@@ -230,9 +215,9 @@ def test_statistical_period_matches_only_texts_holding_31(text):
         assert "31" in text
 
 
-def test_period_statements_are_those_of_the_plain_scan(reports):
+def test_period_statements_are_those_of_the_plain_scan(parsed_samples):
     found = 0
-    for report in reports:
+    for report in parsed_samples:
         plain = [(para, m.group(0)) for sec, para in report.paragraphs()
                  for m in national.STATISTICAL_PERIOD.finditer(para.text)
                  if national._PERIOD_WORDS.search(para.text[max(0, m.start() - 40):m.start()]) or sec is None]

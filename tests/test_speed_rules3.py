@@ -2,30 +2,14 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from auditor.api import parse_file
 from auditor.config import Config, ignored_for_file, resolve, severity_for
 from auditor.engine import run
 from auditor.engine.rules import RuleContext
 from auditor.findings import Finding, NotAssessable
-from auditor.plugins import default_plugins
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = sorted((ROOT / "sample_reports").glob("*.txt"))
-
-
-@pytest.fixture(scope="module")
-def loaded():
-    return default_plugins()
-
-
-@pytest.fixture(scope="module")
-def reports(loaded):
-    return [parse_file(p, loaded) for p in SAMPLES]
 
 
 # ---------------------------------------------------------------- rule selection and run, one pass
@@ -92,16 +76,16 @@ def _rule_sets(draw, base):
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_audit_with_packs_equals_the_plain_selection(loaded, reports, data):
-    rules = data.draw(_rule_sets(loaded.rules))
+def test_audit_with_packs_equals_the_plain_selection(loaded_plugins, parsed_samples, data):
+    rules = data.draw(_rule_sets(loaded_plugins.rules))
     cfg = data.draw(st.sampled_from(_CFGS))
     cfg.rule_ids = frozenset(r.id for r in rules)
-    report = data.draw(st.sampled_from(reports))
+    report = data.draw(st.sampled_from(parsed_samples))
     assert run.audit_with_packs(report, rules, cfg) == _plain_audit_with_packs(report, rules, cfg)
 
 
 @pytest.mark.parametrize("cfg", _CFGS[:4], ids=lambda c: f"select={c.select},extend={c.extend_select},region={c.region}")
-def test_audit_with_packs_of_the_installed_rules(loaded, reports, cfg):
-    rules = resolve(loaded.rules, cfg)
-    for report in reports:
+def test_audit_with_packs_of_the_installed_rules(loaded_plugins, parsed_samples, cfg):
+    rules = resolve(loaded_plugins.rules, cfg)
+    for report in parsed_samples:
         assert run.audit_with_packs(report, rules, cfg) == _plain_audit_with_packs(report, rules, cfg)
