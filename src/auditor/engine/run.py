@@ -21,11 +21,17 @@ def _naming_selectors(cfg: Config) -> list[str]:
     return [s for s in sels if not is_broad_selector(s)]
 
 
+def _for_region(rule, region: str | None, named: list[str], cfg: Config) -> bool:
+    """A regional pack's rule runs only for reports of its region, unless selected explicitly
+    (`named`: `_naming_selectors(cfg)`)."""
+    return rule.regions is None or region in rule.regions or bool(
+        named and any(selector_matches(s, rule, cfg.rule_ids) for s in named))
+
+
 def _chosen(report: Report, rules: list, cfg: Config) -> list:
     """A regional pack's rules only for reports of its region, unless selected explicitly."""
     named = _naming_selectors(cfg)  # once, not per regional rule (usually none)
-    return [r for r in rules if r.regions is None or report.region in r.regions
-            or (named and any(selector_matches(s, r, cfg.rule_ids) for s in named))]
+    return [r for r in rules if _for_region(r, report.region, named, cfg)]
 
 
 def _not_replaced(report: Report, chosen: list) -> list:
@@ -61,8 +67,7 @@ def audit_with_packs(report: Report, rules: list, cfg: Config) -> tuple[list[Fin
     # Rules replaced by an applicable chosen rule (as _not_replaced finds them): by a report rule
     # they do not run; by any rule (batch rules run in auditor.crossreport) they do not count for
     # the packs applied, as packs_applied counts them.
-    replacers = [r for r in rules if r.replaces and (r.regions is None or region in r.regions or (
-        named and any(selector_matches(s, r, cfg.rule_ids) for s in named)))]
+    replacers = [r for r in rules if r.replaces and _for_region(r, region, named, cfg)]
     replaced: set[str] = set()
     replaced_here: set[str] = set()  # by a report rule
     for r in replacers:
@@ -82,9 +87,8 @@ def audit_with_packs(report: Report, rules: list, cfg: Config) -> tuple[list[Fin
     try:
         with plugin_prints_to_stderr():  # a rule that prints must not corrupt --format json
             for rule in rules:
-                chosen = rule.regions is None or region in rule.regions or (  # _chosen's test
-                    named and any(selector_matches(s, rule, cfg.rule_ids) for s in named))
-                if not chosen or rule.id in replaced_here:
+                # (`rule.regions is None` first: most rules are national, and need no call)
+                if rule.regions is not None and not _for_region(rule, region, named, cfg) or rule.id in replaced_here:
                     if rule.scope == "report":
                         stand_in = stand_ins.get(rule.id)
                         if stand_in:
