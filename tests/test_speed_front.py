@@ -22,7 +22,7 @@ def test_table_driven_structure_parse_is_larks_on_generated_texts(lines):
 
 
 _TEXT_PIECES = st.sampled_from(["\n", "\n", "正文", " ", "\t", "|", "-", "#", "[", "*", "\\", "a|b|c|", "|---|---|",
-                                "- 3 -", "第 2 页", "## 标题", "[bookmark: x]", "**粗**", "\u3000", "（", "１２"])
+                                "- 3 -", "第 2 页", "3/12", " 3 / 12\t", "— 4 —", "–5–", "第1页共3页", "／", "页", "## 标题", "[bookmark: x]", "**粗**", "\u3000", "（", "１２"])
 
 
 @settings(max_examples=400, deadline=None)
@@ -30,5 +30,5 @@ _TEXT_PIECES = st.sampled_from(["\n", "\n", "正文", " ", "\t", "|", "-", "#", 
 def test_special_lines_found_by_find_are_those_of_the_regex(text):
     narrow = "\n" + normalize._narrow(text)
     want = sorted({narrow.rfind("\n", 0, m.start()) for m in normalize._SPECIAL.finditer(narrow)})
-    assert normalize._special_line_starts(narrow) == want
+    assert sorted(normalize._line_starts(narrow, normalize._SPECIAL_CHARS)) == want
     assert normalize.normalize(text) == [normalize.normalize_line(ln) for ln in text.split("\n")]

@@ -53,12 +53,8 @@ def _normalize_narrow(s: str, pipe_tabs: dict[str, str] | None) -> str:
 
 # Any character _WIDTH maps, for `_narrow` to find the few that occur.
 _WIDE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_WIDTH)) + "]")
-# _FOOTER over a whole text: each line after its "\n" (the text gets one in front), whitespace
-# that stays on the line (`[^\S\n]` for `\s`), the line's end before the next "\n".
-# The leading blanks are taken possessively (`*+`): every footer form starts with a non-blank, so
-# giving blanks back never makes a match, and lines of tabs ("\t\t0") are not retried blank by blank.
-_FOOTERS = re.compile("\n" + _FOOTER.pattern[1:-1].replace(r"\s", r"[^\S\n]").replace("*", "*+", 1)
-                      + r"(?=\n|\Z)")
+# A footer line holds one of these (a dash, 页, or the "/" of "3/12"): only such lines are tested.
+_FOOTER_CHARS = "-—–页/"
 # Lines that need more than the width translation, the footer test and rstrip (normalize_line).
 _SPECIAL = re.compile(r"[|\-#\[*\\]")
 _SPECIAL_CHARS = "|-#[*\\"
@@ -79,9 +75,9 @@ def _narrow(text: str) -> str:
 def normalize(text: str) -> list[str]:
     """Normalized lines; same count as the source's lines. What `normalize_line` does to each
     line, done to the whole text at once: the width translation (it never makes or removes a
-    "\n"), footers blanked (a footer line is never changed by the pipe, heading or artifact steps,
-    so blanking it first is what normalize_line does), then only the lines holding one of
-    | - # [ * \\ go through the rest of normalize_line; every line is right-stripped."""
+    "\n"), every line right-stripped; then only the lines holding one of | - # [ * \\ go through
+    the rest of normalize_line, and of the others only those holding a footer character are
+    tested for a footer (all other lines are what normalize_line makes of them already)."""
     pipe_tabs = None
     if "|" in text:  # Markdown tables: all pipe rows in one grammar parse
         rows = list(dict.fromkeys(s for s in (ln.translate(_WIDTH) for ln in text.split("\n") if "|" in ln) if _is_pipe_row(s)))
@@ -89,29 +85,34 @@ def normalize(text: str) -> list[str]:
             from .cells import pipe_rows
 
             pipe_tabs = {s: "\t".join(cells) for s, cells in zip(rows, pipe_rows(rows))}
-    narrow = _FOOTERS.sub("\n", "\n" + _narrow(text))
+    narrow = "\n" + _narrow(text)
     lines = list(map(str.rstrip, narrow[1:].split("\n")))
+    special = _line_starts(narrow, _SPECIAL_CHARS)
     i = counted = 0  # line index of the "\n" at `counted` (the one put in front: line 1)
-    for start in _special_line_starts(narrow):
+    for start in sorted(special.union(_line_starts(narrow, _FOOTER_CHARS))):
         end = narrow.find("\n", start + 1)
         i += narrow.count("\n", counted, start)
         counted = start
-        lines[i] = _normalize_narrow(narrow[start + 1:end if end >= 0 else len(narrow)], pipe_tabs)
+        line = narrow[start + 1:end if end >= 0 else len(narrow)]
+        if start in special:
+            lines[i] = _normalize_narrow(line, pipe_tabs)
+        elif _FOOTER.match(line):
+            lines[i] = ""
     return lines
 
 
-def _special_line_starts(narrow: str) -> list[int]:
+def _line_starts(narrow: str, chars: str) -> set[int]:
     """The offsets of the "\n" before each line of `narrow` (which starts with one) holding one of
-    _SPECIAL's characters, in order. One str.find per character and line (C memchr speed), not the
-    character-class regex tried at every character of the text."""
+    `chars`. One str.find per character and line (C memchr speed), not a character-class regex
+    tried at every character of the text."""
     starts = set()
-    for ch in _SPECIAL_CHARS:
+    for ch in chars:
         at = narrow.find(ch)
         while at >= 0:
             starts.add(narrow.rfind("\n", 0, at))
             end = narrow.find("\n", at)
             at = narrow.find(ch, end) if end >= 0 else -1
-    return sorted(starts)
+    return starts
 
 
 _KEY_DROP = re.compile(r"[\s\u3000,.，。、;；:：!！?？'\"“”‘’()（）\[\]【】〔〕<>《》〈〉/／\\|\-—–_·•…*#]+")
