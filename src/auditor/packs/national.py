@@ -413,7 +413,7 @@ def _all_text(report: Report) -> str:
 
 def fee_statement(report: Report, ctx):
     text = _all_text(report)
-    if not re.search(r"信息处理费", text):
+    if "信息处理费" not in text:
         sec = report.section(6)
         yield ctx.fail(location={"section": 6, "line": sec.line if sec else None})
 
@@ -472,12 +472,14 @@ def gov_assess_weak(report: Report, ctx):
         yield ctx.fail(location={"section": 1, "line": sec.line if sec else None}, evidence=evidence, topics="、".join(weak))
 
 
+# Each topic is covered when one of its words occurs (plain substring tests: a regex alternation
+# of literals scanned the whole section once per topic at regex speed).
 _SEC1_TOPICS = {
-    "主动公开": r"主动公开",
-    "依申请公开": r"依申请公开|公开申请|政府信息公开申请",
-    "政府信息管理": r"信息管理|政府信息管理|文件管理|规范性文件|公开属性|发布审核|保密审查",
-    "政府信息公开平台建设": r"平台|网站|新媒体|公报|公开专区|专栏",
-    "监督保障": r"监督保障|监督|考核|培训|保障",
+    "主动公开": ("主动公开",),
+    "依申请公开": ("依申请公开", "公开申请", "政府信息公开申请"),
+    "政府信息管理": ("信息管理", "政府信息管理", "文件管理", "规范性文件", "公开属性", "发布审核", "保密审查"),
+    "政府信息公开平台建设": ("平台", "网站", "新媒体", "公报", "公开专区", "专栏"),
+    "监督保障": ("监督保障", "监督", "考核", "培训", "保障"),
 }
 
 
@@ -487,7 +489,7 @@ def _sec1_coverage(report: Report, ctx):
         yield ctx.skip("未找到第一部分")
         return
     text = sec.text
-    missing = [name for name, pat in _SEC1_TOPICS.items() if not re.search(pat, text)]
+    missing = [name for name, words in _SEC1_TOPICS.items() if not any(w in text for w in words)]
     if missing:
         yield ctx.fail(location={"section": 1, "line": sec.line}, actual=None, topics="、".join(missing))
 
