@@ -32,3 +32,39 @@ def test_special_lines_found_by_find_are_those_of_the_regex(text):
     want = sorted({narrow.rfind("\n", 0, m.start()) for m in normalize._SPECIAL.finditer(narrow)})
     assert sorted(normalize._line_starts(narrow, normalize._SPECIAL_CHARS)) == want
     assert normalize.normalize(text) == [normalize.normalize_line(ln) for ln in text.split("\n")]
+
+
+# ---------------------------------------------------------------- region index: cached key characters
+def _words_found(index, text: str) -> tuple[list[str], list[str]]:
+    """What the index finds in the text by both of its searches (key positions, character set)."""
+    from auditor import regions
+
+    by_positions = index._at_key_positions(text)
+    view = regions._TextView(text)
+    view.present = {}
+    view._chars = frozenset(text)  # forces the character-set search
+    return sorted(by_positions), sorted(index.present(view))
+
+
+def test_region_head_index_from_cached_keys_finds_what_a_fresh_one_finds(parsed_samples):
+    """The head index is built with key characters kept in the per-user cache. Any character of a
+    word finds the same words, so keys taken from the cache, or chosen otherwise (the first
+    character of each word), find what freshly chosen ones find; keys that are not one character
+    of each word, in order (a damaged cache entry), are refused and chosen again."""
+    from auditor import regions
+
+    words = tuple(regions._core_head_index()[1])
+    fresh = regions._Words({regions._PLACES: words})
+    first_chars = "".join(w[0] for w in words)
+    assert regions._Words({regions._PLACES: words}, fresh.keys).by_char == fresh.by_char
+    for damaged in (fresh.keys[:-1], "甲" * len(words), 42, None, fresh.keys[1:] + fresh.keys[0]):
+        assert regions._Words({regions._PLACES: words}, damaged).keys == fresh.keys
+    other = regions._Words({regions._PLACES: words}, first_chars)
+    assert other.keys == first_chars != fresh.keys
+    texts = [regions._head_text(r) for r in parsed_samples] + [
+        "".join(words[i::97][:40]) for i in range(0, 97, 7)] + ["朝阳区人民政府" + words[5] + words[-1]]
+    found = [_words_found(fresh, text) for text in texts]
+    assert sum(len(f[0]) for f in found) > 100  # the texts hold many of the words
+    for text, (by_positions, by_chars) in zip(texts, found):
+        assert by_positions == by_chars, text
+        assert _words_found(other, text) == (by_positions, by_chars), text

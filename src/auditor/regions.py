@@ -206,7 +206,10 @@ class _Words:
     (A regex alternation of a province's place names cost about 0.05 ms per report and province,
     33 provinces, and 2 ms each to compile at start.)"""
 
-    def __init__(self, lists: dict[str, tuple[str, ...]]):
+    def __init__(self, lists: dict[str, tuple[str, ...]], keys: str | None = None):
+        """`keys`: each word's key character, in the order of `self.roles` — the `keys` of an
+        earlier index of the same lists (kept in the per-user cache). Any character of its word
+        finds the same words, so only a key outside its word is refused (then they are chosen)."""
         self.rank: dict[str, dict[str, int]] = {}  # role -> word -> first position in its list
         self.roles: dict[str, set[str]] = {}
         for role, words in lists.items():
@@ -214,12 +217,15 @@ class _Words:
             for i, w in enumerate(words):
                 rank.setdefault(w, i)
                 self.roles.setdefault(w, set()).add(role)
-        freq = Counter(chain.from_iterable(map(set, self.roles)))  # in how many words each character is
-        # A word's key character: its first character of the least (not boilerplate, frequency).
-        weight = {ch: (ch in _BOILERPLATE_CHARS, n) for ch, n in freq.items()}
+        if not (isinstance(keys, str) and len(keys) == len(self.roles) and all(map(str.__contains__, self.roles, keys))):
+            freq = Counter(chain.from_iterable(map(set, self.roles)))  # in how many words each character is
+            # A word's key character: its first character of the least (not boilerplate, frequency).
+            weight = {ch: (ch in _BOILERPLATE_CHARS, n) for ch, n in freq.items()}
+            keys = "".join(min(w, key=weight.__getitem__) for w in self.roles)
+        self.keys = keys
         self.by_char: dict[str, list[tuple[str, frozenset]]] = {}
-        for w in self.roles:
-            self.by_char.setdefault(min(w, key=weight.__getitem__), []).append((w, frozenset(w)))
+        for w, ch in zip(self.roles, keys):
+            self.by_char.setdefault(ch, []).append((w, frozenset(w)))
         self.key_chars = frozenset(self.by_char)  # `&` with a text's characters walks the smaller set
 
     def present(self, view: _TextView) -> list[str]:
@@ -303,14 +309,21 @@ def _division_index() -> dict[str, tuple[list[str], list[str]]]:
 
     Kept in the per-user cache (auditor.usercache), keyed by the division table, regions.toml and
     this module's own source, so a cold start need not build it again (about 10 ms)."""
+    from . import usercache
+
+    index = usercache.cached("divisions", _data_key(), lambda: _build_division_index(data_file("divisions.csv")))
+    return {prov: (full, short) for prov, (full, short) in index.items()}
+
+
+@lru_cache(maxsize=1)
+def _data_key() -> str:
+    """The per-user cache key of what is derived from the division table and regions.toml (and
+    this module's own source, which derives it)."""
     from pathlib import Path
 
     from . import usercache
 
-    table = data_file("divisions.csv")
-    key = usercache.digest(table, data_file("regions.toml"), Path(__file__).read_bytes())
-    index = usercache.cached("divisions", key, lambda: _build_division_index(table))
-    return {prov: (full, short) for prov, (full, short) in index.items()}
+    return usercache.digest(data_file("divisions.csv"), data_file("regions.toml"), Path(__file__).read_bytes())
 
 
 def _build_division_index(table: str) -> dict[str, list[list[str]]]:
@@ -395,13 +408,22 @@ def _core_head_index() -> tuple[_Words, dict[str, list[int]]] | None:
     gazetteers = _core_gazetteers()
     if any(_has_short_word((g.names, g.places, g.short_places, g.doc_prefixes)) for g in gazetteers):
         return None
+    from . import usercache
+
     owners: dict[str, list[int]] = {}
     for i, g in enumerate(gazetteers):
         # A gazetteer's names and places (its `_Words` roles _NAMES and _PLACES), without building
         # its index: a cold start asks one or two gazetteers, found here, for head evidence.
         for w in dict.fromkeys(g.names + g.places + g.short_places):
             owners.setdefault(w, []).append(i)
-    return _Words({_PLACES: tuple(owners)}), owners
+    # Choosing the key characters of ~3,500 words is most of a cold start's region work (~8 ms):
+    # they are kept in the per-user cache, keyed like the division index.
+    key = _data_key()
+    keys = usercache.load("region-heads", key)
+    index = _Words({_PLACES: tuple(owners)}, keys)
+    if keys != index.keys:
+        usercache.store("region-heads", key, index.keys)
+    return index, owners
 
 
 def _named_in_head(report: Report) -> list[Gazetteer]:
