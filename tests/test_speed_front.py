@@ -35,15 +35,20 @@ def test_special_lines_found_by_find_are_those_of_the_regex(text):
 
 
 # ---------------------------------------------------------------- region index: cached key characters
-def _words_found(index, text: str) -> tuple[list[str], list[str]]:
-    """What the index finds in the text by both of its searches (key positions, character set)."""
+def _words_found(index, text: str) -> tuple[list[str], list[str], list[str]]:
+    """What the index finds in the text by each of its searches: key positions found by str.find
+    (a short text, before the key regex is compiled) and by the key regex, and the character set."""
     from auditor import regions
 
-    by_positions = index._at_key_positions(text)
+    index.__dict__.pop("_key_regex", None)
+    index._finds = 0
+    by_find = index._at_key_positions(text) if len(text) <= regions._FOUND_TEXT else None
+    index._finds = regions._FINDS_BEFORE_REGEX
+    by_regex = index._at_key_positions(text)
     view = regions._TextView(text)
-    view.present = {}
     view._chars = frozenset(text)  # forces the character-set search
-    return sorted(by_positions), sorted(index.present(view))
+    by_chars = index.present(view)
+    return sorted(by_find if by_find is not None else by_regex), sorted(by_regex), sorted(by_chars)
 
 
 def test_region_head_index_from_cached_keys_finds_what_a_fresh_one_finds(parsed_samples):
@@ -62,9 +67,10 @@ def test_region_head_index_from_cached_keys_finds_what_a_fresh_one_finds(parsed_
     other = regions._Words({regions._PLACES: words}, first_chars)
     assert other.keys == first_chars != fresh.keys
     texts = [regions._head_text(r) for r in parsed_samples] + [
-        "".join(words[i::97][:40]) for i in range(0, 97, 7)] + ["朝阳区人民政府" + words[5] + words[-1]]
+        "".join(words[i::97][:40]) for i in range(0, 97, 7)] + ["".join(words[i::301][:12]) for i in range(0, 301, 37)] + [
+        "朝阳区人民政府" + words[5] + words[-1], words[3] * 3 + words[4]]
     found = [_words_found(fresh, text) for text in texts]
     assert sum(len(f[0]) for f in found) > 100  # the texts hold many of the words
-    for text, (by_positions, by_chars) in zip(texts, found):
-        assert by_positions == by_chars, text
-        assert _words_found(other, text) == (by_positions, by_chars), text
+    for text, (by_find, by_regex, by_chars) in zip(texts, found):
+        assert by_find == by_regex == by_chars, text
+        assert _words_found(other, text) == (by_find, by_regex, by_chars), text
