@@ -90,7 +90,15 @@ def test_common_first_keeps_the_order_of_terminals_that_can_match_at_one_place(o
     (r"\s*件", r"\d+", False), (r"收到|受理", r"[\u4e00-\u9fa5]{1,8}?局", True), (r"[，,]", r"[\u4e00-\u9fa5]+局", False),
     (r"\d", r"[0-9]", True), (r"\s", r"[\u3000]", True), (r"\s", r"[a-z]", False), (r"a*", r"b", True),
     (r"[^a]", r"b", True), (r"(?:行政)?复议", r"行政诉讼", True), (r"(?:行政)?复议", r"诉讼", False),
+    (r"(?i:a)b", r"A", True), (r"(?i)ab", r"A", True), (r"(?i:a)", r"c", True),  # IGNORECASE: unknown
 ])
 def test_may_start_alike(a, b, alike):
     assert claims._may_start_alike(a, b) is alike
     assert claims._may_start_alike(b, a) is alike
+
+
+def test_first_characters_are_unknown_under_ignorecase():
+    """A case-insensitive terminal (a plugin's `%extend X: /abc/i`, which lark writes `(?i:abc)`)
+    can start with either case: no first-character gate and no reordering may assume one."""
+    assert claims._first_class("abc") == "a"
+    assert claims._first_class("(?i:abc)") is None and claims._first_class("(?i)abc") is None

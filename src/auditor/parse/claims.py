@@ -276,7 +276,11 @@ _CATEGORIES = {_sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_DIGIT: r"\d"}
 
 
 def _first_of(seq) -> tuple[list | None, bool]:
-    """(first-character items, can be empty) of a parsed regex sequence; items None = unknown."""
+    """(first-character items, can be empty) of a parsed regex sequence; items None = unknown
+    (also under IGNORECASE, where a literal stands for its other cases too)."""
+    state = getattr(seq, "state", None)
+    if state is not None and state.flags & _sre.SRE_FLAG_IGNORECASE:
+        return None, False
     items: list = []
     for op, av in seq:
         if op in (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT):  # zero-width: look at what follows
@@ -295,6 +299,8 @@ def _first_of(seq) -> tuple[list | None, bool]:
                     return None, False
             return items, False
         if op is _sre.SUBPATTERN:
+            if av[1] & _sre.SRE_FLAG_IGNORECASE:  # (?i:…)
+                return None, False
             sub, nullable = _first_of(av[-1])
         elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
             sub, nullable = _first_of(av[2])
