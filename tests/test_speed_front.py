@@ -74,3 +74,36 @@ def test_region_head_index_from_cached_keys_finds_what_a_fresh_one_finds(parsed_
     for text, (by_find, by_regex, by_chars) in zip(texts, found):
         assert by_find == by_regex == by_chars, text
         assert _words_found(other, text) == (by_find, by_regex, by_chars), text
+
+
+# ---------------------------------------------------------------- paragraphs: endings by last character
+def _paragraphs_reference(lines):
+    """build_paragraphs as first written: the endings tested with str.endswith of the tuples."""
+    ends, opens = tuple(document._SENTENCE_END), document._OPENS_BREAKDOWN
+    paras, cur = [], None
+    for ln in lines:
+        if ln.kind == "ROW":
+            cur = None
+            continue
+        s = ln.text.strip()
+        if not s:
+            continue
+        if cur is not None and (cur[0].endswith(opens) or not cur[0].endswith(ends) and not document._ITEM_START.match(s)):
+            cur[2].append((len(cur[0]), ln.line))
+            cur[0] += s
+            continue
+        cur = [s, ln.line, [(0, ln.line)]]
+        paras.append(cur)
+    return [tuple(p) for p in paras]
+
+
+_PARAGRAPH_PIECES = st.sampled_from(["共收到申请6件，其中：", "其中:", "分别为：", "包括", "办结。", "答复；", "问题？",
+                                     "（一）主动公开", "1. 条目", "一是加强", "第二", "正文", "  ", "：", ":", "。", "a!"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["TEXT", "TEXT", "ROW"]), st.lists(_PARAGRAPH_PIECES, max_size=3).map("".join)),
+                max_size=12))
+def test_paragraphs_joined_as_by_the_ending_tuples(pieces):
+    lines = [document.SrcLine(kind, text, i + 1) for i, (kind, text) in enumerate(pieces)]
+    assert [(p.text, p.line, p.spans) for p in document.build_paragraphs(lines)] == _paragraphs_reference(lines)

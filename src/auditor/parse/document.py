@@ -222,7 +222,7 @@ def standard_number(title: str) -> int:
 # A heading's numeral and the rest of it; the title is the rest stripped (`\s*(.*?)\s*$` gave the
 # same, the lazy group trying the end at every character).
 _HEAD = re.compile(r"^\s*([一二三四五六七八九十]{1,3})[、.](.*)")
-_SENTENCE_END = tuple("。！？；!?;：:")
+_SENTENCE_END = "。！？；!?;：:"  # (one character each)
 # A line that opens a new item even when the previous line did not end a sentence.
 # A colon that opens a breakdown ("共收到申请6件，其中：" | "信函申请3件…") continues the
 # sentence: a PDF line wrapped right after it must not cut the breakdown off its total. (A
@@ -242,8 +242,9 @@ def build_paragraphs(lines: list[SrcLine]) -> list[Paragraph]:
         s = ln.text.strip()
         if not s:
             continue
-        if cur is not None and (cur.text.endswith(_OPENS_BREAKDOWN)
-                                or not cur.text.endswith(_SENTENCE_END) and not _ITEM_START.match(s)):
+        # (the paragraph's last character first: every ending tested is one, or ends in a colon)
+        if cur is not None and ((last := cur.text[-1]) in "：:" and cur.text.endswith(_OPENS_BREAKDOWN)
+                                or last not in _SENTENCE_END and not _ITEM_START.match(s)):
             cur.spans.append((len(cur.text), ln.line))
             cur.text += s
             continue
