@@ -23,7 +23,7 @@ from functools import lru_cache
 from ..model import Cell, ParseNote, Row, Table
 from ..resources import load_toml
 from . import flattened
-from .cells import RowCells, field_words, line_fields, line_parts, number_like, row_cells_of, value_cut
+from .cells import field_words, line_parts, number_like, value_cut
 from .document import SrcLine
 from .normalize import key
 from .rowlabels import AliasIndex, RowMatcher, alias_index, label_key
@@ -119,14 +119,14 @@ class _Shape:
     (without the line number), and what the binder asks of them. Worked out once per process per
     text (row lines recur: "1.属于国家秘密 0 0 0 0 0 0 0"), straight from the line's field texts
     (`line_parts`; a test compares the shapes with the fields of Lark's parse): most lines are read
-    once, so what the binder asks of some lines only (joined labels, the `RowCells` view) is
+    once, so what the binder asks of some lines only (joined labels, the field texts) is
     derived when asked for."""
 
     __slots__ = ("text", "tabbed", "labels", "values", "n_stray", "fields_after", "leaf", "label_texts",
-                 "_key", "_rc")
+                 "_key")
 
     def __init__(self, text: str):
-        self.text, self._rc, self._key = text, None, None
+        self.text, self._key = text, None
         if " " not in text and "\n" not in text:
             self._read_words(text.split("\t"))  # (`line_parts` of a line without blanks)
         else:
@@ -232,11 +232,10 @@ class _Shape:
         return tuple([lb[1] for lb in self.labels]) if self.tabbed else ()
 
     @property
-    def rc(self) -> RowCells:
-        """The line's cells (fields with label parts and values)."""
-        if self._rc is None:
-            self._rc = row_cells_of(*line_fields(self.text))
-        return self._rc
+    def field_texts(self) -> list[str]:
+        """The texts of the line's fields, words joined by single blanks (`Field.text` of the
+        line's `row_cells`): read from the line's parts, without building its cells."""
+        return [" ".join([w for w in part.split(" ") if w]) for part in line_parts(self.text)]
 
     @property
     def key(self) -> str:
@@ -846,9 +845,9 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     # All values on one tab/pipe line of exactly 15 fields, none of them a label: its empty
     # fields are blank cells at their columns.
     slots = None
-    rc = value_rows[0].rc if len(value_rows) == 1 else None
-    if rc is not None and rc.tabbed and len(rc.fields) == len(all_cols) and not any(f.label for f in rc.fields):
-        slots = [f.text for f in rc.fields]
+    sh = value_rows[0] if len(value_rows) == 1 else None
+    if sh is not None and sh.tabbed and not sh.labels and len(texts := sh.field_texts) == len(all_cols):
+        slots = texts
     whole = finalize_row(combined, all_cols, "t4", None, notes, "行政复议、行政诉讼", slots)
     for gi, (g, glabel) in enumerate(zip(spec["groups"], spec["group_labels"])):
         sl = slice(gi * ncols, (gi + 1) * ncols)
