@@ -156,7 +156,16 @@ def _row_text(line: str) -> str:
 def number_like(word: str) -> bool:
     """The grammar lexes this word as a cell value (VAL, which it tries before WORD: digits,
     placeholders, damaged numbers). A run of decimal digits always is (VAL begins with a digit run)."""
-    return word.isdecimal() or _value_word().fullmatch(word) is not None
+    return word.isdecimal() or _value_fullmatch(word) is not None
+
+
+def _value_fullmatch(word: str) -> re.Match | None:
+    """`_value_word().fullmatch(word)`. The first call puts the pattern's bound method in its
+    place: label words are asked too, and a memo lookup of the pattern per word costs as much as
+    the match (the pattern is still read from the user cache on first use only)."""
+    global _value_fullmatch
+    _value_fullmatch = _value_word().fullmatch
+    return _value_fullmatch(word)
 
 
 def line_parts(line: str) -> list[str]:
