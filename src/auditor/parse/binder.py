@@ -123,10 +123,12 @@ class _Shape:
     derived when asked for."""
 
     __slots__ = ("text", "tabbed", "labels", "values", "n_stray", "fields_after", "leaf", "label_texts",
-                 "_key")
+                 "key")
 
     def __init__(self, text: str):
-        self.text, self._key = text, None
+        # `key`: `normalize.key` of the line (the template markers are looked for in it; every
+        # 表二/表三 line is asked, most once or twice: set here, not behind a property).
+        self.text, self.key = text, key(text)
         if " " not in text and "\n" not in text:
             self._read_words(text.split("\t"))  # (`line_parts` of a line without blanks)
         else:
@@ -236,13 +238,6 @@ class _Shape:
         """The texts of the line's fields, words joined by single blanks (`Field.text` of the
         line's `row_cells`): read from the line's parts, without building its cells."""
         return [" ".join([w for w in part.split(" ") if w]) for part in line_parts(self.text)]
-
-    @property
-    def key(self) -> str:
-        """`normalize.key` of the line (the template markers are looked for in it)."""
-        if self._key is None:
-            self._key = key(self.text)
-        return self._key
 
     def value_items(self, line: int) -> list[Item]:
         """The line's value words as items of this line (a new list: rows extend theirs)."""
@@ -360,7 +355,7 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
         line_labels = sh.label_texts
         if sh.tabbed:  # (header_positions reads labels at tab positions only)
             labels.extend(sh.labels)
-        line_values = sh.value_items(ln.line)
+        line_values = sh.value_items(ln.line) if sh.values else []  # (header and group label lines: none)
         leaf = sh.leaf
         if orphan is not None and line_labels and not sh.leaf_enum and not (line_values and orphan.values):
             orphan.label += leaf  # leaf labels stand right of group labels
