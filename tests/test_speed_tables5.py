@@ -30,3 +30,32 @@ def test_field_texts_and_labels_are_the_row_cells_view():
         assert (not sh.labels) == (not any(f.label for f in rc.fields)), repr(text)
 
     check()
+
+
+def test_repeated_cells_read_as_each_cell_alone():
+    """A one-word field equal to the last value field is a value of the same number (the shape
+    readers do not ask again): each value is what `_value_of` and `number_like` say of its word."""
+    from hypothesis import example, given, settings
+    from hypothesis import strategies as st
+
+    from auditor.parse.cells import field_words, line_parts, number_like
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(st.sampled_from(["0", "0", "12", "—", "无", "规章", "1.属于国家秘密", "", "0 0", "a 0", "１"]),
+                    min_size=1, max_size=12).map("\t".join))
+    @example("规章\t0\t0\t0\t0")
+    @example("(一) 予以公开\t0\t0\t规章\t0\t0 0\t0")
+    def check(text):
+        sh = binder._Shape(text)
+        want, col, parts = [], 0, line_parts(text)
+        for pos, part in enumerate(parts):
+            words = field_words(part, col)
+            cut = len(words)
+            while cut and words[cut - 1][2]:
+                cut -= 1
+            want += [(w, pos if len(parts) > 1 else None, binder._value_of(w), c) for w, c, _nl in words[cut:]]
+            col += len(part) + 1
+        assert list(sh.values) == want, repr(text)
+        assert all(number_like(v[0]) for v in sh.values)
+
+    check()

@@ -153,6 +153,9 @@ class _Shape:
         last_has_values = False  # the last label's field holds values too ("label 1 2")
         leaf = ""  # the last label word
         col = 0  # where the field begins in the line
+        # The last one-word value field's word and value: cells repeat ("0\t0\t0"), a repeat is not
+        # asked again whether it is number-like and what it stands for.
+        last_word, last_value = None, None
         for tab_pos, part in enumerate(parts):
             if " " in part:
                 words, cols, cut = _words_cut(part, col)  # label words, then the values
@@ -165,8 +168,11 @@ class _Shape:
                 for word, word_col in zip(words[cut:], cols[cut:]):
                     values.append((word, tab_pos, _value_of(word), word_col))
             elif part:  # most tab fields: one word or none (`field_words`), read without splitting
-                if number_like(part):
-                    values.append((part, tab_pos, _value_of(part), col))
+                if part == last_word:
+                    values.append((part, tab_pos, last_value, col))
+                elif number_like(part):
+                    last_word, last_value = part, _value_of(part)
+                    values.append((part, tab_pos, last_value, col))
                 else:
                     if not labels:
                         n_stray = len(values)
@@ -200,10 +206,14 @@ class _Shape:
         labels: list[Label] = []
         values: list[tuple] = []
         n_stray, leaf, col = 0, "", 0
+        last_word, last_value = None, None  # the last value word and its value (`_read_fields`)
         for tab_pos, part in enumerate(parts):
             if part:
-                if number_like(part):
-                    values.append((part, tab_pos, _value_of(part), col))
+                if part == last_word:
+                    values.append((part, tab_pos, last_value, col))
+                elif number_like(part):
+                    last_word, last_value = part, _value_of(part)
+                    values.append((part, tab_pos, last_value, col))
                 else:
                     if not labels:
                         n_stray = len(values)
