@@ -418,10 +418,10 @@ def fee_statement(report: Report, ctx):
         yield ctx.fail(location={"section": 6, "line": sec.line if sec else None})
 
 
-_ASSESS_TOPICS = {
-    "工作考核": r"考核|考评|绩效评估|绩效考评|目标管理",
-    "社会评议": r"社会评议|群众评议|满意度|评议|测评",
-    "责任追究": r"责任追究|问责|追责",
+_ASSESS_TOPICS = {  # each topic's words (none holds a sentence break)
+    "工作考核": ("考核", "考评", "绩效评估", "绩效考评", "目标管理"),
+    "社会评议": ("社会评议", "群众评议", "满意度", "评议", "测评"),
+    "责任追究": ("责任追究", "问责", "追责"),
 }
 _RESULT_WORDS = re.compile(r"结果|未发生|没有发生|无.{0,6}(?:追究|问责|追责)|未.{0,4}(?:追究|问责|追责)|"
                            r"优秀|良好|合格|第[一二三四五六七八九十\d]+名|得分|\d+\s*分|等次|满意率|满意度(?:为|达)")
@@ -430,26 +430,27 @@ _RESULT_WORDS = re.compile(r"结果|未发生|没有发生|无.{0,6}(?:追究|�
 _BREAKS = "。；;\n"  # what ends a sentence here
 
 
-def _topic_sentences(text: str, pattern: str) -> list[str]:
-    """The sentences of `text` (split at each of _BREAKS) holding a match of `pattern`, in order.
-    The topic patterns are words, so no match spans a break: the matches are found in the whole
-    text at once and each is placed in its sentence (a search per sentence cost ~60 µs a report)."""
-    spans: list[tuple[int, int]] = []
-    for m in re.finditer(pattern, text):  # re's own cache: compiled once per process
-        at = m.start()
-        if spans and at < spans[-1][1]:
-            continue  # another match in the sentence already found
-        start = max(text.rfind(ch, 0, at) for ch in _BREAKS) + 1
-        ends = [i for i in (text.find(ch, at) for ch in _BREAKS) if i >= 0]
-        spans.append((start, min(ends) if ends else len(text)))
-    return [text[a:b] for a, b in spans]
+def _topic_sentences(text: str, words: tuple[str, ...]) -> list[str]:
+    """The sentences of `text` (split at each of _BREAKS) holding one of `words`, in order. No
+    word holds a break, so each occurrence lies in one sentence: the words are found in the whole
+    text with str.find, each sentence once (a search per sentence cost ~60 µs a report, and a
+    regex alternation of the words scanned the text at ~10 ns a character, ~30 µs per topic)."""
+    spans: dict[int, int] = {}  # sentence start -> end
+    for w in words:
+        at = text.find(w)
+        while at >= 0:
+            start = max(text.rfind(ch, 0, at) for ch in _BREAKS) + 1
+            ends = [i for i in (text.find(ch, at) for ch in _BREAKS) if i >= 0]
+            end = spans[start] = min(ends) if ends else len(text)
+            at = text.find(w, end)  # (the next sentence: this one is found)
+    return [text[a:spans[a]] for a in sorted(spans)]
 
 
 @once_per_audit  # (two rules)
 def _assess_sentences(report: Report) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Each of _ASSESS_TOPICS with the sentences that speak of it (none: the topic is missing)."""
     text = _all_text(report)
-    return tuple((name, tuple(_topic_sentences(text, pat))) for name, pat in _ASSESS_TOPICS.items())
+    return tuple((name, tuple(_topic_sentences(text, words))) for name, words in _ASSESS_TOPICS.items())
 
 
 def gov_assess(report: Report, ctx):
