@@ -107,3 +107,11 @@ _PARAGRAPH_PIECES = st.sampled_from(["共收到申请6件，其中：", "其中:
 def test_paragraphs_joined_as_by_the_ending_tuples(pieces):
     lines = [document.SrcLine(kind, text, i + 1) for i, (kind, text) in enumerate(pieces)]
     assert [(p.text, p.line, p.spans) for p in document.build_paragraphs(lines)] == _paragraphs_reference(lines)
+
+
+def test_structure_parse_of_lines_holding_a_newline_is_larks():
+    """parse_structure slices the tokens' lines from the normalized lines; a line holding a
+    "\\n" (normalize makes none) would shift them, so such lines are split again from the text."""
+    lines = ["一、总体情况", "正文\n二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "项目\t1"]
+    text = "\n".join(lines) + "\n"
+    assert document.parse_structure(lines) == document._parser().parse(text)

@@ -47,7 +47,7 @@ class _ToSections:
         """One SrcLine per non-blank line of the ROWS and TEXTS runs, numbered from the run's line."""
         out: list[SrcLine] = []
         for t in children:
-            texts = str(t).split("\n")
+            texts = t.texts if t.__class__ is _Line else str(t).split("\n")
             # (compress keeps the non-blank texts and their line numbers; map makes the lines at C speed)
             out += map(SrcLine, repeat(_LINE_KIND[t.type]), compress(texts, texts), compress(count(t.line), texts))
         return out
@@ -93,14 +93,16 @@ def _compile(lark) -> dict | None:
 
 
 class _Line:
-    """A line token, as lark's Token gives it to the callbacks: its text (str()), terminal, line."""
-    __slots__ = ("value", "type", "line")
+    """A line token, as lark's Token gives it to the callbacks: its terminal, line and text (str(),
+    without the newlines that end it: callbacks strip them); and `texts`, its lines, sliced from
+    the text's lines rather than copied out of the text and split again."""
+    __slots__ = ("type", "line", "texts")
 
-    def __init__(self, value: str, kind: str, line: int):
-        self.value, self.type, self.line = value, kind, line
+    def __init__(self, kind: str, line: int, texts: list[str]):
+        self.type, self.line, self.texts = kind, line, texts
 
     def __str__(self) -> str:
-        return self.value
+        return "\n".join(self.texts)
 
 
 class _Inline(list):
@@ -126,7 +128,10 @@ class _TableParser:
         self.start, self.end = data["start"], data["end"]
         self.callbacks = callbacks
 
-    def parse(self, text: str):
+    def parse(self, text: str, lines: list[str] | None = None):
+        """The sections of `text`; `lines`: its lines (`text.split("\n")`), when the caller has them."""
+        if lines is None:
+            lines = text.split("\n")
         actions, lexers = self.actions, self.lexers
         state = self.start
         stack, values = [state], []
@@ -177,13 +182,12 @@ class _TableParser:
                 act = actions[state].get(kind)
             stack.append(act)
             state = act
+            n_lines = text.count("\n", pos, end)
             if kind[0] == "_":  # a filtered terminal holds a place on the stack, not a child
                 values.append(None)
-                line += text.count("\n", pos, end)
-            else:
-                value = m.group()
-                values.append(_Line(value, kind, line))
-                line += value.count("\n")
+            else:  # (every token ends with a "\n": as many lines as newlines)
+                values.append(_Line(kind, line, lines[line - 1:line - 1 + n_lines]))
+            line += n_lines
             pos = end
 
 
@@ -197,7 +201,9 @@ def _table_parser() -> _TableParser | None:
 def parse_structure(norm_lines: list[str]) -> list[RawSection]:
     text = "\n".join(norm_lines) + "\n"
     fast = _table_parser()
-    result = fast.parse(text) if fast is not None else None
+    # The text's lines are the normalized ones unless one of those holds a "\n" (none does).
+    lines = norm_lines if text.count("\n") == len(norm_lines) else None
+    result = fast.parse(text, lines) if fast is not None else None
     return result if result is not None else _parser().parse(text)
 
 
