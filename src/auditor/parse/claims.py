@@ -14,7 +14,6 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import chain, combinations
-from operator import attrgetter
 from typing import Callable
 
 from ..model import Breakdown, Claim, Narrative, Paragraph, Rate, Report, Section
@@ -909,16 +908,13 @@ def extract(report: Report, extensions: tuple[str, ...] = ()) -> Narrative:
 
 
 def _table_lines(report: Report) -> set[int]:
-    lines: set[int | None] = set()
-    for table in report.tables.values():
-        for row in table.rows.values():
-            lines.add(row.line)
-            lines.update(map(_LINE, row.cells.values()))
+    """The lines of the tables' rows and cells. (Set comprehensions: per row, `set.update` of a
+    `map(attrgetter("line"), …)` cost half again as much.)"""
+    rows = [row for table in report.tables.values() for row in table.rows.values()]
+    lines = {c.line for row in rows for c in row.cells.values()}
+    lines.update([row.line for row in rows])
     lines.discard(None)
     return lines
-
-
-_LINE = attrgetter("line")
 
 
 _SEPARATORS = frozenset({"SEP", "LPAR", "RPAR"})
