@@ -123,7 +123,7 @@ class _Shape:
     derived when asked for."""
 
     __slots__ = ("text", "tabbed", "labels", "values", "n_stray", "fields_after", "leaf", "label_texts",
-                 "key")
+                 "label_pos", "key")
 
     def __init__(self, text: str):
         # `key`: `normalize.key` of the line (the template markers are looked for in it; every
@@ -138,7 +138,7 @@ class _Shape:
         """`__init__` of any line, from its field texts (`line_parts`)."""
         if len(parts) == 1:  # no tab fields: the line is one field
             words, cols, cut = _words_cut(parts[0], 0)  # label words, then the values
-            self.tabbed, self.n_stray, self.fields_after = False, 0, None
+            self.tabbed, self.n_stray, self.fields_after, self.label_pos = False, 0, None, ()
             if cut:
                 label = " ".join(words[:cut])
                 self.labels, self.label_texts, self.leaf = ((label, None, cols[0]),), (label,), words[cut - 1]
@@ -148,6 +148,10 @@ class _Shape:
             self.values = tuple([(word, None, _value_of(word), word_col) for word, word_col in zip(words[cut:], cols[cut:])])
             return
         labels: list[Label] = []
+        # The labels' texts and tab positions, kept as they are found (every row line is asked
+        # for them: a comprehension per line costs a function call).
+        label_texts: list[str] = []
+        label_pos: list[int] = []
         values: list[tuple] = []  # (text, tab position, value, column)
         n_stray = 0  # values before the first label
         last_has_values = False  # the last label's field holds values too ("label 1 2")
@@ -163,7 +167,10 @@ class _Shape:
                 if cut:
                     if not labels:
                         n_stray = len(values)
-                    labels.append((" ".join(words[:cut]), tab_pos, cols[0]))
+                    label = " ".join(words[:cut])
+                    labels.append((label, tab_pos, cols[0]))
+                    label_texts.append(label)
+                    label_pos.append(tab_pos)
                     leaf, last_has_values = words[cut - 1], cut < len(words)
                 for word, word_col in zip(words[cut:], cols[cut:]):
                     values.append((word, tab_pos, _value_of(word), word_col))
@@ -177,6 +184,8 @@ class _Shape:
                     if not labels:
                         n_stray = len(values)
                     labels.append((part, tab_pos, col))
+                    label_texts.append(part)
+                    label_pos.append(tab_pos)
                     leaf, last_has_values = part, False
             col += len(part) + 1
         self.tabbed = True
@@ -184,14 +193,14 @@ class _Shape:
         # All tab fields of the label's line (empty ones included), or None when the line has no
         # field grid (values sharing the label's field).
         self.fields_after = tuple(parts) if labels and not last_has_values else None
-        self.label_texts = tuple([lb[0] for lb in labels])
+        self.label_texts, self.label_pos = tuple(label_texts), tuple(label_pos)
 
     def _read_words(self, parts: list[str]) -> None:
         """`__init__` of a line without blanks (most grid rows, and single words of wrapped
         labels): each field is one word or none, so no field holds both a label and values."""
         if len(parts) == 1:  # one word (or none), no tab fields
             word = parts[0]
-            self.tabbed, self.n_stray, self.fields_after = False, 0, None
+            self.tabbed, self.n_stray, self.fields_after, self.label_pos = False, 0, None, ()
             if not word:
                 self.labels = self.values = self.label_texts = ()
                 self.leaf = ""
@@ -204,6 +213,8 @@ class _Shape:
                 self.leaf = word
             return
         labels: list[Label] = []
+        label_texts: list[str] = []  # (as in `_read_fields`)
+        label_pos: list[int] = []
         values: list[tuple] = []
         n_stray, leaf, col = 0, "", 0
         last_word, last_value = None, None  # the last value word and its value (`_read_fields`)
@@ -218,12 +229,14 @@ class _Shape:
                     if not labels:
                         n_stray = len(values)
                     labels.append((part, tab_pos, col))
+                    label_texts.append(part)
+                    label_pos.append(tab_pos)
                     leaf = part
             col += len(part) + 1
         self.tabbed, self.n_stray, self.leaf = True, n_stray, leaf
         self.labels, self.values = tuple(labels), tuple(values)
         self.fields_after = tuple(parts) if labels else None
-        self.label_texts = tuple([lb[0] for lb in labels])
+        self.label_texts, self.label_pos = tuple(label_texts), tuple(label_pos)
 
     @property
     def leaf_enum(self) -> bool:
@@ -237,11 +250,6 @@ class _Shape:
     @property
     def label_join(self) -> str:
         return "".join(self.label_texts)
-
-    @property
-    def label_pos(self) -> tuple[int | None, ...]:
-        """The labels' tab positions (none when the line is not tab-separated)."""
-        return tuple([lb[1] for lb in self.labels]) if self.tabbed else ()
 
     @property
     def field_texts(self) -> list[str]:
