@@ -28,3 +28,43 @@ def test_label_texts_and_positions_are_the_labels():
         _check(binder._Shape(text))
 
     check()
+
+
+def test_rows_and_accumulators_set_every_field():
+    """`finalize_row` (full rows) and `assemble_rows` (labelled lines) build their Row and
+    `_RowAcc` without the dataclass __init__: they set exactly these fields, and on the sample
+    reports every field of every row is set (an unset slot raises on reading)."""
+    import dataclasses
+    from pathlib import Path
+
+    from auditor.api import parse_file
+    from auditor.model import Row
+
+    assert [f.name for f in dataclasses.fields(Row)] == ["key", "label", "line", "columns", "cells", "raw_values",
+                                                         "readings", "ambiguous"]
+    assert [f.name for f in dataclasses.fields(binder._RowAcc)] == ["spec", "idx", "label", "line", "label_pos",
+                                                                    "values", "extra_sources", "fields_after"]
+    accs = []
+    orig = binder.finalize_row
+
+    def spy(acc, *args, **kwargs):
+        accs.append(acc)
+        return orig(acc, *args, **kwargs)
+
+    binder.finalize_row = spy
+    try:
+        reports = [parse_file(f) for f in sorted(Path(__file__).parent.parent.glob("sample_reports/*.txt"))]
+    finally:
+        binder.finalize_row = orig
+    assert accs
+    for acc in accs:
+        for a in [acc, *acc.extra_sources]:
+            assert binder._RowAcc(**{f.name: getattr(a, f.name) for f in dataclasses.fields(a)}) == a
+    n = 0
+    for rep in reports:
+        for table in rep.tables.values():
+            for row in table.rows.values():
+                built = Row(**{f.name: getattr(row, f.name) for f in dataclasses.fields(Row)})
+                assert built == row and built.to_dict() == row.to_dict()
+                n += 1
+    assert n

@@ -411,7 +411,15 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
         if hit is not None:
             spec = specs[hit]
             label_text = sh.label_text if len(line_labels) > 1 else hit_text
-            acc = _RowAcc(spec, hit, label_text, ln.line, sh.label_pos)
+            # A row of every labelled line: built without calling the dataclass __init__ (as
+            # `value_items` builds items; every field is set, tests/test_speed_tables6.py checks the list).
+            acc = _new_item(_RowAcc)
+            acc.spec = spec
+            acc.idx = hit
+            acc.label = label_text
+            acc.line = ln.line
+            acc.label_pos = sh.label_pos
+            acc.extra_sources = []
             if sh.n_stray:
                 stray = line_values[:sh.n_stray]
                 notes.append(ParseNote("table.stray_values",
@@ -627,8 +635,17 @@ def finalize_row(acc: _RowAcc, columns: list[str], table: str, hpos: dict[str, i
     if len(vals) == ncols and not acc.extra_sources:
         # The common case, taken before the checks below (they all need a short or long row).
         values = [v.value for v in vals]
-        row = Row(acc.spec["key"], acc.label, acc.line, columns,
-                  dict(zip(columns, vals)), texts, [tuple(values)])
+        # Built without calling the dataclass __init__ (a Python frame per row), as `value_items`
+        # builds items: every field of Row is set here (tests/test_speed_tables6.py checks the list).
+        row = _new_item(Row)
+        row.key = acc.spec["key"]
+        row.label = acc.label
+        row.line = acc.line
+        row.columns = columns
+        row.cells = dict(zip(columns, vals))
+        row.raw_values = texts
+        row.readings = [tuple(values)]
+        row.ambiguous = False
         if None in values:
             for col, v in zip(columns, vals):
                 if v.value is None and v.raw != "":
