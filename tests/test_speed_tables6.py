@@ -68,3 +68,63 @@ def test_rows_and_accumulators_set_every_field():
                 assert built == row and built.to_dict() == row.to_dict()
                 n += 1
     assert n
+
+
+def _eager_placements(accs, hpos, slots, columns):
+    """The offset placement of each row as bind_t3 did it before the grids were made lazy:
+    grids worked out for every table read without tab positions or field slots."""
+    grids = binder.offset_grids(accs, len(columns)) if hpos is None and not slots else []
+    out = {}
+    for key, acc in accs.items():
+        if grids and 0 < len(acc.values) < len(columns) and binder._aligned_values(acc):
+            out[key] = binder.place_by_offset(acc, grids)
+    return out
+
+
+def test_offset_grids_worked_out_lazily_place_rows_as_eager_grids():
+    """bind_t3 works out the offset grids at its first short space-aligned row only: the rows
+    it places by offset, and the notes, are those of grids worked out for every table."""
+    from auditor.api import parse_file
+    from auditor.parse.document import SrcLine
+    from conftest import SEEDS
+
+    rep = parse_file(SEEDS[0])
+    keys = list(rep.t3.rows)
+    printed = {k: [str(c.value) for c in rep.t3.rows[k].cells.values()] for k in keys}
+    edits = [lambda k, p: p,  # full rows only: no grid is needed
+             lambda k, p: p[:1] + [""] + p[2:] if k == "partial" else p,  # one blank: placed
+             lambda k, p: p[:1] + [p[1] + "    "] + [""] + p[3:] if k == "deny_1" else p,  # between columns
+             lambda k, p: p[:-1] + [""] if k in ("new", "partial") else p,
+             lambda k, p: [p[0]] + [""] * (len(p) - 1) if k == "granted" else p]
+    seen = 0
+    for edit in edits:
+        lines = [SrcLine("ROW", rep.t3.rows[k].label.replace("\t", " ").ljust(50) + "".join(f"{v:>8}" for v in edit(k, printed[k])), i + 1)
+                 for i, k in enumerate(keys)]
+        got = {}
+        calls = []
+        orig_fin, orig_slots = binder.finalize_row, binder.field_slots
+
+        def fin(acc, columns, table, hpos, notes, label, slots=None, placed=None):
+            got[acc.spec["key"]] = placed
+            calls.append((hpos, columns))
+            return orig_fin(acc, columns, table, hpos, notes, label, slots, placed)
+
+        def fslots(accs, ncols):
+            s = orig_slots(accs, ncols)
+            calls.append(("accs", accs, s))
+            return s
+
+        binder.finalize_row, binder.field_slots = fin, fslots
+        try:
+            notes = []
+            binder.bind_t3(lines, notes)
+        finally:
+            binder.finalize_row, binder.field_slots = orig_fin, orig_slots
+        (_, accs, slots), = [c for c in calls if c[0] == "accs"]
+        hpos, columns = next(c for c in calls if c[0] != "accs")
+        want = _eager_placements(accs, hpos, slots, columns)
+        assert {k: v for k, v in got.items() if v is not None} == {k: v for k, v in want.items() if v is not None}
+        assert sorted(n.row for n in notes if n.code == "table.offset_ambiguous") == \
+            sorted(k for k, v in want.items() if v is None)
+        seen += bool(want)
+    assert seen >= 3  # the edits above do place rows by offset

@@ -779,7 +779,10 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     if not _grid_consistent(accs, hpos, len(spec["columns"])):
         hpos = None
     slots = field_slots(accs, len(spec["columns"]))
-    grids = offset_grids(accs, len(columns)) if hpos is None and not slots else []
+    by_offset = hpos is None and not slots
+    # The offset grids place short rows of space-aligned values only: worked out for the first
+    # such row (most tables have none; a table of full rows never needs them).
+    grids: list[_Grid] | None = None
     reordered = printed != columns
     for r in specs:
         acc = accs.get(r["key"])
@@ -787,12 +790,15 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
             notes.append(ParseNote("table.missing_row", f"表三未找到“{r['label']}”行", None, "t3", r["key"]))
             continue
         placed = None
-        if grids and 0 < len(acc.values) < len(columns) and _aligned_values(acc):
-            placed = place_by_offset(acc, grids)
-            if placed is None:
-                notes.append(ParseNote("table.offset_ambiguous",
-                                       f"表三“{_short(r['label'])}”行的数值位置与上下各行的列对不齐或可归入不止一列，"
-                                       "不按位置定列", acc.line, "t3", r["key"]))
+        if by_offset and 0 < len(acc.values) < len(columns) and _aligned_values(acc):
+            if grids is None:
+                grids = offset_grids(accs, len(columns))
+            if grids:
+                placed = place_by_offset(acc, grids)
+                if placed is None:
+                    notes.append(ParseNote("table.offset_ambiguous",
+                                           f"表三“{_short(r['label'])}”行的数值位置与上下各行的列对不齐或可归入不止一列，"
+                                           "不按位置定列", acc.line, "t3", r["key"]))
         row = finalize_row(acc, printed, "t3", hpos, notes, _short(r["label"]), slots.get(r["key"]), placed)
         table.rows[r["key"]] = _to_template_order(row, columns) if reordered else row
     return table
