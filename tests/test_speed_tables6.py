@@ -128,3 +128,38 @@ def test_offset_grids_worked_out_lazily_place_rows_as_eager_grids():
             sorted(k for k, v in want.items() if v is None)
         seen += bool(want)
     assert seen >= 3  # the edits above do place rows by offset
+
+
+def test_leaf_hit_is_the_match_of_each_label_leaf_first():
+    """`AliasIndex.leaf_hit` (remembered per labels and position, asked by assemble_rows for
+    every labelled line) names the row that `RowMatcher.match` of each label, leaf label first,
+    names: on every sample report's table lines, for every position in each template."""
+    from pathlib import Path
+
+    from auditor.api import parse_file
+    from auditor.parse.rowlabels import RowMatcher
+
+    captured = []
+    orig = binder._tokenized
+
+    def spy(lines):
+        out = orig(lines)
+        captured.extend(sh.label_texts for _ln, sh in out)
+        return out
+
+    binder._tokenized = spy
+    try:
+        for f in sorted(Path(__file__).parent.parent.glob("sample_reports/*.txt")):
+            parse_file(f)
+    finally:
+        binder._tokenized = orig
+    label_sets = set(captured) | {("(三) 不予公开", "1. 属于国家秘密"), ("其他", "一、本年新收政府信息公开申请数量"), ()}
+    assert len(label_sets) > 50
+    for table, version in [("t2", None), ("t3", "2019"), ("t3", "2021")]:
+        specs, index = binder._template_rows(table, version)
+        for labels in label_sets:
+            for last in range(-1, len(specs)):
+                m = RowMatcher(specs, index)
+                m.last = last
+                want = next(((i, t) for t in reversed(labels) if (i := m.match(t)) is not None), (None, None))
+                assert index.leaf_hit(labels, last) == want, (labels, last)

@@ -341,6 +341,7 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
     """Group the items of the table lines (`_tokenized`) into rows by label (`index`: the specs'
     `alias_index`, when kept). Returns rows by key and the labels at tab positions."""
     matcher = RowMatcher(specs, index)
+    index = matcher.index
     rows: dict[str, _RowAcc] = {}
     labels: list[Label] = []
     cur: _RowAcc | None = None
@@ -385,13 +386,10 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
                 matcher.last = i
                 cur, orphan, pending = acc, None, []
             continue
-        hit = None
-        hit_text = None
-        for text in reversed(line_labels):  # the leaf label stands right of its group labels
-            i = matcher.match(text)
-            if i is not None:
-                hit, hit_text = i, text
-                break
+        # `matcher.match` of each label, leaf label first (remembered per labels and position:
+        # most lines are asked this only)
+        matcher.typo = None
+        hit, hit_text = index.leaf_hit(line_labels, matcher.last)
         if hit is None and line_labels:
             hit = matcher.match("".join(pending) + sh.label_join) if pending else None
             if hit is None:

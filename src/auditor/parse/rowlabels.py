@@ -98,6 +98,7 @@ class AliasIndex:
         self.lookup = lru_cache(maxsize=MEMO_MAX)(self._lookup)
         self.in_order = lru_cache(maxsize=MEMO_MAX)(self._in_order)
         self.near = lru_cache(maxsize=MEMO_MAX)(self._near)
+        self.leaf_hit = lru_cache(maxsize=MEMO_MAX)(self._leaf_hit)
 
     def _lookup(self, label: str) -> tuple[str, str, tuple[tuple[int, int], ...]]:
         """A label's key, its key without the row number, and the key's `_hits`: what `match`
@@ -122,6 +123,38 @@ class AliasIndex:
                 return True
         return False
 
+    def match(self, label: str, last: int, fuzzy: bool = False) -> int | None:
+        """The row `label` names when the last row found is `last` (`RowMatcher.match`)."""
+        k, k_noenum, hits = self.lookup(label)
+        if not k:
+            return None
+        nxt = last + 1
+        if nxt < self.size and k_noenum in self.exact[nxt]:
+            return nxt
+        best, best_len = None, 0
+        for i, n in hits:
+            if n > best_len or (n == best_len and best is not None and best <= last < i):
+                best, best_len = i, n
+        if best is not None:
+            return best
+        if fuzzy:
+            # Scrambled PDF labels ("(二)部分 计其他情形 公开(…)"): accept the next one or two rows
+            # only when the alias appears in order within a short window.
+            for i in range(nxt, min(last + 3, self.size)):
+                if self.in_order(k, i):
+                    return i
+        return None
+
+    def _leaf_hit(self, labels: tuple[str, ...], last: int) -> tuple[int | None, str | None]:
+        """The row the rightmost of a line's labels that names one names, and that label (the
+        leaf label stands right of its group labels): what the line's labels name depends on
+        them and `last` alone, and lines recur."""
+        for text in reversed(labels):
+            i = self.match(text, last)
+            if i is not None:
+                return i, text
+        return None, None
+
     def _near(self, k: str) -> frozenset[int]:
         """The rows with an alias one edit away from a window of k."""
         chars = frozenset(k)
@@ -143,36 +176,17 @@ class RowMatcher:
         self.specs = specs
         self.last = -1
         self.typo: str | None = None  # the label text when the last match was by edit distance
-        self._index = index or alias_index(specs)
+        self.index = index or alias_index(specs)
 
     def match(self, label: str, fuzzy: bool = False) -> int | None:
         self.typo = None
-        index, last = self._index, self.last
-        k, k_noenum, hits = index.lookup(label)
-        if not k:
-            return None
-        nxt = last + 1
-        if nxt < index.size and k_noenum in index.exact[nxt]:
-            return nxt
-        best, best_len = None, 0
-        for i, n in hits:
-            if n > best_len or (n == best_len and best is not None and best <= last < i):
-                best, best_len = i, n
-        if best is not None:
-            return best
-        if fuzzy:
-            # Scrambled PDF labels ("(二)部分 计其他情形 公开(…)"): accept the next one or two rows
-            # only when the alias appears in order within a short window.
-            for i in range(nxt, min(last + 3, index.size)):
-                if index.in_order(k, i):
-                    return i
-        return None
+        return self.index.match(label, self.last, fuzzy)
 
     def typo_match(self, label: str) -> int | None:
         """A label one edit away from the alias of the next row(s) in template order, and from no
         other row of the template (a typo that could be two rows is not matched)."""
         self.typo = None
-        near = self._index.near(_label_keys(label)[0])
+        near = self.index.near(_label_keys(label)[0])
         if len(near) != 1:
             return None
         (i,) = near
