@@ -130,14 +130,11 @@ def test_offset_grids_worked_out_lazily_place_rows_as_eager_grids():
     assert seen >= 3  # the edits above do place rows by offset
 
 
-def test_leaf_hit_is_the_match_of_each_label_leaf_first():
-    """`AliasIndex.leaf_hit` (remembered per labels and position, asked by assemble_rows for
-    every labelled line) names the row that `RowMatcher.match` of each label, leaf label first,
-    names: on every sample report's table lines, for every position in each template."""
+def _leaf_hit_cases() -> set[tuple[tuple[str, ...], None]]:
+    """The label tuples of every sample report's table lines, and a few more."""
     from pathlib import Path
 
     from auditor.api import parse_file
-    from auditor.parse.rowlabels import RowMatcher
 
     captured = []
     orig = binder._tokenized
@@ -153,7 +150,18 @@ def test_leaf_hit_is_the_match_of_each_label_leaf_first():
             parse_file(f)
     finally:
         binder._tokenized = orig
-    label_sets = set(captured) | {("(三) 不予公开", "1. 属于国家秘密"), ("其他", "一、本年新收政府信息公开申请数量"), ()}
+    extra = {("(三) 不予公开", "1. 属于国家秘密"), ("其他", "一、本年新收政府信息公开申请数量"), (),
+             ("(二)部分 计其他情形 公开",), ("三", "、"), ("本年度办理结果",)}
+    return {(labels, None) for labels in set(captured) | extra}
+
+
+def test_leaf_hit_is_the_match_of_each_label_leaf_first():
+    """`AliasIndex.leaf_hit` (remembered per labels and position, asked by assemble_rows for
+    every labelled line) names the row that `RowMatcher.match` of each label, leaf label first,
+    names: on every sample report's table lines, for every position in each template."""
+    from auditor.parse.rowlabels import RowMatcher
+
+    label_sets = {labels for labels, _last in _leaf_hit_cases()}
     assert len(label_sets) > 50
     for table, version in [("t2", None), ("t3", "2019"), ("t3", "2021")]:
         specs, index = binder._template_rows(table, version)
@@ -163,3 +171,31 @@ def test_leaf_hit_is_the_match_of_each_label_leaf_first():
                 m.last = last
                 want = next(((i, t) for t in reversed(labels) if (i := m.match(t)) is not None), (None, None))
                 assert index.leaf_hit(labels, last) == want, (labels, last)
+
+
+def test_loose_hit_is_the_fuzzy_match_then_the_typo_match_of_each_label():
+    """`AliasIndex.loose_hit` (remembered, asked for a line none of whose labels names a row) is
+    `RowMatcher.match` of the joined labels (fuzzy), then `RowMatcher.typo_match` of each label,
+    leaf label first, with the matcher's `typo` after them: on the sample lines' labels, labels
+    one edit from an alias, and every position in each template."""
+    from auditor.parse.rowlabels import RowMatcher
+
+    label_sets = {labels for labels, _last in _leaf_hit_cases()}
+    found = {True: 0, False: 0}
+    for table, version in [("t2", None), ("t3", "2019"), ("t3", "2021")]:
+        specs, index = binder._template_rows(table, version)
+        for spec in specs:  # typos of each row's aliases: a character dropped, doubled, replaced
+            for a in spec.get("aliases", ()):
+                label_sets |= {(a[:1] + a[2:],), (a[:2] + a[1:],), ("其他", a[:-1] + "乙"), (" " + a[1:] + " ",)}
+        for labels in label_sets:
+            for last in range(-1, len(specs)):
+                m = RowMatcher(specs, index)
+                m.last = last
+                want = m.match("".join(labels), fuzzy=True)
+                for text in reversed(labels if want is None else ()):
+                    want = m.typo_match(text)
+                    if want is not None:
+                        break
+                assert index.loose_hit(labels, last) == (want, m.typo), (labels, last)
+                found[m.typo is None] += want is not None
+    assert found[True] and found[False]  # rows named by the joined labels, and by a typo

@@ -393,11 +393,9 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
         if hit is None and line_labels:
             hit = matcher.match("".join(pending) + sh.label_join) if pending else None
             if hit is None:
-                hit = matcher.match(sh.label_join, fuzzy=True)
-            for text in reversed(line_labels if hit is None else ()):  # leaf label first
-                hit = matcher.typo_match(text)
-                if hit is not None:
-                    break
+                # `matcher.match` of the joined labels (fuzzy), then `matcher.typo_match` of each,
+                # leaf label first (remembered per labels and position, as `leaf_hit`)
+                hit, matcher.typo = index.loose_hit(line_labels, matcher.last)
             hit_text = line_labels[0] if hit is not None else None
         if hit is not None and orphan is not None:
             drop_orphan()

@@ -99,6 +99,7 @@ class AliasIndex:
         self.in_order = lru_cache(maxsize=MEMO_MAX)(self._in_order)
         self.near = lru_cache(maxsize=MEMO_MAX)(self._near)
         self.leaf_hit = lru_cache(maxsize=MEMO_MAX)(self._leaf_hit)
+        self.loose_hit = lru_cache(maxsize=MEMO_MAX)(self._loose_hit)
 
     def _lookup(self, label: str) -> tuple[str, str, tuple[tuple[int, int], ...]]:
         """A label's key, its key without the row number, and the key's `_hits`: what `match`
@@ -155,6 +156,27 @@ class AliasIndex:
                 return i, text
         return None, None
 
+    def _loose_hit(self, labels: tuple[str, ...], last: int) -> tuple[int | None, str | None]:
+        """When no label of a line names a row: the row their joined text names (`match`, fuzzy),
+        or else the row one of them, leaf label first, names by a typo (`typo_at`), with that
+        label; remembered like `leaf_hit`."""
+        i = self.match("".join(labels), last, fuzzy=True)
+        if i is not None:
+            return i, None
+        for text in reversed(labels):
+            i = self.typo_at(text, last)
+            if i is not None:
+                return i, text.strip()
+        return None, None
+
+    def typo_at(self, label: str, last: int) -> int | None:
+        """`RowMatcher.typo_match` when the last row found is `last`."""
+        near = self.near(_label_keys(label)[0])
+        if len(near) != 1:
+            return None
+        (i,) = near
+        return i if last < i <= last + 2 else None
+
     def _near(self, k: str) -> frozenset[int]:
         """The rows with an alias one edit away from a window of k."""
         chars = frozenset(k)
@@ -185,12 +207,6 @@ class RowMatcher:
     def typo_match(self, label: str) -> int | None:
         """A label one edit away from the alias of the next row(s) in template order, and from no
         other row of the template (a typo that could be two rows is not matched)."""
-        self.typo = None
-        near = self.index.near(_label_keys(label)[0])
-        if len(near) != 1:
-            return None
-        (i,) = near
-        if not (self.last < i <= self.last + 2):
-            return None
-        self.typo = label.strip()
+        i = self.index.typo_at(label, self.last)
+        self.typo = None if i is None else label.strip()
         return i
