@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from typing import Callable
 
 
@@ -56,6 +55,8 @@ def store(name: str, key: str, data) -> None:
         text = json.dumps({"key": key, "data": data}, ensure_ascii=False)
         if json.loads(text)["data"] != data:
             return
+        import tempfile  # (only when storing: a cold start that loads everything never needs it)
+
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
