@@ -118,7 +118,7 @@ def test_flattened_test_on_given_lines_is_that_of_stripped_lines(text):
 def test_structure_lines_are_the_non_blank_lines_of_each_run_numbered_from_it(runs, first):
     tokens, want, line = [], [], first
     for kind, texts in runs:
-        tokens.append(document._Line("\n".join(texts) + "\n", kind, line))
+        tokens.append(document._Line(kind, line, list(texts)))  # (its lines: one per "\n" of "\n".join(texts) + "\n")
         for text in texts + [""]:
             if text:
                 want.append((document._LINE_KIND[kind], text, line))
