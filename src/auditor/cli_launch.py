@@ -3,8 +3,8 @@
 Importing typer is three quarters of `auditor --help`. The top-level help page depends only on
 the command-line modules and on typer (the commands are fixed; no plugin adds one), so the page
 typer renders is kept in the per-user cache (auditor.usercache), keyed by those files, and
-printed again without importing typer. Any other command line, or no cache dir, goes to
-auditor.cli as before.
+printed again without importing typer. Without a usable cache dir the page is rendered by typer
+each time; any other command line goes to auditor.cli as before.
 """
 import sys
 
