@@ -532,9 +532,9 @@ class ClaimParser:
         out: list[Tok] = []
         depth = clause = pos = 0
         n = len(sentence)
-        for m in chain(self._regex_for(sentence).finditer(sentence), (None,)):
-            a, b = m.span() if m is not None else (n, n)
-            if a > pos:  # the gap before the match (or the rest after the last one)
+        for m in self._regex_for(sentence).finditer(sentence):
+            a, b = m.span()
+            if a > pos:  # the gap before the match
                 step = steps[cfg].get("FILLER") or self._step(memo, cfg, "FILLER")
                 if step is None:
                     return None
@@ -543,8 +543,6 @@ class ClaimParser:
                     _fold(sentence, out, folds)
                 if fillers:
                     out.append(Tok("FILLER", sentence[pos:a], pos, a, depth, clause))
-            if m is None:
-                break
             kind = m.lastgroup
             if kind == "RPAR" and depth == 0:
                 kind = "FILLER"
@@ -555,23 +553,29 @@ class ClaimParser:
             if folds:
                 _fold(sentence, out, folds)
             pos = b
-            if kind == "FILLER" and not fillers:
-                continue
-            text = sentence[a:b]
-            if kind == "SEP":
+            if kind in _GROUPING:  # (tested first: most tokens are none of these)
+                if kind == "FILLER":
+                    if fillers:
+                        out.append(Tok(kind, sentence[a:b], a, b, depth, clause))
+                    continue
+                if kind == "RPAR":
+                    depth -= 1
                 clause += 1
-                out.append(Tok(kind, text, a, b, depth, clause))
-            elif kind == "LPAR":
-                clause += 1
-                out.append(Tok(kind, text, a, b, depth, clause))
-                depth += 1
-                clause += 1
-            elif kind == "RPAR":
-                depth -= 1
-                clause += 1
-                out.append(Tok(kind, text, a, b, depth, clause))
+                out.append(Tok(kind, sentence[a:b], a, b, depth, clause))
+                if kind == "LPAR":
+                    depth += 1
+                    clause += 1
             else:
-                out.append(Tok(kind, text, a, b, depth, clause))
+                out.append(Tok(kind, sentence[a:b], a, b, depth, clause))
+        if n > pos:  # the rest after the last match
+            step = steps[cfg].get("FILLER") or self._step(memo, cfg, "FILLER")
+            if step is None:
+                return None
+            _kind, cfg, folds = step
+            if folds:
+                _fold(sentence, out, folds)
+            if fillers:
+                out.append(Tok("FILLER", sentence[pos:n], pos, n, depth, clause))
         if depth:  # close the groups still open (rare: not remembered)
             stack = list(memo.stacks[cfg])
             while depth:
@@ -918,6 +922,7 @@ def _table_lines(report: Report) -> set[int]:
 
 
 _SEPARATORS = frozenset({"SEP", "LPAR", "RPAR"})
+_GROUPING = _SEPARATORS | {"FILLER"}  # the terminals `_tokens` does more with than append them
 _END = Tok("SEP", "", -1, -1, 0)  # closes the last clause of a sentence
 
 
