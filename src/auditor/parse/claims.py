@@ -927,6 +927,9 @@ _END = Tok("SEP", "", -1, -1, 0)  # closes the last clause of a sentence
 
 
 def _winner(words: list[Tok], has_doc_noun: bool) -> Tok | None:
+    if len(words) == 1:  # the common case: what the general path gives for one word
+        word = words[0]
+        return word if has_doc_noun or word.kind not in DOC_WORDS else None
     words = [w for w in words if w.kind not in DOC_WORDS or has_doc_noun]
     if not words:
         return None
@@ -995,6 +998,8 @@ def _first_of_tier(words: list[Tok], word: Tok | None) -> Tok | None:
     """"回复处置136916条": the phrase starts at 回复, the first word of the tier that won."""
     if word is None:
         return None
+    if not words or words[0] is word:  # (the word after the quantity, or the first or only one)
+        return word
     return next((w for w in words if FAMILY[w.kind] == FAMILY[word.kind]), word)
 
 
