@@ -1048,17 +1048,18 @@ def _judge_scope(report: Report, s: _Sentence, c: Claim, app_context: bool) -> N
         c.scope = "数字无法读取" if c.value is None else NOT_A_COUNT
         return
     reason = None
-    scope = s.has("SCOPE")
-    self_scope = s.has("SELF_SCOPE")
-    foreign = s.has("FOREIGN_TOPIC")
-    organ = "ORGAN" in s.first and next(
-        (t for t in s.toks if t.kind == "ORGAN" and t.start < c.start and not _is_self(report, t.text)), None)
-    if scope:
-        reason = f"指全辖区或多个单位（“{scope.text}”）"
-    elif self_scope and report.organ_kind not in ("gov_county_plus", "township"):
-        reason = f"指全辖区（“{self_scope.text}”）"
-    elif foreign:
-        reason = f"涉及其他事项（“{foreign.text}”）"
+    first, toks = s.first, s.toks  # (`s.has` of one kind, without its call)
+    scope = first.get("SCOPE")
+    self_scope = first.get("SELF_SCOPE")
+    foreign = first.get("FOREIGN_TOPIC")
+    organ = "ORGAN" in first and next(
+        (t for t in toks if t.kind == "ORGAN" and t.start < c.start and not _is_self(report, t.text)), None)
+    if scope is not None:
+        reason = f"指全辖区或多个单位（“{toks[scope].text}”）"
+    elif self_scope is not None and report.organ_kind not in ("gov_county_plus", "township"):
+        reason = f"指全辖区（“{toks[self_scope].text}”）"
+    elif foreign is not None:
+        reason = f"涉及其他事项（“{toks[foreign].text}”）"
     elif organ:
         reason = f"主语为其他机关（“{organ.text}”）"
     elif c.unit is not None and c.unit not in COUNT_UNITS:
