@@ -161,7 +161,9 @@ class _Shape:
         # asked again whether it is number-like and what it stands for.
         last_word, last_value = None, None
         for tab_pos, part in enumerate(parts):
-            if " " in part:
+            if part == last_word:  # (asked first: most fields repeat the value before them)
+                values.append((part, tab_pos, last_value, col))
+            elif " " in part:
                 words, cols, cut = _words_cut(part, col)  # label words, then the values
                 parts[tab_pos] = " ".join(words)  # (`Field.text`: fields_after holds it)
                 if cut:
@@ -175,9 +177,7 @@ class _Shape:
                 for word, word_col in zip(words[cut:], cols[cut:]):
                     values.append((word, tab_pos, _value_of(word), word_col))
             elif part:  # most tab fields: one word or none (`field_words`), read without splitting
-                if part == last_word:
-                    values.append((part, tab_pos, last_value, col))
-                elif number_like(part):
+                if number_like(part):
                     last_word, last_value = part, _value_of(part)
                     values.append((part, tab_pos, last_value, col))
                 else:
@@ -219,10 +219,10 @@ class _Shape:
         n_stray, leaf, col = 0, "", 0
         last_word, last_value = None, None  # the last value word and its value (`_read_fields`)
         for tab_pos, part in enumerate(parts):
-            if part:
-                if part == last_word:
-                    values.append((part, tab_pos, last_value, col))
-                elif number_like(part):
+            if part == last_word:  # (asked first, as in `_read_fields`)
+                values.append((part, tab_pos, last_value, col))
+            elif part:
+                if number_like(part):
                     last_word, last_value = part, _value_of(part)
                     values.append((part, tab_pos, last_value, col))
                 else:
