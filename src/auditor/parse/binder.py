@@ -472,13 +472,16 @@ def header_positions(labels: list[Label], column_labels: list[str], columns: lis
     unless `allow_reorder`, in template order)."""
     wanted = {label_key(lbl): col for lbl, col in zip(column_labels, columns)}
     pos: dict[str, int] = {}
+    ncols = len(columns)
     for text, tab_pos, _col in labels:
         if tab_pos is None:
             continue
         col = wanted.get(label_key(text))
         if col is not None and col not in pos:
             pos[col] = tab_pos
-    if len(pos) != len(columns):
+            if len(pos) == ncols:  # every column found: later labels (the rows') change nothing
+                break
+    if len(pos) != ncols:
         return None
     ordered = [pos[c] for c in columns]
     if len(set(ordered)) != len(ordered) or (ordered != sorted(ordered) and not allow_reorder):
