@@ -428,14 +428,17 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
                 notes.append(ParseNote("table.label_typo",
                                        f"第{ln.line}行的行标签“{matcher.typo}”与模板行“{spec['label']}”相差一个字，"
                                        "按表格顺序视为该行", ln.line, table, spec["key"]))
-            matcher.last = max(matcher.last, hit)
-            if spec["key"] in rows:
-                rows[spec["key"]].extra_sources.append(acc)
+            if hit > matcher.last:
+                matcher.last = hit
+            row_key = spec["key"]
+            first = rows.get(row_key)
+            if first is not None:
+                first.extra_sources.append(acc)
                 notes.append(ParseNote("table.duplicate_row",
-                                       f"“{spec['label']}”行出现两次（第{rows[spec['key']].line}行、第{ln.line}行），"
-                                       "两处数值均作为可能的读法", ln.line, table, spec["key"]))
+                                       f"“{spec['label']}”行出现两次（第{first.line}行、第{ln.line}行），"
+                                       "两处数值均作为可能的读法", ln.line, table, row_key))
             else:
-                rows[spec["key"]] = acc
+                rows[row_key] = acc
             cur = acc
             pending = []
             continue
