@@ -161,7 +161,9 @@ class _Shape:
         # asked again whether it is number-like and what it stands for.
         last_word, last_value = None, None
         for tab_pos, part in enumerate(parts):
-            if " " in part:
+            if part == last_word:  # (asked first: most fields repeat the value before them)
+                values.append((part, tab_pos, last_value, col))
+            elif " " in part:
                 words, cols, cut = _words_cut(part, col)  # label words, then the values
                 parts[tab_pos] = " ".join(words)  # (`Field.text`: fields_after holds it)
                 if cut:
@@ -175,9 +177,7 @@ class _Shape:
                 for word, word_col in zip(words[cut:], cols[cut:]):
                     values.append((word, tab_pos, _value_of(word), word_col))
             elif part:  # most tab fields: one word or none (`field_words`), read without splitting
-                if part == last_word:
-                    values.append((part, tab_pos, last_value, col))
-                elif number_like(part):
+                if number_like(part):
                     last_word, last_value = part, _value_of(part)
                     values.append((part, tab_pos, last_value, col))
                 else:
@@ -219,10 +219,10 @@ class _Shape:
         n_stray, leaf, col = 0, "", 0
         last_word, last_value = None, None  # the last value word and its value (`_read_fields`)
         for tab_pos, part in enumerate(parts):
-            if part:
-                if part == last_word:
-                    values.append((part, tab_pos, last_value, col))
-                elif number_like(part):
+            if part == last_word:  # (asked first, as in `_read_fields`)
+                values.append((part, tab_pos, last_value, col))
+            elif part:
+                if number_like(part):
                     last_word, last_value = part, _value_of(part)
                     values.append((part, tab_pos, last_value, col))
                 else:
@@ -428,14 +428,17 @@ def assemble_rows(lines: list[tuple[SrcLine, _Shape]], specs: list[dict], table:
                 notes.append(ParseNote("table.label_typo",
                                        f"第{ln.line}行的行标签“{matcher.typo}”与模板行“{spec['label']}”相差一个字，"
                                        "按表格顺序视为该行", ln.line, table, spec["key"]))
-            matcher.last = max(matcher.last, hit)
-            if spec["key"] in rows:
-                rows[spec["key"]].extra_sources.append(acc)
+            if hit > matcher.last:
+                matcher.last = hit
+            row_key = spec["key"]
+            first = rows.get(row_key)
+            if first is not None:
+                first.extra_sources.append(acc)
                 notes.append(ParseNote("table.duplicate_row",
-                                       f"“{spec['label']}”行出现两次（第{rows[spec['key']].line}行、第{ln.line}行），"
-                                       "两处数值均作为可能的读法", ln.line, table, spec["key"]))
+                                       f"“{spec['label']}”行出现两次（第{first.line}行、第{ln.line}行），"
+                                       "两处数值均作为可能的读法", ln.line, table, row_key))
             else:
-                rows[spec["key"]] = acc
+                rows[row_key] = acc
             cur = acc
             pending = []
             continue
@@ -472,13 +475,16 @@ def header_positions(labels: list[Label], column_labels: list[str], columns: lis
     unless `allow_reorder`, in template order)."""
     wanted = {label_key(lbl): col for lbl, col in zip(column_labels, columns)}
     pos: dict[str, int] = {}
+    ncols = len(columns)
     for text, tab_pos, _col in labels:
         if tab_pos is None:
             continue
         col = wanted.get(label_key(text))
         if col is not None and col not in pos:
             pos[col] = tab_pos
-    if len(pos) != len(columns):
+            if len(pos) == ncols:  # every column found: later labels (the rows') change nothing
+                break
+    if len(pos) != ncols:
         return None
     ordered = [pos[c] for c in columns]
     if len(set(ordered)) != len(ordered) or (ordered != sorted(ordered) and not allow_reorder):
