@@ -173,28 +173,34 @@ def _alternation(terms: list[tuple[str, str]], gate: bool = False) -> str:
     """The alternation of these (name, regex) terminals, in this order, as one regex.
 
     The regex engine tries every alternative at every position, which made this scan the costliest
-    step of reading the narrative. Runs of a few consecutive alternatives are therefore put behind
-    a look-ahead for the characters they can start with: where the character does not fit, the run
-    is skipped in one test. The order of the alternatives is unchanged, so every match is the same.
+    step of reading the narrative. Each alternative is the terminal's regex followed by an empty
+    group of its name: that group closes last, so `lastgroup` names the terminal as a group around
+    it would, and the alternative starts with the terminal's own first test, which the engine makes
+    without stepping into the alternative when it is a character or a class (stepping into a group
+    or a look-ahead costs as much as ten such tests: measured). Runs of a few consecutive
+    alternatives are put behind a look-ahead for the characters they can start with, and runs of
+    those runs behind one for all their characters: where the character does not fit, the run is
+    skipped in one test. The order of the alternatives is unchanged, so every match is the same.
     With `gate`, the whole alternation is put behind a look-ahead for the characters any of them can
     start with, when those are known and not too many (most characters of a sentence start none).
     """
-    runs: list[tuple[str, list[str]]] = []  # (first-character class or "", alternatives)
-    for name, regexp in terms:
-        alt = f"(?P<{name}>{regexp})"
-        first = _first_class(regexp)
-        if first is None:
-            runs.append(("", [alt]))
-        elif runs and runs[-1][0] and len(runs[-1][1]) < _RUN:
-            runs[-1] = (runs[-1][0] + first, runs[-1][1] + [alt])
-        else:
-            runs.append((first, [alt]))
-    pattern = "|".join(f"(?=[{cls}])(?:{'|'.join(alts)})" if cls else "|".join(alts) for cls, alts in runs)
+    # (first-character class, or None when unknown; regex)
+    items = [(_first_class(regexp), f"(?:{regexp})(?P<{name}>)") for name, regexp in terms]
+    for _level in range(2):  # runs of alternatives, then runs of those runs
+        runs: list[tuple[str | None, list[str]]] = []
+        for cls, alt in items:
+            if cls is not None and runs and runs[-1][0] is not None and len(runs[-1][1]) < _RUN:
+                runs[-1] = (runs[-1][0] + cls, runs[-1][1] + [alt])
+            else:
+                runs.append((cls, [alt]))
+        items = [(cls, f"(?=[{cls}])(?:{'|'.join(alts)})" if cls is not None and len(alts) > 1 else alts[0])
+                 for cls, alts in runs]
+    pattern = "|".join(alt for _cls, alt in items)
     first = _first_class(pattern, _MAX_GATE) if gate else None
     return f"(?=[{first}])(?:{pattern})" if first else pattern
 
 
-_RUN = 4  # alternatives per look-ahead (measured: 3–5 are about equally fast)
+_RUN = 4  # alternatives per look-ahead, and runs per look-ahead (measured: 3–5 are about equally fast)
 _MAX_FIRST = 200  # a wider first-character class (e.g. every CJK character) is not worth a look-ahead
 _MAX_GATE = 2000  # nor a wider class of the characters any terminal starts with (measured on the samples)
 
@@ -716,7 +722,8 @@ def _build_lark(text: str):
     return Lark(text, parser="lalr", lexer=_claim_lexer(), maybe_placeholders=False)
 
 
-_DATA_FORMAT = 4  # of ClaimParser.compile's answer; bump when it changes (3: regex texts kept, 4: common first)
+_DATA_FORMAT = 5  # of ClaimParser.compile's answer; bump when it changes (3: regex texts kept, 4: common first,
+# 5: names in empty groups after the terminals, runs of runs)
 _MAX_GUARDED = 3  # guarded terminals whose alternations without them are kept (2 ** 3 - 1 of them)
 
 
