@@ -778,10 +778,11 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
         notes.append(ParseNote("t3.column_order",
                                "表三申请人各列的顺序与模板不同（" + "、".join(labels_by_col[c] for c in printed)
                                + "），已按表头读取各列", table.line, "t3", None))
-    if not _grid_consistent(accs, hpos, len(spec["columns"])):
-        hpos = None
-    slots = field_slots(accs, len(spec["columns"]))
-    by_offset = hpos is None and not slots
+    ncols = len(columns)
+    # How a row of too few or too many values is read (tab positions, field slots, offsets):
+    # worked out at the first such row (`finalize_row` reads none of it for a row of `ncols`
+    # values, most tables have none; tests/test_speed_tables8.py).
+    layout: tuple[dict[str, int] | None, dict[str, Sequence[str]], bool] | None = None
     # The offset grids place short rows of space-aligned values only: worked out for the first
     # such row (most tables have none; a table of full rows never needs them).
     grids: list[_Grid] | None = None
@@ -791,17 +792,26 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
         if acc is None:
             notes.append(ParseNote("table.missing_row", f"表三未找到“{r['label']}”行", None, "t3", r["key"]))
             continue
-        placed = None
-        if by_offset and 0 < len(acc.values) < len(columns) and _aligned_values(acc):
-            if grids is None:
-                grids = offset_grids(accs, len(columns))
-            if grids:
-                placed = place_by_offset(acc, grids)
-                if placed is None:
-                    notes.append(ParseNote("table.offset_ambiguous",
-                                           f"表三“{_short(r['label'])}”行的数值位置与上下各行的列对不齐或可归入不止一列，"
-                                           "不按位置定列", acc.line, "t3", r["key"]))
-        row = finalize_row(acc, printed, "t3", hpos, notes, _short(r["label"]), slots.get(r["key"]), placed)
+        n = len(acc.values)
+        if n == ncols:
+            row = finalize_row(acc, printed, "t3", None, notes, _short(r["label"]))
+        else:
+            if layout is None:
+                grid_hpos = hpos if _grid_consistent(accs, hpos, ncols) else None
+                slots = field_slots(accs, ncols)
+                layout = grid_hpos, slots, grid_hpos is None and not slots
+            grid_hpos, slots, by_offset = layout
+            placed = None
+            if by_offset and 0 < n < ncols and _aligned_values(acc):
+                if grids is None:
+                    grids = offset_grids(accs, ncols)
+                if grids:
+                    placed = place_by_offset(acc, grids)
+                    if placed is None:
+                        notes.append(ParseNote("table.offset_ambiguous",
+                                               f"表三“{_short(r['label'])}”行的数值位置与上下各行的列对不齐或可归入不止一列，"
+                                               "不按位置定列", acc.line, "t3", r["key"]))
+            row = finalize_row(acc, printed, "t3", grid_hpos, notes, _short(r["label"]), slots.get(r["key"]), placed)
         table.rows[r["key"]] = _to_template_order(row, columns) if reordered else row
     return table
 
