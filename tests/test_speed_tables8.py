@@ -89,3 +89,83 @@ def test_full_rows_read_no_layout():
             assert notes == row_notes
             seen["full"] += 1
     assert seen["full"] > 100 and seen["other"] > 10 and seen["grid"] and seen["slots"]
+
+
+def test_full_rows_read_no_field_slots_or_placements():
+    """A row of as many values as columns reads as the same row whatever tab positions, field
+    slots and offset placement it is given (bind_t3 and bind_t4 work them out for other rows
+    only): every full row of the sample reports' tables, and of their edits."""
+    from pathlib import Path
+
+    from auditor.api import parse_file
+
+    rows = []
+    orig = binder.finalize_row
+
+    def spy(acc, cols, table, hpos, notes, label, slots=None, placed=None):
+        rows.append((copy.deepcopy(acc), list(cols), table, label))
+        return orig(acc, cols, table, hpos, notes, label, slots, placed)
+
+    binder.finalize_row = spy
+    try:
+        for f in sorted(Path(__file__).parent.parent.glob("sample_reports/*.txt")):
+            parse_file(f)
+        for lines in _t3_inputs():
+            binder.bind_t3(lines, [])
+    finally:
+        binder.finalize_row = orig
+    n = 0
+    for acc, cols, table, label in rows:
+        if len(acc.values) != len(cols):
+            continue
+        want_notes = []
+        want = orig(acc, cols, table, None, want_notes, label)
+        fields = [v.raw for v in acc.values]
+        for hpos, slots, placed in [({c: i + 1 for i, c in enumerate(cols)}, fields, tuple(range(len(cols)))),
+                                    ({c: 2 * i for i, c in enumerate(cols)}, [""] + fields[1:], tuple(range(len(cols) - 1))),
+                                    (None, ["x"] * len(cols), None)]:
+            notes = []
+            assert orig(acc, cols, table, hpos, notes, label, slots, placed) == want
+            assert notes == want_notes
+        n += 1
+    assert n > 1000 and {t for _a, _c, t, _l in rows} == {"t2", "t3", "t4"}
+
+
+def _t4_lines(values: list[str]):
+    from auditor.parse.document import SrcLine
+
+    return [SrcLine("ROW", "行政复议\t行政诉讼", 1), SrcLine("ROW", "\t".join(values), 2)]
+
+
+def test_t4_field_slots_read_for_a_line_of_too_few_values():
+    """bind_t4 reads the fields of its one value line only when the line holds fewer values
+    than columns: its empty fields are the blank cells; a full line reads its values."""
+    full = [str(i) for i in range(15)]
+    notes = []
+    table = binder.bind_t4(_t4_lines(full), notes)
+    assert [c.value for r in table.rows.values() for c in r.cells.values()] == list(range(15))
+    assert not notes
+    short = full[:3] + [""] + full[4:]
+    notes = []
+    table = binder.bind_t4(_t4_lines(short), notes)
+    assert [c.value for r in table.rows.values() for c in r.cells.values()] == [0, 1, 2, None] + list(range(4, 15))
+    assert [n.code for n in notes] == ["table.blank_by_field"]
+
+
+def test_short_lines_without_a_full_stop_are_not_prose():
+    """`_tokenized` asks `_is_prose` of the lines without tabs that hold "。" or are long only:
+    it keeps the lines `_is_prose` keeps."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from auditor.parse.document import SrcLine
+
+    text = st.lists(st.sampled_from(["。", "0", " ", "  ", "\t", "规章", "a" * 30, "申请" * 20]), max_size=8).map("".join)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(text, max_size=6))
+    def check(texts):
+        lines = [SrcLine("ROW", t, i) for i, t in enumerate(texts)]
+        assert [ln for ln, _sh in binder._tokenized(lines)] == [ln for ln in lines if not binder._is_prose(ln)]
+
+    check()

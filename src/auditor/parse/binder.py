@@ -312,7 +312,8 @@ def _tokenized(lines: list[SrcLine]) -> list[tuple[SrcLine, _Shape]]:
     out = []
     for ln in lines:
         text = ln.text
-        if "\t" not in text and _is_prose(ln):  # (a tab line is never prose: most table lines)
+        # (a tab line is never prose: most table lines; nor is a short line without "。")
+        if "\t" not in text and ("。" in text or len(text) > 90) and _is_prose(ln):
             continue
         sh = _SHAPES.get(text)
         if sh is None:
@@ -891,16 +892,16 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     combined.values = values
     all_cols = [f"{g}.{c}" for g in spec["groups"] for c in spec["columns"]]
     # All values on one tab/pipe line of exactly 15 fields, none of them a label: its empty
-    # fields are blank cells at their columns.
+    # fields are blank cells at their columns (read by a row of too few values only: `finalize_row`).
     slots = None
-    sh = value_rows[0] if len(value_rows) == 1 else None
+    sh = value_rows[0] if len(value_rows) == 1 and len(values) != len(all_cols) else None
     if sh is not None and sh.tabbed and not sh.labels and len(texts := sh.field_texts) == len(all_cols):
         slots = texts
     whole = finalize_row(combined, all_cols, "t4", None, notes, "行政复议、行政诉讼", slots)
     for gi, (g, glabel) in enumerate(zip(spec["groups"], spec["group_labels"])):
         sl = slice(gi * ncols, (gi + 1) * ncols)
         readings = list(dict.fromkeys(r[sl] for r in whole.readings))
-        cells = {c: whole.cells[f"{g}.{c}"] for c in spec["columns"]}
+        cells = {c: whole.cells[name] for c, name in zip(spec["columns"], all_cols[sl])}
         table.rows[g] = Row(key=g, label=glabel, line=whole.line, columns=list(spec["columns"]), cells=cells,
                             raw_values=whole.raw_values[sl] if len(whole.raw_values) == 3 * ncols else [],
                             readings=readings, ambiguous=len(readings) > 1)
