@@ -11,6 +11,7 @@ def _t3_inputs():
     space-aligned rows, a duplicated row, rows of too many values)."""
     from pathlib import Path
 
+    from auditor.api import parse_file
     from auditor.parse.document import SrcLine
 
     captured = []
@@ -19,8 +20,6 @@ def _t3_inputs():
     def spy(lines, notes):
         captured.append(list(lines))
         return orig(lines, notes)
-
-    from auditor.api import parse_file
 
     binder.bind_t3 = spy
     try:
