@@ -82,8 +82,10 @@ def _eager_placements(accs, hpos, slots, columns):
 
 
 def test_offset_grids_worked_out_lazily_place_rows_as_eager_grids():
-    """bind_t3 works out the offset grids at its first short space-aligned row only: the rows
-    it places by offset, and the notes, are those of grids worked out for every table."""
+    """bind_t3 works out the offset grids at its first short space-aligned row only (and the tab
+    grid check and field slots at its first row not of a full row's values): the rows it places
+    by offset, and the notes, are those of grids worked out for every table, with the header
+    positions and field slots worked out for every table."""
     from auditor.api import parse_file
     from auditor.parse.document import SrcLine
     from conftest import SEEDS
@@ -101,28 +103,32 @@ def test_offset_grids_worked_out_lazily_place_rows_as_eager_grids():
         lines = [SrcLine("ROW", rep.t3.rows[k].label.replace("\t", " ").ljust(50) + "".join(f"{v:>8}" for v in edit(k, printed[k])), i + 1)
                  for i, k in enumerate(keys)]
         got = {}
-        calls = []
-        orig_fin, orig_slots = binder.finalize_row, binder.field_slots
+        accs = {}
+        headers = []
+        columns = []
+        orig_fin, orig_header = binder.finalize_row, binder.header_positions
 
-        def fin(acc, columns, table, hpos, notes, label, slots=None, placed=None):
+        def fin(acc, cols, table, hpos, notes, label, slots=None, placed=None):
             got[acc.spec["key"]] = placed
-            calls.append((hpos, columns))
-            return orig_fin(acc, columns, table, hpos, notes, label, slots, placed)
+            accs[acc.spec["key"]] = acc
+            columns[:] = cols
+            return orig_fin(acc, cols, table, hpos, notes, label, slots, placed)
 
-        def fslots(accs, ncols):
-            s = orig_slots(accs, ncols)
-            calls.append(("accs", accs, s))
-            return s
+        def header(*args, **kwargs):
+            headers.append(orig_header(*args, **kwargs))
+            return headers[-1]
 
-        binder.finalize_row, binder.field_slots = fin, fslots
+        binder.finalize_row, binder.header_positions = fin, header
         try:
             notes = []
             binder.bind_t3(lines, notes)
         finally:
-            binder.finalize_row, binder.field_slots = orig_fin, orig_slots
-        (_, accs, slots), = [c for c in calls if c[0] == "accs"]
-        hpos, columns = next(c for c in calls if c[0] != "accs")
-        want = _eager_placements(accs, hpos, slots, columns)
+            binder.finalize_row, binder.header_positions = orig_fin, orig_header
+        # The header positions and field slots as bind_t3 worked them out for every table.
+        (hpos,) = headers
+        if not binder._grid_consistent(accs, hpos, len(columns)):
+            hpos = None
+        want = _eager_placements(accs, hpos, binder.field_slots(accs, len(columns)), columns)
         assert {k: v for k, v in got.items() if v is not None} == {k: v for k, v in want.items() if v is not None}
         assert sorted(n.row for n in notes if n.code == "table.offset_ambiguous") == \
             sorted(k for k, v in want.items() if v is None)

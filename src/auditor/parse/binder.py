@@ -312,7 +312,8 @@ def _tokenized(lines: list[SrcLine]) -> list[tuple[SrcLine, _Shape]]:
     out = []
     for ln in lines:
         text = ln.text
-        if "\t" not in text and _is_prose(ln):  # (a tab line is never prose: most table lines)
+        # (a tab line is never prose: most table lines; nor is a short line without "。")
+        if "\t" not in text and ("。" in text or len(text) > 90) and _is_prose(ln):
             continue
         sh = _SHAPES.get(text)
         if sh is None:
@@ -778,10 +779,11 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
         notes.append(ParseNote("t3.column_order",
                                "表三申请人各列的顺序与模板不同（" + "、".join(labels_by_col[c] for c in printed)
                                + "），已按表头读取各列", table.line, "t3", None))
-    if not _grid_consistent(accs, hpos, len(spec["columns"])):
-        hpos = None
-    slots = field_slots(accs, len(spec["columns"]))
-    by_offset = hpos is None and not slots
+    ncols = len(columns)
+    # How a row of too few or too many values is read (tab positions, field slots, offsets):
+    # worked out at the first such row (`finalize_row` reads none of it for a row of `ncols`
+    # values, most tables have none; tests/test_speed_tables8.py).
+    layout: tuple[dict[str, int] | None, dict[str, Sequence[str]], bool] | None = None
     # The offset grids place short rows of space-aligned values only: worked out for the first
     # such row (most tables have none; a table of full rows never needs them).
     grids: list[_Grid] | None = None
@@ -791,17 +793,26 @@ def bind_t3(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
         if acc is None:
             notes.append(ParseNote("table.missing_row", f"表三未找到“{r['label']}”行", None, "t3", r["key"]))
             continue
-        placed = None
-        if by_offset and 0 < len(acc.values) < len(columns) and _aligned_values(acc):
-            if grids is None:
-                grids = offset_grids(accs, len(columns))
-            if grids:
-                placed = place_by_offset(acc, grids)
-                if placed is None:
-                    notes.append(ParseNote("table.offset_ambiguous",
-                                           f"表三“{_short(r['label'])}”行的数值位置与上下各行的列对不齐或可归入不止一列，"
-                                           "不按位置定列", acc.line, "t3", r["key"]))
-        row = finalize_row(acc, printed, "t3", hpos, notes, _short(r["label"]), slots.get(r["key"]), placed)
+        n = len(acc.values)
+        if n == ncols:
+            row = finalize_row(acc, printed, "t3", None, notes, _short(r["label"]))
+        else:
+            if layout is None:
+                grid_hpos = hpos if _grid_consistent(accs, hpos, ncols) else None
+                slots = field_slots(accs, ncols)
+                layout = grid_hpos, slots, grid_hpos is None and not slots
+            grid_hpos, slots, by_offset = layout
+            placed = None
+            if by_offset and 0 < n < ncols and _aligned_values(acc):
+                if grids is None:
+                    grids = offset_grids(accs, ncols)
+                if grids:
+                    placed = place_by_offset(acc, grids)
+                    if placed is None:
+                        notes.append(ParseNote("table.offset_ambiguous",
+                                               f"表三“{_short(r['label'])}”行的数值位置与上下各行的列对不齐或可归入不止一列，"
+                                               "不按位置定列", acc.line, "t3", r["key"]))
+            row = finalize_row(acc, printed, "t3", grid_hpos, notes, _short(r["label"]), slots.get(r["key"]), placed)
         table.rows[r["key"]] = _to_template_order(row, columns) if reordered else row
     return table
 
@@ -881,16 +892,16 @@ def bind_t4(lines: list[SrcLine], notes: list[ParseNote]) -> Table:
     combined.values = values
     all_cols = [f"{g}.{c}" for g in spec["groups"] for c in spec["columns"]]
     # All values on one tab/pipe line of exactly 15 fields, none of them a label: its empty
-    # fields are blank cells at their columns.
+    # fields are blank cells at their columns (read by a row of too few values only: `finalize_row`).
     slots = None
-    sh = value_rows[0] if len(value_rows) == 1 else None
+    sh = value_rows[0] if len(value_rows) == 1 and len(values) != len(all_cols) else None
     if sh is not None and sh.tabbed and not sh.labels and len(texts := sh.field_texts) == len(all_cols):
         slots = texts
     whole = finalize_row(combined, all_cols, "t4", None, notes, "行政复议、行政诉讼", slots)
     for gi, (g, glabel) in enumerate(zip(spec["groups"], spec["group_labels"])):
         sl = slice(gi * ncols, (gi + 1) * ncols)
         readings = list(dict.fromkeys(r[sl] for r in whole.readings))
-        cells = {c: whole.cells[f"{g}.{c}"] for c in spec["columns"]}
+        cells = {c: whole.cells[name] for c, name in zip(spec["columns"], all_cols[sl])}
         table.rows[g] = Row(key=g, label=glabel, line=whole.line, columns=list(spec["columns"]), cells=cells,
                             raw_values=whole.raw_values[sl] if len(whole.raw_values) == 3 * ncols else [],
                             readings=readings, ambiguous=len(readings) > 1)
