@@ -541,14 +541,9 @@ class ClaimParser:
         for m in self._regex_for(sentence).finditer(sentence):
             a, b = m.span()
             if a > pos:  # the gap before the match
-                step = steps[cfg].get("FILLER") or self._step(memo, cfg, "FILLER")
-                if step is None:
+                cfg = self._gap(memo, cfg, sentence, out, pos, a, depth, clause, fillers)
+                if cfg is None:
                     return None
-                _kind, cfg, folds = step
-                if folds:
-                    _fold(sentence, out, folds)
-                if fillers:
-                    out.append(Tok("FILLER", sentence[pos:a], pos, a, depth, clause))
             kind = m.lastgroup
             if kind == "RPAR" and depth == 0:
                 kind = "FILLER"
@@ -574,14 +569,9 @@ class ClaimParser:
             else:
                 out.append(Tok(kind, sentence[a:b], a, b, depth, clause))
         if n > pos:  # the rest after the last match
-            step = steps[cfg].get("FILLER") or self._step(memo, cfg, "FILLER")
-            if step is None:
+            cfg = self._gap(memo, cfg, sentence, out, pos, n, depth, clause, fillers)
+            if cfg is None:
                 return None
-            _kind, cfg, folds = step
-            if folds:
-                _fold(sentence, out, folds)
-            if fillers:
-                out.append(Tok("FILLER", sentence[pos:n], pos, n, depth, clause))
         if depth:  # close the groups still open (rare: not remembered)
             stack = list(memo.stacks[cfg])
             while depth:
@@ -600,6 +590,20 @@ class ClaimParser:
         if end:
             _fold(sentence, out, end)
         return out
+
+    def _gap(self, memo: _Memo, cfg: int, sentence: str, out: list[Tok], start: int, end: int,
+             depth: int, clause: int, fillers: bool) -> int | None:
+        """The table's step on the FILLER `sentence[start:end]` (text between terminals): the
+        configuration after it, or None if the table rejects it."""
+        step = memo.steps[cfg].get("FILLER") or self._step(memo, cfg, "FILLER")
+        if step is None:
+            return None
+        _kind, cfg, folds = step
+        if folds:
+            _fold(sentence, out, folds)
+        if fillers:
+            out.append(Tok("FILLER", sentence[start:end], start, end, depth, clause))
+        return cfg
 
     def _step(self, memo: _Memo, cfg: int, kind: str) -> tuple[str, int, tuple[int, ...]] | None:
         """What the table does with lexed terminal `kind` in configuration `cfg`: (the terminal as
